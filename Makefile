@@ -1,0 +1,52 @@
+# Two commands: `make run` serves the demo site with its worker; `make test` runs every check and the suite
+# on SQLite and on a throw-away PostgreSQL server.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CLEARLINE := $(BIN)/clearline
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test setup lint pytest pytest-postgres bench messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	@mkdir -p var
+
+run: setup
+	$(CLEARLINE) migrate --noinput
+	$(CLEARLINE) load_demo_data
+	$(BIN)/python tools/serve.py --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy clearline
+	$(BIN)/lint-imports
+	CLEARLINE_ENV=test $(CLEARLINE) makemigrations --check --dry-run
+	CLEARLINE_ENV=test $(CLEARLINE) check --fail-level WARNING
+
+pytest: setup
+	CLEARLINE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+pytest-postgres: setup
+	CLEARLINE_ENV=test $(BIN)/python tools/with_postgres.py -- $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test: lint pytest pytest-postgres
+
+bench: setup
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+messages: setup
+	cd clearline && ../$(CLEARLINE) makemessages -l es --no-obsolete && ../$(CLEARLINE) compilemessages
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,1 @@
+"""Clearline: an honest addiction-treatment information site with its helplines."""

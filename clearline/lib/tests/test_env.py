@@ -1,0 +1,69 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from clearline.lib.env import env_bool, env_choice, env_int, env_list, env_str
+
+
+def test_env_bool_accepts_the_documented_spellings(monkeypatch):
+    for raw, expected in [
+        ("1", True),
+        ("TRUE", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("", False),
+    ]:
+        monkeypatch.setenv("FLAG", raw)
+        assert env_bool("FLAG", default=not expected) is expected
+
+
+def test_env_bool_refuses_anything_else(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    with pytest.raises(ImproperlyConfigured, match="FLAG='yes' is not a boolean"):
+        env_bool("FLAG", default=False)
+
+
+def test_env_bool_default_when_unset(monkeypatch):
+    monkeypatch.delenv("FLAG", raising=False)
+    assert env_bool("FLAG", default=True) is True
+
+
+def test_env_int_checks_type_and_bounds(monkeypatch):
+    monkeypatch.setenv("N", "seven")
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env_int("N", 1)
+    monkeypatch.setenv("N", "0")
+    with pytest.raises(ImproperlyConfigured, match="below the minimum"):
+        env_int("N", 1, minimum=1)
+    monkeypatch.setenv("N", "5")
+    assert env_int("N", 1, minimum=1, maximum=9) == 5
+
+
+def test_env_str_reads_secret_from_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    monkeypatch.delenv("TOKEN", raising=False)
+    monkeypatch.setenv("TOKEN_FILE", str(secret))
+    assert env_str("TOKEN") == "s3cret"
+
+
+def test_env_str_refuses_both_value_and_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("TOKEN", "a")
+    monkeypatch.setenv("TOKEN_FILE", str(tmp_path / "x"))
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env_str("TOKEN")
+
+
+def test_env_str_reports_unreadable_file(monkeypatch, tmp_path):
+    monkeypatch.delenv("TOKEN", raising=False)
+    monkeypatch.setenv("TOKEN_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="cannot be read"):
+        env_str("TOKEN")
+
+
+def test_env_list_and_choice(monkeypatch):
+    monkeypatch.setenv("HOSTS", " a.example, ,b.example ")
+    assert env_list("HOSTS", []) == ["a.example", "b.example"]
+    monkeypatch.setenv("MODE", "staging")
+    with pytest.raises(ImproperlyConfigured, match="must be one of"):
+        env_choice("MODE", "development", ("development", "production"))

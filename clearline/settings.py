@@ -1,0 +1,222 @@
+"""Django settings for Clearline, read from environment variables (see docs/configuration.md).
+
+CLEARLINE_ENV picks the mode: ``development`` (the default, what `make run` uses), ``test`` or ``production``.
+Production refuses to start with DEBUG on, the development secret key, or missing privacy keys.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from clearline.lib.env import env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("CLEARLINE_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
+
+CLEARLINE_ENV = env_choice("CLEARLINE_ENV", "development", ("development", "test", "production"))
+PRODUCTION = CLEARLINE_ENV == "production"
+
+DEVELOPMENT_SECRET_KEY = "clearline-development-only-secret-key-never-use-in-production"
+SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else DEVELOPMENT_SECRET_KEY) or ""
+DEBUG = env_bool("DEBUG", default=CLEARLINE_ENV == "development")
+
+# Keys for caller privacy (DESIGN.md rule 7). They live in the environment, never in the database.
+DEVELOPMENT_HMAC_KEY = "clearline-development-caller-hmac-key"
+CLEARLINE_CALLER_HMAC_KEY = env_str("CLEARLINE_CALLER_HMAC_KEY", None if PRODUCTION else DEVELOPMENT_HMAC_KEY)
+# A Fernet key (32 url-safe base64 bytes) for the raw number held in an open callback request.
+DEVELOPMENT_ENCRYPTION_KEY = "Y2xlYXJsaW5lLWRldmVsb3BtZW50LW9ubHkta2V5ISE="
+CLEARLINE_ENCRYPTION_KEY = env_str(
+    "CLEARLINE_ENCRYPTION_KEY", None if PRODUCTION else DEVELOPMENT_ENCRYPTION_KEY
+)
+
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off when CLEARLINE_ENV=production.")
+    if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 40:
+        raise ImproperlyConfigured("Set SECRET_KEY (40+ random characters) when CLEARLINE_ENV=production.")
+    for _name, _value, _dev in (
+        ("CLEARLINE_CALLER_HMAC_KEY", CLEARLINE_CALLER_HMAC_KEY, DEVELOPMENT_HMAC_KEY),
+        ("CLEARLINE_ENCRYPTION_KEY", CLEARLINE_ENCRYPTION_KEY, DEVELOPMENT_ENCRYPTION_KEY),
+    ):
+        if not _value or _value == _dev:
+            raise ImproperlyConfigured(f"Set {_name} to a production key when CLEARLINE_ENV=production.")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set ALLOWED_HOSTS (comma-separated) when CLEARLINE_ENV=production.")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# The public base URL (scheme and host) as callers' browsers and Twilio see it, e.g. https://help.example.org.
+CLEARLINE_PUBLIC_URL = (env_str("CLEARLINE_PUBLIC_URL", "") or "").rstrip("/")
+# Where the Wagtail admin lives; moving it off /admin/ keeps drive-by scanners away.
+CLEARLINE_ADMIN_PATH = (env_str("CLEARLINE_ADMIN_PATH", "admin/") or "admin/").strip("/") + "/"
+if CLEARLINE_ADMIN_PATH == "/":
+    raise ImproperlyConfigured("CLEARLINE_ADMIN_PATH must not be empty.")
+
+INSTALLED_APPS = [
+    "clearline.lib",
+    "clearline.providers",
+    "clearline.directory",
+    "clearline.content",
+    "clearline.telephony",
+    "clearline.reports",
+    "clearline.portal",
+    "clearline.demo",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.locales",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_tasks",
+    "django_tasks_db",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "clearline.lib.security.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "clearline.urls"
+WSGI_APPLICATION = "clearline.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "clearline" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'clearline.sqlite3'}") or "",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if CLEARLINE_ENV != "production" else 60, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the worker read while the other writes; the timeout rides out short locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "clearline" / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Security baseline (docs/configuration.md): secure cookies and HSTS in production.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+if env_bool("CLEARLINE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+WAGTAIL_SITE_NAME = "Clearline"
+WAGTAILADMIN_BASE_URL = CLEARLINE_PUBLIC_URL or "http://127.0.0.1:8000"
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILADMIN_LOGIN_URL = f"/{CLEARLINE_ADMIN_PATH}login/"
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("CLEARLINE_TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend"),
+    }
+}
+
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Clearline <noreply@localhost>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_phone_numbers": {"()": "clearline.lib.logging.RedactPhoneNumbersFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_phone_numbers"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
