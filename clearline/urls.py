@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("telephony/", include("clearline.telephony.urls")),
+    path("api/hsds/", include("clearline.directory.api_urls")),
 ]
 
 # Pages people read: English at /, Spanish under /es/.
