@@ -220,3 +220,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# How many participating providers ring at once for a general helpline call (1 = one at a time).
+CLEARLINE_ROUTING_WAVE_SIZE = env_int("CLEARLINE_ROUTING_WAVE_SIZE", 2, minimum=1, maximum=5)
+
+# Jobs the worker enqueues on a timer: (dotted path of a django-tasks task, interval in seconds).
+CLEARLINE_PERIODIC_TASKS = [
+    ("clearline.content.tasks.refresh_disclosure_version", 300),
+]

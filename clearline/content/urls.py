@@ -1,4 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from clearline.content import views
 
 app_name = "content"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("where-do-calls-go/", views.where_calls_go, name="where_calls_go"),
+]

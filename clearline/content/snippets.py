@@ -1,0 +1,86 @@
+"""Snippets editors pick from: helpline numbers and the people who write and review articles."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+from clearline.lib.phone import InvalidPhoneNumber, format_national, normalize_e164
+
+
+class HelplineIntent(models.TextChoices):
+    DETOX = "detox", _("detox")
+    REHABILITATION = "rehabilitation", _("rehabilitation")
+    HOTLINE = "hotline", _("hotline")
+
+
+class HelplineKind(models.TextChoices):
+    GENERAL = "general", _("general helpline (answered by a participating provider)")
+    LISTING = "listing", _("listing number (rings one facility only)")
+
+
+def validate_e164(value: str) -> None:
+    try:
+        normalized = normalize_e164(value)
+    except InvalidPhoneNumber as exc:
+        raise ValidationError(str(exc)) from exc
+    if normalized != value:
+        raise ValidationError(_("Write the number in E.164 form: %(number)s") % {"number": normalized})
+
+
+class Helpline(index.Indexed, models.Model):
+    label = models.CharField(_("label"), max_length=80, help_text=_('Shown in the helpline bar, e.g. "Heroin Detox".'))
+    intent = models.CharField(_("intent"), max_length=20, choices=HelplineIntent.choices)
+    number = models.CharField(
+        _("number"), max_length=16, unique=True, validators=[validate_e164], help_text=_("E.164, e.g. +12065550100.")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=HelplineKind.choices, default=HelplineKind.GENERAL)
+
+    panels = [FieldPanel("label"), FieldPanel("intent"), FieldPanel("number"), FieldPanel("kind")]
+    search_fields = [index.SearchField("label"), index.FilterField("kind")]
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.display_number}"
+
+    def clean(self) -> None:
+        if self.number:
+            try:
+                self.number = normalize_e164(self.number)
+            except InvalidPhoneNumber as exc:
+                raise ValidationError({"number": str(exc)}) from exc
+
+    @property
+    def display_number(self) -> str:
+        return format_national(self.number)
+
+    @property
+    def is_general(self) -> bool:
+        return self.kind == HelplineKind.GENERAL
+
+
+class PersonRole(models.TextChoices):
+    AUTHOR = "author", _("author")
+    REVIEWER = "reviewer", _("medical reviewer")
+
+
+class Person(index.Indexed, models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    credentials = models.CharField(_("credentials"), max_length=60, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=PersonRole.choices)
+    bio = models.TextField(_("short biography"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("credentials"), FieldPanel("role"), FieldPanel("bio")]
+    search_fields = [index.SearchField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name

@@ -1,0 +1,104 @@
+"""Template tags for the site chrome: helpline bar, disclosure, legal links, language switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page
+
+from clearline.content.disclosure import ensure_current_disclosure
+from clearline.content.models import HelplineSettings, HomePage, LegalKind, LegalPage, TopicPage
+
+register = template.Library()
+
+
+def _helplines_for(page: Any) -> list[Any]:
+    specific = getattr(page, "specific", page)
+    if specific is not None and hasattr(specific, "get_helplines"):
+        return list(specific.get_helplines())
+    return HelplineSettings.load().helplines()
+
+
+@register.inclusion_tag("content/includes/helpline_bar.html", takes_context=True)
+def helpline_bar(context: template.Context) -> dict[str, Any]:
+    helplines = _helplines_for(context.get("page"))
+    return {"helplines": helplines, "has_general": any(h.is_general for h in helplines)}
+
+
+@register.inclusion_tag("content/includes/disclosure.html", takes_context=True)
+def disclosure(context: template.Context, heading_id: str = "where-calls-go-title") -> dict[str, Any]:
+    version = ensure_current_disclosure()
+    return {
+        "version": version,
+        "paragraphs": version.paragraphs_for(get_language() or "en"),
+        "terms_url": legal_url(LegalKind.TERMS),
+        "heading_id": heading_id,
+        "in_dialog": heading_id != "where-calls-go-title",
+    }
+
+
+def _current_locale() -> Locale | None:
+    try:
+        return Locale.get_active()
+    except Locale.DoesNotExist:
+        return None
+
+
+@register.simple_tag
+def legal_url(kind: str) -> str:
+    pages = LegalPage.objects.live().filter(kind=kind)
+    locale = _current_locale()
+    page = (pages.filter(locale=locale).first() if locale else None) or pages.first()
+    return page.url if page is not None and page.url else ""
+
+
+@register.simple_tag
+def legal_pages() -> list[LegalPage]:
+    locale = _current_locale()
+    pages = LegalPage.objects.live().public()
+    if locale is not None and pages.filter(locale=locale).exists():
+        pages = pages.filter(locale=locale)
+    order = [k.value for k in LegalKind]
+    return sorted(pages, key=lambda p: order.index(p.kind) if p.kind in order else 99)
+
+
+@register.simple_tag
+def topic_pages() -> list[TopicPage]:
+    locale = _current_locale()
+    pages = TopicPage.objects.live().public().in_menu()
+    if locale is not None:
+        pages = pages.filter(locale=locale)
+    return list(pages.order_by("path"))
+
+
+@register.simple_tag
+def home_url() -> str:
+    locale = _current_locale()
+    home = HomePage.objects.live().filter(locale=locale).first() if locale else None
+    home = home or HomePage.objects.live().first()
+    return (home.url if home else None) or "/"
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[dict[str, Any]]:
+    """One link per site language: the translation of this page if it exists, else that language's home."""
+    request = context.get("request")
+    page: Page | None = context.get("page")
+    current = get_language() or settings.LANGUAGE_CODE
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = None
+        if isinstance(page, Page):
+            translation = page.get_translation_or_none(Locale.objects.filter(language_code=code).first())
+            url = translation.url if translation is not None and translation.live else None
+            if url is None:
+                home = HomePage.objects.live().filter(locale__language_code=code).first()
+                url = home.url if home else None
+        elif request is not None:
+            url = translate_url(request.get_full_path(), code)
+        links.append({"code": code, "name": name, "url": url or "/", "current": code == current})
+    return links

@@ -1,0 +1,7 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def where_calls_go(request: HttpRequest) -> HttpResponse:
+    """The standalone disclosure page: works without JavaScript; the dialog shows the same generated text."""
+    return render(request, "content/where_calls_go.html")

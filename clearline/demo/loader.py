@@ -1,0 +1,264 @@
+"""Turn an empty database into the full demo site; safe to run again (existing objects are kept as they are).
+
+All text comes from ``clearline.demo.content``: our own writing, fictional people, providers and 555-01xx
+numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+from wagtail.rich_text import RichText
+
+from clearline.content.disclosure import ensure_current_disclosure
+from clearline.content.models import (
+    ArticlePage, Citation, DefaultHelpline, Helpline, HelplineIntent, HelplineKind, HelplineSettings, HomePage,
+    LegalPage, Person, TopicHelpline, TopicPage,
+)
+from clearline.demo.content.articles import ARTICLES
+from clearline.demo.content.legal import LEGAL_PAGES
+from clearline.demo.content.people import PEOPLE
+from clearline.demo.content.providers import FLAT_FEE, PROVIDERS
+from clearline.demo.content.site import HOME, TOPICS
+from clearline.providers.models import Contract, Provider
+
+logger = logging.getLogger(__name__)
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "clearline-demo"  # noqa: S105 - printed in README; demo only
+
+# Fictional numbers (555-01xx) for the demo helplines. Keys: topic slug -> [(label, intent), ...]
+HELPLINES: dict[str, list[tuple[str, str, str]]] = {
+    "heroin": [
+        ("Heroin Detox", HelplineIntent.DETOX, "+12065550101"),
+        ("Heroin Rehabilitation", HelplineIntent.REHABILITATION, "+12065550102"),
+        ("Heroin Addiction Hotline", HelplineIntent.HOTLINE, "+12065550103"),
+    ],
+    "opioids": [
+        ("Opioid Detox", HelplineIntent.DETOX, "+12065550111"),
+        ("Opioid Addiction Hotline", HelplineIntent.HOTLINE, "+12065550113"),
+    ],
+    "alcohol": [
+        ("Alcohol Detox", HelplineIntent.DETOX, "+12065550121"),
+        ("Alcohol Addiction Hotline", HelplineIntent.HOTLINE, "+12065550123"),
+    ],
+}
+DEFAULT_HELPLINE = ("Treatment Helpline", HelplineIntent.HOTLINE, "+12065550100")
+TOPIC_DIRECTORY_QUERIES = {"heroin": "medication=otp", "opioids": "medication=buprenorphine", "alcohol": ""}
+CITATION_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def link_citations(html: str) -> str:
+    return CITATION_MARKER.sub(r'<a href="#citation-\1">[\1]</a>', html)
+
+
+def to_stream(blocks: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+    stream: list[tuple[str, Any]] = []
+    for kind, value in blocks:
+        if kind == "paragraph":
+            stream.append(("paragraph", RichText(link_citations(value))))
+        else:
+            stream.append((kind, value))
+    return stream
+
+
+def ensure_locales() -> tuple[Locale, Locale]:
+    english, _ = Locale.objects.get_or_create(language_code="en")
+    spanish, _ = Locale.objects.get_or_create(language_code="es")
+    return english, spanish
+
+
+def publish(page: Page) -> Page:
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def child_by_slug(parent: Page, slug: str) -> Page | None:
+    return parent.get_children().filter(slug=slug).first()
+
+
+def ensure_home(english: Locale) -> HomePage:
+    home = HomePage.objects.filter(locale=english).first()
+    if home is not None:
+        return home
+    root = Page.get_first_root_node()
+    home = HomePage(title=HOME["title"], slug="home", intro=HOME["intro"], locale=english)
+    root.add_child(instance=home)
+    publish(home)
+    site = Site.objects.filter(is_default_site=True).first()
+    old_root = site.root_page if site else None
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Clearline")
+    else:
+        site.root_page, site.site_name = home, "Clearline"
+        site.save()
+    if old_root is not None and old_root.pk != home.pk and not old_root.specific_class == HomePage:
+        old_root.delete()  # Wagtail's "Welcome to your new Wagtail site!" page
+    return HomePage.objects.get(pk=home.pk)
+
+
+def translate(page: Page, spanish: Locale, fields: dict[str, Any]) -> Page:
+    existing = page.get_translation_or_none(spanish)
+    if existing is not None:
+        return existing.specific
+    translated = page.copy_for_translation(spanish, copy_parents=True)
+    for name, value in fields.items():
+        setattr(translated, name, value)
+    translated.save()
+    return publish(translated)
+
+
+def ensure_helplines() -> dict[str, list[Helpline]]:
+    by_topic: dict[str, list[Helpline]] = {}
+    for topic, rows in HELPLINES.items():
+        by_topic[topic] = [
+            Helpline.objects.get_or_create(
+                number=number, defaults={"label": label, "intent": intent, "kind": HelplineKind.GENERAL}
+            )[0]
+            for label, intent, number in rows
+        ]
+    label, intent, number = DEFAULT_HELPLINE
+    default, _ = Helpline.objects.get_or_create(number=number, defaults={"label": label, "intent": intent})
+    settings_row = HelplineSettings.load()
+    if not settings_row.default_helplines.exists():
+        DefaultHelpline.objects.create(settings=settings_row, helpline=default, sort_order=0)
+    return by_topic
+
+
+def ensure_topics(home: HomePage, spanish: Locale, helplines: dict[str, list[Helpline]]) -> dict[str, TopicPage]:
+    topics: dict[str, TopicPage] = {}
+    for data in TOPICS:
+        page = child_by_slug(home, data["slug"])
+        if page is None:
+            page = TopicPage(
+                title=data["title"], slug=data["slug"], intro=data["intro"], show_in_menus=True,
+                search_description=data.get("search_description", ""),
+                directory_query=TOPIC_DIRECTORY_QUERIES.get(data["slug"], ""),
+            )
+            for order, helpline in enumerate(helplines.get(data["slug"], [])):
+                page.helpline_assignments.add(TopicHelpline(helpline=helpline, sort_order=order))
+            home.add_child(instance=page)
+            publish(page)
+        topics[data["slug"]] = page.specific
+        es = data.get("es")
+        if es:
+            translate(page.specific, spanish, {
+                "title": es["title"], "intro": es["intro"], "search_description": es.get("search_description", ""),
+            })
+    return topics
+
+
+def ensure_people() -> dict[str, Person]:
+    people = {}
+    for data in PEOPLE:
+        person, _ = Person.objects.get_or_create(
+            name=data["name"],
+            defaults={"credentials": data["credentials"], "role": data["role"], "bio": data["bio"]},
+        )
+        people[data["key"]] = person
+    return people
+
+
+def build_article(data: dict[str, Any], people: dict[str, Person]) -> ArticlePage:
+    page = ArticlePage(
+        title=data["title"], slug=data["slug"], intro=data["intro"], search_description=data["summary"],
+        body=to_stream(data["body"]), author=people.get(data["author"]), medical_reviewer=people.get(data["reviewer"]),
+        last_reviewed=dt.date.fromisoformat(data["last_reviewed"]),
+    )
+    for order, citation in enumerate(data["citations"]):
+        page.citations.add(Citation(sort_order=order, **{k: citation.get(k) or "" for k in ("title", "publisher", "url")},
+                                    year=citation.get("year")))
+    return page
+
+
+def ensure_articles(topics: dict[str, TopicPage], spanish: Locale, people: dict[str, Person]) -> int:
+    created = 0
+    english_by_slug: dict[str, ArticlePage] = {}
+    for data in (a for a in ARTICLES if a["locale"] == "en"):
+        topic = topics[data["topic"]]
+        page = child_by_slug(topic, data["slug"])
+        if page is None:
+            page = build_article(data, people)
+            topic.add_child(instance=page)
+            publish(page)
+            created += 1
+        english_by_slug[data["slug"]] = page.specific
+    for data in (a for a in ARTICLES if a["locale"] == "es"):
+        source = english_by_slug[data["translation_of"]]
+        if source.get_translation_or_none(spanish) is not None:
+            continue
+        translated = source.copy_for_translation(spanish, copy_parents=True)
+        fresh = build_article(data, people)
+        for name in ("title", "slug", "intro", "search_description", "body", "last_reviewed"):
+            setattr(translated, name, getattr(fresh, name))
+        translated.citations.set([Citation(sort_order=c.sort_order, title=c.title, publisher=c.publisher,
+                                           url=c.url, year=c.year) for c in fresh.citations.all()])
+        translated.save()
+        publish(translated)
+        created += 1
+    return created
+
+
+def ensure_legal_pages(home: HomePage, spanish: Locale) -> None:
+    for data in LEGAL_PAGES:
+        page = child_by_slug(home, data["slug"])
+        if page is None:
+            page = LegalPage(title=data["title"], slug=data["slug"], kind=data["kind"], intro=data["intro"],
+                             body=to_stream(data["body"]))
+            home.add_child(instance=page)
+            publish(page)
+        es = data.get("es")
+        if es:
+            translate(page.specific, spanish, {"title": es["title"], "intro": es["intro"], "body": to_stream(es["body"])})
+
+
+def ensure_providers() -> None:
+    today = dt.date.today()
+    for data in PROVIDERS:
+        provider, created = Provider.objects.get_or_create(
+            slug=data["key"], defaults={"name": data["name"], "public_description": data["public_description"]}
+        )
+        if created or not provider.contracts.exists():
+            Contract.objects.create(
+                provider=provider, amount=Decimal(FLAT_FEE["amount"]), currency=FLAT_FEE["currency"],
+                period=FLAT_FEE["period"], starts_on=today.replace(day=1),
+            )
+
+
+def ensure_admin() -> None:
+    user_model = get_user_model()
+    if not user_model.objects.filter(username=ADMIN_USERNAME).exists():
+        user_model.objects.create_superuser(ADMIN_USERNAME, "admin@example.invalid", ADMIN_PASSWORD)
+
+
+def load_demo_facilities() -> int:
+    try:
+        from clearline.directory.demo import load_demo_facilities as load
+    except ImportError:  # the directory app ships its own demo facilities
+        return 0
+    return load()
+
+
+@transaction.atomic
+def load_demo_data() -> dict[str, int]:
+    english, spanish = ensure_locales()
+    home = ensure_home(english)
+    translate(home, spanish, {"title": HOME["es"]["title"], "intro": HOME["es"]["intro"]})
+    helplines = ensure_helplines()
+    topics = ensure_topics(home, spanish, helplines)
+    people = ensure_people()
+    articles = ensure_articles(topics, spanish, people)
+    ensure_legal_pages(home, spanish)
+    ensure_providers()
+    ensure_admin()
+    facilities = load_demo_facilities()
+    version = ensure_current_disclosure()
+    return {"articles_created": articles, "facilities": facilities, "disclosure_version": version.number}

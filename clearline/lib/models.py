@@ -1,0 +1,11 @@
+from django.db import models
+
+
+class PeriodicJob(models.Model):
+    """When the worker last enqueued a periodic job; shared by all workers so each due run is enqueued once."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,97 @@
+"""Participating providers: the paid-advertiser treatment providers who answer general helpline calls.
+
+Money rule (DESIGN.md rule 2): a provider pays a flat periodic fee under a ``Contract``, the same for every
+participating provider. No field anywhere prices a call, lead or admission, and nothing here feeds routing
+order; call counts feed reports, never invoices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ProviderQuerySet(models.QuerySet["Provider"]):
+    def participating(self, on: dt.date | None = None) -> ProviderQuerySet:
+        """Active providers with a contract running on the given day (today by default)."""
+        day = on or timezone.localdate()
+        running = Contract.objects.running_on(day).values("provider_id")
+        return self.filter(active=True, pk__in=running).order_by("name", "pk")
+
+
+class Provider(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    public_description = models.TextField(
+        _("public description"), help_text=_("Shown to callers and visitors; what care the provider offers.")
+    )
+    website = models.URLField(_("website"), blank=True)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive providers never receive calls and are not named.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("participating provider")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContractPeriod(models.TextChoices):
+    MONTHLY = "monthly", _("monthly")
+    QUARTERLY = "quarterly", _("quarterly")
+    YEARLY = "yearly", _("yearly")
+
+
+class ContractQuerySet(models.QuerySet["Contract"]):
+    def running_on(self, day: dt.date) -> ContractQuerySet:
+        return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+class Contract(models.Model):
+    """A flat periodic advertising fee. Equal for all participating providers, checked on save."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    amount = models.DecimalField(_("flat fee"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    period = models.CharField(_("period"), max_length=12, choices=ContractPeriod.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["provider__name", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="contract_ends_after_start",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.amount} {self.currency} {self.period} from {self.starts_on}"
+
+    def overlaps(self, other: Contract) -> bool:
+        self_end = self.ends_on or dt.date.max
+        other_end = other.ends_on or dt.date.max
+        return self.starts_on <= other_end and other.starts_on <= self_end
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A contract cannot end before it starts.")})
+        from clearline.providers.services import check_equal_fee
+
+        check_equal_fee(self)
