@@ -149,8 +149,8 @@ LEGAL_PAGES: list[dict] = [
                 "paragraph",
                 t(
                     """<p>A callback needs your number, so only while a callback request is open do we keep
-                    it, encrypted. Only the provider named in the request can see it, so that it can call
-                    you. When the request closes, the number is deleted within a few days.</p>"""
+                    it, encrypted. It is used only so that the provider named in the request can call you
+                    back. When the request closes, the number is deleted within a few days.</p>"""
                 ),
             ),
             ("heading", "What providers see"),
