@@ -1,0 +1,101 @@
+"""Fair rotation among the eligible, and waves.
+
+The order is a rotation: the provider most behind its fair share of first rings goes first, then the least
+recently offered. When every provider is eligible for every call this is plain "least recently offered first";
+when eligibility differs (hours, regions, languages) the share credit keeps a provider that is eligible for few
+calls from jumping the queue on each of them. Remaining ties (new providers) are ordered by a hash of the
+decision's seed and their id; the seed is in the trace, so the decision replays bit for bit. Nothing else enters
+the order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from clearline.routing.types import CallContext, ProviderSnapshot, RoutingPolicy
+
+_NEVER = float("-inf")
+
+
+def tie_key(seed: int, provider_id: str) -> int:
+    """A stable pseudo-random number for tie-breaks (not Python's ``hash``, which changes between runs)."""
+    digest = hashlib.blake2b(f"{seed}:{provider_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def _key(p: ProviderSnapshot) -> tuple[float, float]:
+    return (-p.share_credit, p.last_offered_at.timestamp() if p.last_offered_at is not None else _NEVER)
+
+
+def rotation_order(providers: Sequence[ProviderSnapshot], seed: int) -> list[ProviderSnapshot]:
+    """Most owed first, then least recently offered; ties by ``tie_key`` (hashed only for actual ties)."""
+    keyed = sorted(providers, key=_key)
+    out: list[ProviderSnapshot] = []
+    i = 0
+    while i < len(keyed):
+        j = i + 1
+        key = _key(keyed[i])
+        while j < len(keyed) and _key(keyed[j]) == key:
+            j += 1
+        group = keyed[i:j]
+        if len(group) > 1:
+            group.sort(key=lambda p: tie_key(seed, p.id))
+        out.extend(group)
+        i = j
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Ordering:
+    order: tuple[str, ...]  # eligible provider ids, in rotation order
+    continuity_id: str | None  # the repeat caller's previous provider, moved to the front, if any
+
+
+def order_eligible(
+    eligible: Sequence[ProviderSnapshot],
+    call: CallContext,
+    policy: RoutingPolicy,
+    now: datetime,
+    seed: int,
+) -> Ordering:
+    ordered = rotation_order(eligible, seed)
+    continuity = _continuity(call, policy, now)
+    if continuity is not None:
+        for index, provider in enumerate(ordered):
+            if provider.id == continuity:
+                ordered.insert(0, ordered.pop(index))
+                break
+        else:
+            continuity = None
+    return Ordering(tuple(p.id for p in ordered), continuity)
+
+
+def _continuity(call: CallContext, policy: RoutingPolicy, now: datetime) -> str | None:
+    if policy.continuity_days <= 0 or call.previous_provider_id is None or call.previous_answered_at is None:
+        return None
+    if now - call.previous_answered_at > timedelta(days=policy.continuity_days):
+        return None
+    return call.previous_provider_id
+
+
+def waves(order: Sequence[str], policy: RoutingPolicy) -> tuple[tuple[str, ...], ...]:
+    """Split the order into waves of ``wave_size``, as many as the ring budget allows."""
+    max_waves = max(1, policy.ring_budget_s // policy.ring_timeout_s)
+    k = policy.wave_size
+    out = tuple(tuple(order[i : i + k]) for i in range(0, len(order), k))
+    return out[:max_waves]
+
+
+def share_credit_changes(eligible: Sequence[str], first_wave: Sequence[str]) -> dict[str, float]:
+    """How a decision changes each provider's ``share_credit``: every eligible provider is owed k/n, and each
+    provider in the first wave has received one."""
+    if not eligible:
+        return {}
+    share = len(first_wave) / len(eligible)
+    changes = dict.fromkeys(eligible, share)
+    for pid in first_wave:
+        changes[pid] = changes.get(pid, 0.0) - 1.0
+    return changes

@@ -1,0 +1,225 @@
+"""Planning a call: eligibility, rotation, waves, the callback assignee and the steps the adapters render."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from clearline.routing.eligibility import FILTERS, Verdict, can_return_by, evaluate
+from clearline.routing.ordering import order_eligible, rotation_order, waves
+from clearline.routing.steps import (
+    CallbackOffer,
+    Dial,
+    DialTarget,
+    Disclosure,
+    ListingOptions,
+    Menu,
+    Plan,
+    Step,
+    Transfer,
+)
+from clearline.routing.trace import Trace
+from clearline.routing.types import (
+    FREE_HELPLINE_NUMBER,
+    CallContext,
+    ListingTarget,
+    NumberKind,
+    ProviderSnapshot,
+    RoutingPolicy,
+)
+
+FREE_HELPLINE_SPOKEN = "1-800-662-4357"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    plan: Plan
+    trace: Trace
+
+
+def _names(targets: Sequence[DialTarget]) -> str:
+    names = [t.name for t in targets]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def disclosure_text(targets: Sequence[DialTarget]) -> str:
+    menu = (
+        "Press 9 at any time for the 988 Suicide and Crisis Lifeline, or 0 for the free, confidential SAMHSA "
+        "National Helpline."
+    )
+    if not targets:
+        return "No participating provider can take your call right now. " + menu
+    if len(targets) == 1:
+        who = f"We are connecting you to {targets[0].name}, a participating treatment provider."
+    else:
+        who = (
+            f"We are ringing {_names(targets)}, participating treatment providers, at the same time; "
+            "the first to answer will take your call."
+        )
+    return (
+        who + " Participating providers pay this site a flat fee that does not depend on your call or your "
+        "choice; you have no obligation to enter treatment. " + menu
+    )
+
+
+def free_helpline_transfer(reason: str) -> Transfer:
+    return Transfer(
+        FREE_HELPLINE_NUMBER,
+        "SAMHSA National Helpline",
+        f"{reason} We are transferring you to the free, confidential SAMHSA National Helpline, "
+        f"{FREE_HELPLINE_SPOKEN}.",
+    )
+
+
+def choose_callback_provider(
+    providers: Sequence[ProviderSnapshot],
+    verdicts: Sequence[Verdict],
+    policy: RoutingPolicy,
+    now: datetime,
+    seed: int,
+) -> ProviderSnapshot | None:
+    """Who would return a callback: among providers passing every filter except "open now" and "free slot",
+    those able to start before the deadline and holding fewer than ``callback_max_per_line`` open callbacks per
+    line: open ones first, then the least loaded (calls and open callbacks per line), then rotation.
+    """
+    deadline = now + timedelta(minutes=policy.callback_deadline_min)
+    open_index = FILTERS.index("open_now")
+    passing = [
+        (p, v)
+        for p, v in zip(providers, verdicts, strict=True)
+        if v.callback_eligible and p.open_callbacks < p.lines * policy.callback_max_per_line
+    ]
+    candidates: list[tuple[datetime, float, ProviderSnapshot]] = [
+        (now, _load(p), p) for p, v in passing if v.results[open_index]
+    ]
+    if not candidates:  # nobody open: whoever opens first before the deadline
+        for provider, _ in passing:
+            start = can_return_by(provider, now, deadline)
+            if start is not None:
+                candidates.append((start, _load(provider), provider))
+    if not candidates:
+        return None
+    rank = {p.id: i for i, p in enumerate(rotation_order([c[2] for c in candidates], seed))}
+    return min(candidates, key=lambda c: (c[0], c[1], rank[c[2].id]))[2]
+
+
+def _load(p: ProviderSnapshot) -> float:
+    return (p.active_calls + p.open_callbacks) / max(1, p.lines)
+
+
+def plan_call(
+    call: CallContext,
+    providers: Sequence[ProviderSnapshot],
+    policy: RoutingPolicy,
+    now: datetime,
+    seed: int,
+) -> Decision:
+    """Plan a general helpline call. Pure: same arguments, same plan and trace."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if call.number_kind is not NumberKind.HELPLINE:
+        raise ValueError("listing numbers are planned by plan_listing_call and never reach providers")
+    verdicts = tuple(evaluate(p, call, policy, now) for p in providers)
+    eligible = [p for p, v in zip(providers, verdicts, strict=True) if v.eligible]
+    ordering = order_eligible(eligible, call, policy, now, seed)
+    planned = waves(ordering.order, policy)
+    by_id = {p.id: p for p in eligible}
+
+    steps: list[Step] = []
+    wave_targets = [tuple(DialTarget(pid, by_id[pid].name, by_id[pid].phone) for pid in w) for w in planned]
+    first = wave_targets[0] if wave_targets else ()
+    steps.append(Disclosure(policy.disclosure_version, first, disclosure_text(first), index=0))
+    steps.append(Menu(index=1))
+    for number, targets in enumerate(wave_targets, start=1):
+        announce = "" if number == 1 else f"Now also trying {_names(targets)}."
+        steps.append(
+            Dial(
+                index=len(steps),
+                wave=number,
+                targets=targets,
+                ring_timeout_s=policy.ring_timeout_s,
+                whisper=policy.whisper,
+                require_accept=policy.require_accept,
+                announce=announce,
+            )
+        )
+
+    callback = choose_callback_provider(providers, verdicts, policy, now, seed) if policy.callbacks else None
+    if callback is not None:
+        deadline = now + timedelta(minutes=policy.callback_deadline_min)
+        minutes = policy.callback_deadline_min
+        steps.append(
+            CallbackOffer(
+                index=len(steps),
+                provider_id=callback.id,
+                provider_name=callback.name,
+                deadline=deadline,
+                minutes=minutes,
+                text=(
+                    f"Nobody could take your call just now. Press 1 and {callback.name} will call you back "
+                    f"within {minutes} minutes. Or stay on the line for the free SAMHSA National Helpline."
+                ),
+            )
+        )
+        terminal = "callback_offer"
+    else:
+        steps.append(free_helpline_transfer("Nobody could take your call just now."))
+        terminal = "free_helpline"
+
+    plan = Plan(call.call_id, NumberKind.HELPLINE.value, tuple(steps), policy.ring_budget_s, policy.version)
+    trace = Trace(
+        call_id=call.call_id,
+        number_kind=NumberKind.HELPLINE.value,
+        at=now,
+        seed=seed,
+        policy_version=policy.version,
+        verdicts=verdicts,
+        order=ordering.order,
+        waves=planned,
+        continuity_id=ordering.continuity_id,
+        callback_provider_id=callback.id if callback is not None else None,
+        terminal=terminal,
+    )
+    return Decision(plan, trace)
+
+
+def plan_listing_call(
+    call: CallContext, facility: ListingTarget, policy: RoutingPolicy, now: datetime, seed: int = 0
+) -> Decision:
+    """A listing number rings its facility and nobody else; if that fails the caller hears options."""
+    if call.number_kind is not NumberKind.LISTING:
+        raise ValueError("plan_listing_call is for listing numbers")
+    target = DialTarget(facility.facility_id, facility.name, facility.phone)
+    steps: tuple[Step, ...] = (
+        Disclosure(
+            policy.disclosure_version,
+            (target,),
+            f"Connecting you to {facility.name}. This number rings only {facility.name}. Press 9 at any time "
+            "for the 988 Suicide and Crisis Lifeline, or 0 for the free SAMHSA National Helpline.",
+            index=0,
+        ),
+        Menu(index=1),
+        Dial(2, 1, (target,), 20, whisper=False, require_accept=False, announce=""),
+        ListingOptions(
+            3,
+            facility.name,
+            f"{facility.name} did not answer. Please call again later. Press 0 for the free, confidential SAMHSA "
+            f"National Helpline, {FREE_HELPLINE_SPOKEN}, or 9 for the 988 Suicide and Crisis Lifeline.",
+        ),
+    )
+    plan = Plan(call.call_id, NumberKind.LISTING.value, steps, 20, policy.version)
+    trace = Trace(
+        call_id=call.call_id,
+        number_kind=NumberKind.LISTING.value,
+        at=now,
+        seed=seed,
+        policy_version=policy.version,
+        verdicts=(),
+        order=(),
+        waves=(),
+        continuity_id=None,
+        callback_provider_id=None,
+        terminal="listing_options",
+    )
+    return Decision(plan, trace)

@@ -1,0 +1,86 @@
+"""Simulated providers and callers: the mutable state the event loop works on."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from clearline.routing.schedule import zone
+from clearline.routing.simulator.workload import ProviderSpec
+
+FAR_FUTURE = date(9999, 12, 31)
+
+
+@dataclass(slots=True)
+class Callback:
+    call_index: int
+    provider_id: str
+    created: float
+    deadline: float
+    returned: float | None = None
+
+
+@dataclass(slots=True)
+class ProviderState:
+    spec: ProviderSpec
+    busy: int = 0  # lines ringing or in a call
+    ringing: int = 0
+    delivered: int = 0
+    delivered_on: date | None = None
+    last_offered: datetime | None = None
+    unanswered: list[datetime] = field(default_factory=list)
+    auto_paused: bool = False
+    open_callbacks: int = 0
+    waiting_callbacks: deque[Callback] = field(default_factory=deque)
+    first_wave_rings: int = 0
+    first_wave_expected: float = 0.0
+
+    def local_date(self, now: datetime) -> date:
+        return now.astimezone(zone(self.spec.schedule.timezone)).date()
+
+    def delivered_today(self, now: datetime) -> int:
+        return self.delivered if self.delivered_on == self.local_date(now) else 0
+
+    def has_line(self) -> bool:
+        return self.busy < self.spec.lines
+
+    def under_cap(self, now: datetime) -> bool:
+        cap = self.spec.daily_cap
+        return cap is None or self.delivered_today(now) + self.ringing < cap
+
+    def can_reserve(self, now: datetime) -> bool:
+        """What the telephony services' atomic reservation checks just before dialling."""
+        return self.has_line() and self.under_cap(now)
+
+    def deliver(self, now: datetime) -> bool:
+        """Count an accepted call or an assigned callback; returns False if that overran the daily cap."""
+        today = self.local_date(now)
+        if self.delivered_on != today:
+            self.delivered_on, self.delivered = today, 0
+        self.delivered += 1
+        cap = self.spec.daily_cap
+        return cap is None or self.delivered <= cap
+
+
+@dataclass(slots=True)
+class Caller:
+    index: int
+    arrival: float  # seconds since the workload start; routing starts here
+    patience: float
+    state: str | None
+    accepts_callback: bool
+
+
+@dataclass(slots=True)
+class CallRecord:
+    """What happened to one call, for the metrics."""
+
+    index: int
+    arrival: float
+    time_to_human: float | None = None
+    abandoned: bool = False
+    callback: Callback | None = None
+    free_line: bool = False
+    first_wave: tuple[str, ...] = ()
+    eligible: tuple[str, ...] = ()
