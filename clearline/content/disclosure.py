@@ -63,9 +63,9 @@ def compose_paragraphs(inputs: DisclosureInputs) -> list[str]:
     if count:
         paragraphs.append(
             ngettext(
-                "General helpline numbers (marked \u201cpaid advertiser\u201d) are answered or returned by our "
+                "General helpline numbers (marked \"paid advertiser\") are answered or returned by our "
                 "one participating treatment provider: %(names)s.",
-                "General helpline numbers (marked \u201cpaid advertiser\u201d) are answered or returned by one of "
+                "General helpline numbers (marked \"paid advertiser\") are answered or returned by one of "
                 "%(count)d participating treatment providers: %(names)s.",
                 count,
             )

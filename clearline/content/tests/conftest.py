@@ -1,0 +1,86 @@
+"""A small site built explicitly: home -> Heroin topic (three helplines) -> one article; a terms page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from wagtail.models import Locale, Page, Site
+
+from clearline.content.models import (
+    ArticlePage, Citation, Helpline, HelplineKind, HomePage, LegalPage, Person, TopicHelpline, TopicPage,
+)
+from clearline.providers.models import Contract, Provider
+
+
+def publish(page: Page) -> Page:
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def home(db) -> HomePage:
+    Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node()
+    home = HomePage(title="Clearline test home", slug="test-home", intro="<p>Welcome</p>")
+    root.add_child(instance=home)
+    publish(home)
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    return home
+
+
+@pytest.fixture
+def heroin_helplines(db) -> list[Helpline]:
+    return [
+        Helpline.objects.create(label="Heroin Detox", intent="detox", number="+12065550101"),
+        Helpline.objects.create(label="Heroin Rehabilitation", intent="rehabilitation", number="+12065550102"),
+        Helpline.objects.create(label="Heroin Addiction Hotline", intent="hotline", number="+12065550103"),
+    ]
+
+
+@pytest.fixture
+def topic(home, heroin_helplines) -> TopicPage:
+    topic = TopicPage(title="Heroin", slug="heroin", intro="<p>About heroin</p>", show_in_menus=True)
+    for order, helpline in enumerate(heroin_helplines):
+        topic.helpline_assignments.add(TopicHelpline(helpline=helpline, sort_order=order))
+    home.add_child(instance=topic)
+    return publish(topic)
+
+
+@pytest.fixture
+def article(topic) -> ArticlePage:
+    author = Person.objects.create(name="Ann Author", role="author")
+    reviewer = Person.objects.create(name="Rae Reviewer", credentials="MD", role="reviewer")
+    article = ArticlePage(
+        title="Heroin detox explained", slug="heroin-detox", intro="What withdrawal is like.",
+        body=[("heading", "Why supervised detox"), ("paragraph", "<p>Withdrawal is hard [1].</p>")],
+        author=author, medical_reviewer=reviewer, last_reviewed=dt.date(2026, 10, 1),
+    )
+    article.citations.add(Citation(sort_order=0, title="Heroin DrugFacts", publisher="NIDA", year=2024,
+                                   url="https://nida.nih.gov/publications/drugfacts/heroin"))
+    topic.add_child(instance=article)
+    return publish(article)
+
+
+@pytest.fixture
+def terms(home) -> LegalPage:
+    page = LegalPage(title="Terms of use", slug="terms-of-use", kind="terms", intro="Terms.", body=[])
+    home.add_child(instance=page)
+    return publish(page)
+
+
+def add_provider(name: str, *, active: bool = True, starts_on: dt.date | None = None,
+                 ends_on: dt.date | None = None) -> Provider:
+    provider = Provider.objects.create(name=name, slug=name.lower().replace(" ", "-"),
+                                       public_description=f"{name} offers care.", active=active)
+    Contract.objects.create(provider=provider, amount=Decimal("1500.00"), period="monthly",
+                            starts_on=starts_on or dt.date(2026, 1, 1), ends_on=ends_on)
+    return provider
+
+
+@pytest.fixture
+def listing_helpline(db) -> Helpline:
+    return Helpline.objects.create(label="Harbor House intake", intent="rehabilitation", number="+12065550150",
+                                   kind=HelplineKind.LISTING)

@@ -1,0 +1,138 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from clearline.content.disclosure import ensure_current_disclosure
+from clearline.content.models import DisclosureVersion
+from clearline.content.tasks import refresh_disclosure_version
+from clearline.content.tests.conftest import add_provider
+from clearline.providers.models import Contract
+from clearline.providers.services import create_contract
+
+pytestmark = pytest.mark.django_db
+
+
+def names_in(version: DisclosureVersion) -> list[str]:
+    return [entry["name"] for entry in version.roster]
+
+
+def test_it_names_exactly_the_active_providers_with_a_running_contract():
+    add_provider("Alder Recovery")
+    add_provider("Birch Health")
+    add_provider("Cedar Care", active=False)
+    add_provider("Dogwood Detox", starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31))
+    add_provider("Elm Clinic", starts_on=dt.date.today() + dt.timedelta(days=30))
+    version = ensure_current_disclosure()
+    assert names_in(version) == ["Alder Recovery", "Birch Health"]
+    assert "one of 2 participating treatment providers: Alder Recovery and Birch Health." in version.text_en
+    for absent in ("Cedar Care", "Dogwood Detox", "Elm Clinic"):
+        assert absent not in version.text_en
+        assert absent not in version.text_es
+
+
+def test_it_stores_a_new_version_when_a_provider_is_added():
+    add_provider("Alder Recovery")
+    first = ensure_current_disclosure()
+    add_provider("Birch Health")
+    second = ensure_current_disclosure()
+    assert second.number == first.number + 1
+    assert "Birch Health" in second.text_en and "Birch Health" not in first.text_en
+
+
+def test_it_stores_a_new_version_when_a_provider_is_deactivated():
+    alder = add_provider("Alder Recovery")
+    add_provider("Birch Health")
+    first = ensure_current_disclosure()
+    alder.active = False
+    alder.save()
+    second = ensure_current_disclosure()
+    assert second.number == first.number + 1
+    assert names_in(second) == ["Birch Health"]
+
+
+def test_it_stores_a_new_version_when_a_provider_is_renamed():
+    alder = add_provider("Alder Recovery")
+    first = ensure_current_disclosure()
+    alder.name = "Alder Recovery Center"
+    alder.save()
+    second = ensure_current_disclosure()
+    assert second.number == first.number + 1
+    assert "Alder Recovery Center" in second.text_en
+
+
+def test_it_keeps_the_version_when_nothing_changed():
+    add_provider("Alder Recovery")
+    assert ensure_current_disclosure().pk == ensure_current_disclosure().pk
+    assert DisclosureVersion.objects.count() == 1
+
+
+def test_roster_changes_refresh_the_version_through_the_job(django_capture_on_commit_callbacks):
+    # Tests run jobs immediately; the signal queues the job when the transaction commits.
+    with pytest.raises(DisclosureVersion.DoesNotExist):
+        DisclosureVersion.objects.latest()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        add_provider("Alder Recovery")
+    assert callbacks
+    assert names_in(DisclosureVersion.objects.latest()) == ["Alder Recovery"]
+    assert refresh_disclosure_version.call() == DisclosureVersion.objects.latest().number
+
+
+def test_it_says_the_fee_is_flat_and_equal_and_offers_free_alternatives():
+    add_provider("Alder Recovery")
+    text = ensure_current_disclosure().text_en
+    assert "Each pays Clearline the same flat monthly fee" in text
+    assert "No fee depends on" in text and "which provider a caller chooses" in text
+    assert "no obligation to enter treatment" in text
+    assert "terms of use" in text
+    assert "988" in text and "1-800-662-4357" in text and "FindTreatment.gov" in text
+    assert "In an emergency, call 911." in text
+    assert "rings that facility only" in text
+
+
+def test_it_says_how_many_ring_at_once_from_the_routing_setting(settings):
+    add_provider("Alder Recovery")
+    settings.CLEARLINE_ROUTING_WAVE_SIZE = 2
+    assert "Up to 2 of them ring at the same time" in ensure_current_disclosure().text_en
+    settings.CLEARLINE_ROUTING_WAVE_SIZE = 1
+    version = ensure_current_disclosure()
+    assert "They are rung one at a time." in version.text_en
+    assert "at the same time" not in version.text_en
+
+
+def test_with_no_providers_it_says_calls_go_to_the_free_helpline():
+    text = ensure_current_disclosure().text_en
+    assert "no treatment provider takes part" in text
+    assert "paid advertisers" not in text
+
+
+def test_it_is_written_in_spanish_too():
+    add_provider("Alder Recovery")
+    text = ensure_current_disclosure().text_es
+    assert "Alder Recovery" in text
+    assert "911" in text and "tarifa" in text
+
+
+def test_a_contract_with_a_different_fee_is_refused():
+    alder = add_provider("Alder Recovery")
+    birch = add_provider("Birch Health", active=True)
+    Contract.objects.filter(provider=birch).delete()
+    with pytest.raises(ValidationError, match="same flat fee"):
+        create_contract(provider_id=birch.pk, amount=Decimal("999.00"), period="monthly",
+                        starts_on=dt.date(2026, 2, 1))
+    with pytest.raises(ValidationError, match="same flat fee"):
+        create_contract(provider_id=birch.pk, amount=Decimal("1500.00"), period="yearly",
+                        starts_on=dt.date(2026, 2, 1))
+    contract = create_contract(provider_id=birch.pk, amount=Decimal("1500.00"), period="monthly",
+                               starts_on=dt.date(2026, 2, 1))
+    assert contract.provider_id == birch.pk and alder.contracts.count() == 1
+
+
+def test_no_provider_or_contract_field_prices_a_call_lead_or_admission():
+    from django.apps import apps
+
+    forbidden = ("per_call", "per_lead", "per_admission", "price", "bid", "revenue", "commission", "payout")
+    for model in apps.get_app_config("providers").get_models():
+        for field in model._meta.get_fields():
+            assert not any(word in field.name for word in forbidden), f"{model.__name__}.{field.name}"

@@ -1,0 +1,68 @@
+"""Fill msgstr entries of a .po file from a JSON object {msgid: msgstr} (plural: {msgid: [one, many]}).
+
+Usage: python tools/fill_po.py clearline/locale/es/LC_MESSAGES/django.po translations.json
+Only empty entries are filled, so hand edits in the .po file win. Fuzzy flags on filled entries are removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+
+def unquote(lines: list[str]) -> str:
+    return "".join(json.loads(line[line.index('"') :]) for line in lines if '"' in line)
+
+
+def quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def fill(po_text: str, table: dict[str, object]) -> tuple[str, int]:
+    entries = po_text.split("\n\n")
+    filled = 0
+    out = []
+    for entry in entries:
+        lines = entry.split("\n")
+        keys = [i for i, line in enumerate(lines) if re.match(r"^(msgid|msgid_plural|msgstr(\[\d\])?) ", line)]
+        fields: dict[str, list[str]] = {}
+        for n, start in enumerate(keys):
+            end = keys[n + 1] if n + 1 < len(keys) else len(lines)
+            name = lines[start].split(" ", 1)[0]
+            fields[name] = [lines[start].split(" ", 1)[1], *lines[start + 1 : end]]
+        msgid = unquote(fields["msgid"]) if "msgid" in fields else ""
+        if not msgid or msgid not in table:
+            out.append(entry)
+            continue
+        value = table[msgid]
+        head = [line for line in lines[: keys[0]] if line != "#, fuzzy" and not line.startswith("#| ")]
+        head = [line.replace(", fuzzy", "") for line in head]
+        if "msgid_plural" in fields:
+            if any(unquote(fields.get(f"msgstr[{i}]", ['""'])) for i in range(2)):
+                out.append(entry)
+                continue
+            one, many = value if isinstance(value, list) else (value, value)
+            body = [f"msgid {quote(msgid)}", f"msgid_plural {quote(unquote(fields['msgid_plural']))}",
+                    f"msgstr[0] {quote(one)}", f"msgstr[1] {quote(many)}"]
+        else:
+            if unquote(fields.get("msgstr", ['""'])):
+                out.append(entry)
+                continue
+            body = [f"msgid {quote(msgid)}", f"msgstr {quote(str(value))}"]
+        out.append("\n".join(head + body))
+        filled += 1
+    return "\n\n".join(out), filled
+
+
+def main() -> int:
+    po_path, table_path = Path(sys.argv[1]), Path(sys.argv[2])
+    text, count = fill(po_path.read_text(), json.loads(table_path.read_text()))
+    po_path.write_text(text)
+    print(f"filled {count} entries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
