@@ -4,6 +4,7 @@ The articles are written in one private module per topic; this module only colle
 """
 
 from clearline.demo.content._articles_alcohol import ALCOHOL_WITHDRAWAL, CHOOSING_PROGRAM
+from clearline.demo.content._articles_es import AUTOMEDICARSE
 from clearline.demo.content._articles_heroin import FAMILY_HEROIN, HEROIN_DETOX, SELF_MEDICATING
 from clearline.demo.content._articles_opioids import MOUD, NALOXONE
 
@@ -15,4 +16,5 @@ ARTICLES: list[dict] = [
     NALOXONE,
     ALCOHOL_WITHDRAWAL,
     CHOOSING_PROGRAM,
+    AUTOMEDICARSE,
 ]
