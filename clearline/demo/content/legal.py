@@ -332,3 +332,345 @@ LEGAL_PAGES: list[dict] = [
         ],
     },
 ]
+
+# Spanish versions ------------------------------------------------------------------------------------------
+
+_DEMO_NOTE_ES = t(
+    """Este es un sitio de demostración. Los proveedores, las personas y los números de teléfono que
+    aparecen en él son ficticios, y nada de lo que contiene es una oferta real de tratamiento."""
+)
+
+_ES: dict[str, dict] = {
+    "terms-of-use": {
+        "title": "Condiciones de uso",
+        "intro": t(
+            """Estas condiciones explican qué es Clearline, qué no es y qué ocurre cuando llama a uno de
+            nuestros números. Hemos intentado que sean breves y claras."""
+        ),
+        "body": [
+            ("callout", _DEMO_NOTE_ES),
+            ("heading", "Qué es Clearline"),
+            (
+                "paragraph",
+                t(
+                    """<p>Clearline es un sitio web de información sobre los trastornos por consumo de
+                    sustancias y su tratamiento, con un directorio de centros de tratamiento y líneas
+                    telefónicas de ayuda. Nuestros artículos ofrecen información general. No son consejo
+                    médico para su caso y no sustituyen la consulta con un médico, una enfermera o un
+                    terapeuta que conozca su situación.</p>"""
+                ),
+            ),
+            ("heading", "Si está en crisis"),
+            (
+                "callout",
+                t(
+                    """Si piensa en el suicidio o está en una crisis emocional, llame o envíe un mensaje de
+                    texto al 988. En una emergencia, llame al 911. Durante cualquier llamada a nuestra línea
+                    de ayuda puede pulsar 9 para la línea de crisis o 0 para la Línea Nacional de Ayuda de
+                    SAMHSA, que es gratuita (1-800-662-4357)."""
+                ),
+            ),
+            ("heading", "Quién contesta cuando llama"),
+            (
+                "paragraph",
+                t(
+                    """<p>En nuestro sitio hay dos tipos de números de teléfono:</p>
+                    <ul>
+                    <li>Los <strong>números de una ficha</strong> aparecen en la página de un centro del
+                    directorio. Ese número llama solo a ese centro y nunca se pasa a nadie más.</li>
+                    <li>Los <strong>números generales de ayuda</strong> aparecen en la barra superior de
+                    nuestras páginas. Estas llamadas las atiende, o las devuelve, uno de varios proveedores
+                    de tratamiento participantes. Estos proveedores son anunciantes que pagan por
+                    anunciarse.</li>
+                    </ul>
+                    <p>Antes de conectarle, un breve mensaje le dice el nombre del proveedor, o de los
+                    proveedores, que van a contestar. Puede colgar en cualquier momento, o pulsar 9 o 0
+                    para hablar con una línea gratuita. La <a href="/advertising-and-routing-policy/">política
+                    de publicidad y de enrutamiento de llamadas</a> explica cómo se elige al
+                    proveedor.</p>"""
+                ),
+            ),
+            ("heading", "Llamar implica aceptar estas condiciones"),
+            (
+                "paragraph",
+                t(
+                    """<p>Al llamar a un número general de ayuda, usted acepta estas condiciones y entiende
+                    que hablará con un proveedor de tratamiento que se anuncia en Clearline, no con personal
+                    de Clearline. El proveedor es responsable de los consejos y servicios que le
+                    ofrezca.</p>"""
+                ),
+            ),
+            ("heading", "Sin ninguna obligación"),
+            (
+                "paragraph",
+                t(
+                    """<p>Llamar nunca le obliga a nada. No tiene que empezar un tratamiento, contar más de
+                    lo que desee ni elegir al proveedor que contestó. Puede preguntar por otras opciones,
+                    incluidos los programas públicos y gratuitos, y también puede buscar por su cuenta en
+                    <a href="https://findtreatment.gov/">FindTreatment.gov</a>.</p>"""
+                ),
+            ),
+            ("heading", "Si nadie contesta"),
+            (
+                "paragraph",
+                t(
+                    """<p>Si ningún proveedor puede atender su llamada, puede pedir que le devuelvan la
+                    llamada. Le diremos qué proveedor le llamará y en cuánto tiempo. Si ese proveedor no
+                    llama a tiempo, la solicitud pasa a otro proveedor. También puede pulsar 0 para hablar
+                    con la Línea Nacional de Ayuda de SAMHSA, que es gratuita.</p>"""
+                ),
+            ),
+            ("heading", "Uso del sitio"),
+            (
+                "paragraph",
+                t(
+                    """<p>Le pedimos que no haga un mal uso de nuestras líneas telefónicas ni intente
+                    perjudicar el funcionamiento del sitio. Los datos de los centros del directorio
+                    proceden de fuentes públicas y de los propios centros; confírmelos con el centro antes
+                    de tomar decisiones. Clearline es software de código abierto, y su código se publica
+                    con su propia licencia.</p>"""
+                ),
+            ),
+            ("heading", "Cambios"),
+            (
+                "paragraph",
+                t(
+                    """<p>Si cambiamos estas condiciones, actualizaremos esta página y su fecha. Los cambios
+                    se aplican a las llamadas y visitas posteriores.</p>"""
+                ),
+            ),
+        ],
+    },
+    "privacy": {
+        "title": "Privacidad",
+        "intro": t(
+            """Buscar ayuda por el consumo de sustancias es un asunto privado. Recogemos lo mínimo posible,
+            no le rastreamos y borramos lo que ya no necesitamos."""
+        ),
+        "body": [
+            ("callout", _DEMO_NOTE_ES),
+            ("heading", "En el sitio web"),
+            (
+                "paragraph",
+                t(
+                    """<p>Nuestras páginas no tienen scripts de terceros, ni píxeles publicitarios, ni
+                    herramientas de analítica. No vendemos ni compartimos información sobre lo que usted
+                    lee. Como cualquier servidor web, el nuestro guarda registros técnicos breves para que
+                    el sitio funcione y sea seguro.</p>"""
+                ),
+            ),
+            ("heading", "Cuando llama"),
+            (
+                "paragraph",
+                t(
+                    """<ul>
+                    <li><strong>Las llamadas no se graban.</strong> La grabación está desactivada.</li>
+                    <li><strong>No guardamos su número de teléfono como tal.</strong> Solo conservamos un
+                    hash con clave: un código cifrado que nos permite reconocer llamadas repetidas y contar
+                    las llamadas de forma justa, pero que no se puede convertir de nuevo en su número sin
+                    una clave secreta que se guarda fuera de nuestra base de datos.</li>
+                    <li>Guardamos datos sobre la llamada en sí, como la hora, la duración, a qué proveedor
+                    se le ofreció y si se contestó. Estas cifras alimentan nuestros informes públicos, solo
+                    como totales.</li>
+                    <li>Nuestros registros nunca contienen su número de teléfono.</li>
+                    </ul>"""
+                ),
+            ),
+            ("heading", "Si pide que le devuelvan la llamada"),
+            (
+                "paragraph",
+                t(
+                    """<p>Para devolverle la llamada hace falta su número, así que solo lo guardamos,
+                    cifrado, mientras la solicitud está abierta. Se usa únicamente para que el proveedor
+                    indicado en la solicitud pueda llamarle. Cuando la solicitud se cierra, el número se
+                    borra en pocos días.</p>"""
+                ),
+            ),
+            ("heading", "Qué ven los proveedores"),
+            (
+                "paragraph",
+                t(
+                    """<p>Cuando un proveedor contesta su llamada, le oye como en cualquier llamada
+                    telefónica. Lo que usted le cuente queda sujeto a las prácticas de privacidad de ese
+                    proveedor y a las leyes de privacidad de la salud que le correspondan. Usted decide qué
+                    compartir.</p>"""
+                ),
+            ),
+            ("heading", "Sus opciones"),
+            (
+                "paragraph",
+                t(
+                    """<p>Siempre puede llamar directamente a la Línea Nacional de Ayuda de SAMHSA, que es
+                    gratuita, al 1-800-662-4357, o pulsar 0 durante una llamada para que le transfieran.
+                    Si tiene preguntas sobre su información, póngase en contacto con el responsable de
+                    este sitio.</p>"""
+                ),
+            ),
+        ],
+    },
+    "advertising-and-routing-policy": {
+        "title": "Política de publicidad y de enrutamiento de llamadas",
+        "intro": t(
+            """Clearline se financia con los proveedores de tratamiento que se anuncian en el sitio. Esta
+            página explica exactamente cómo funciona y cómo nos aseguramos de que el dinero nunca decida
+            adónde va su llamada."""
+        ),
+        "body": [
+            ("callout", _DEMO_NOTE_ES),
+            ("heading", "Una tarifa fija, igual para todos"),
+            (
+                "paragraph",
+                t(
+                    """<p>Todos los proveedores participantes pagan la misma tarifa fija por cada periodo,
+                    por ejemplo cada mes. Ninguna tarifa depende del número de llamadas, de los contactos,
+                    de los ingresos a tratamiento ni del proveedor que elija quien llama. No cobramos
+                    comisiones de ningún tipo. Nuestros sistemas ni siquiera tienen dónde anotar un precio
+                    por llamada.</p>"""
+                ),
+            ),
+            ("heading", "Cómo se elige al proveedor"),
+            (
+                "paragraph",
+                t(
+                    """<p>Cuando usted llama a un número general de ayuda, primero buscamos los proveedores
+                    que cumplen los requisitos en ese momento. Un proveedor solo cumple los requisitos
+                    si:</p>
+                    <ul>
+                    <li>tiene un contrato vigente y su licencia y certificación están al día;</li>
+                    <li>está abierto en ese momento en su propia zona horaria y no ha pausado su línea;</li>
+                    <li>tiene una línea libre para atenderle y no ha llegado a su límite diario;</li>
+                    <li>atiende su estado o zona y habla su idioma.</li>
+                    </ul>
+                    <p>Entre los proveedores que cumplen los requisitos usamos una rotación justa: va
+                    primero aquel al que se le ofreció una llamada hace más tiempo. A veces suenan varios
+                    proveedores a la vez, y el primero que acepta se queda con la llamada. Si nadie
+                    contesta, la llamada pasa al siguiente. Cada decisión queda registrada para que se
+                    pueda comprobar después.</p>"""
+                ),
+            ),
+            ("heading", "Usted sabe quién va a contestar"),
+            (
+                "paragraph",
+                t(
+                    """<p>Antes de conectarle, un breve mensaje dice el nombre del proveedor o de los
+                    proveedores que van a contestar. En cualquier momento de la llamada puede pulsar 9 para
+                    la línea de crisis 988 o 0 para la Línea Nacional de Ayuda de SAMHSA, que es
+                    gratuita.</p>"""
+                ),
+            ),
+            ("heading", "El número de una ficha llama solo a ese centro"),
+            (
+                "paragraph",
+                t(
+                    """<p>El número de teléfono que aparece en la página de un centro de nuestro directorio
+                    llama a ese centro y a nadie más. Si el centro no contesta, usted escucha sus opciones,
+                    incluida la línea nacional gratuita. Su llamada nunca se pasa a un anunciante.</p>"""
+                ),
+            ),
+            ("heading", "Si nadie contesta"),
+            (
+                "paragraph",
+                t(
+                    """<p>Si ningún proveedor puede contestar, puede pedir que le devuelvan la llamada. Le
+                    diremos qué proveedor le llamará y en cuánto tiempo. Si no cumple ese plazo, la
+                    solicitud pasa a otro proveedor.</p>"""
+                ),
+            ),
+            ("heading", "Sin ninguna obligación"),
+            (
+                "paragraph",
+                t(
+                    """<p>Nunca está obligado u obligada a empezar un tratamiento ni a elegir al proveedor
+                    que contestó. Un buen proveedor hablará con usted de todas sus opciones, incluidas las
+                    que él no ofrece.</p>"""
+                ),
+            ),
+            ("heading", "La publicidad y nuestros artículos"),
+            (
+                "paragraph",
+                t(
+                    """<p>Los anunciantes no tienen ninguna influencia sobre nuestros artículos. Consulte
+                    nuestra <a href="/editorial-policy/">política editorial</a>.</p>"""
+                ),
+            ),
+            ("heading", "Cifras públicas"),
+            (
+                "paragraph",
+                t(
+                    """<p>Cada mes publicamos totales en nuestra página de transparencia: la proporción de
+                    llamadas de cada proveedor, con qué frecuencia y rapidez se contestaron, y cuántas
+                    llamadas pendientes se devolvieron a tiempo.</p>"""
+                ),
+            ),
+        ],
+    },
+    "editorial-policy": {
+        "title": "Política editorial",
+        "intro": t(
+            """Nuestros artículos buscan ser precisos, respetuosos y fáciles de leer. Así es como los
+            escribimos, los revisamos y los mantenemos al día."""
+        ),
+        "body": [
+            ("callout", _DEMO_NOTE_ES),
+            ("heading", "Revisión médica"),
+            (
+                "paragraph",
+                t(
+                    """<p>Cada artículo de salud lo escribe un autor identificado y lo revisa un revisor
+                    médico identificado, como un médico o una enfermera con experiencia en el tratamiento
+                    de las adicciones, antes de publicarse. Cada artículo indica quién lo escribió, quién
+                    lo revisó y la fecha de su última revisión. Volvemos a revisar los artículos con
+                    regularidad y siempre que cambia la evidencia.</p>"""
+                ),
+            ),
+            ("heading", "Fuentes"),
+            (
+                "paragraph",
+                t(
+                    """<p>Basamos nuestros artículos en fuentes públicas de confianza, como la
+                    Administración de Servicios de Salud Mental y Abuso de Sustancias (SAMHSA), los
+                    Institutos Nacionales de la Salud, los Centros para el Control y la Prevención de
+                    Enfermedades y la Administración de Alimentos y Medicamentos. Al final de cada artículo
+                    enumeramos nuestras fuentes con sus enlaces, para que pueda consultarlas usted
+                    mismo.</p>"""
+                ),
+            ),
+            ("heading", "Cómo escribimos"),
+            (
+                "paragraph",
+                t(
+                    """<ul>
+                    <li>Usamos palabras sencillas y frases cortas.</li>
+                    <li>Usamos un lenguaje respetuoso que pone a la persona primero, como "una persona con
+                    un trastorno por consumo de sustancias".</li>
+                    <li>No prometemos curas ni damos cifras sin fuente.</li>
+                    <li>Todas las páginas incluyen ayuda gratuita y para crisis: llame o envíe un mensaje
+                    de texto al 988, la Línea Nacional de Ayuda de SAMHSA al 1-800-662-4357 y, en una
+                    emergencia, llame al 911.</li>
+                    </ul>"""
+                ),
+            ),
+            ("heading", "Los anunciantes nunca influyen en el contenido"),
+            (
+                "paragraph",
+                t(
+                    """<p>Los proveedores de tratamiento que se anuncian con nosotros no escriben, editan,
+                    revisan ni aprueban nuestros artículos, y no pueden pagar para aparecer en ellos ni
+                    para cambiar lo que decimos. Nuestros autores y revisores no saben qué proveedor
+                    atenderá una llamada.</p>"""
+                ),
+            ),
+            ("heading", "Correcciones"),
+            (
+                "paragraph",
+                t(
+                    """<p>Si encuentra un error, por favor avísenos. Corregimos los errores con rapidez y
+                    actualizamos la fecha de revisión cuando lo hacemos.</p>"""
+                ),
+            ),
+        ],
+    },
+}
+
+for _page in LEGAL_PAGES:
+    _page["es"] = _ES[_page["slug"]]
