@@ -91,8 +91,8 @@ ALCOHOL_WITHDRAWAL = {
         (
             "paragraph",
             t(
-                """<p>Symptoms often begin within hours to a day or so after the last drink, and they can
-                start while there is still some alcohol in the blood [1]. They may include:</p>
+                """<p>Symptoms often begin within hours to a day or so after the last drink, and sometimes
+                later [1]. They may include:</p>
                 <ul>
                 <li>shaky hands, sweating and a fast heartbeat;</li>
                 <li>anxiety, irritability and feeling jumpy;</li>

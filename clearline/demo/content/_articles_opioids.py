@@ -86,7 +86,7 @@ MOUD = {
                 <p>Research shows that methadone and buprenorphine lower the risk of dying from an
                 overdose, help people stay in treatment, and reduce opioid use [1]. They work best along
                 with counseling and support, but people should not be denied medication if they are not
-                ready for counseling [2].</p>"""
+                ready for counseling [3].</p>"""
             ),
         ),
         ("heading", "Methadone"),
@@ -153,7 +153,7 @@ MOUD = {
             "paragraph",
             t(
                 """<p>There is no set time limit. Many people do best staying on medication for a long
-                time, sometimes years, much as people take medicine for other long-term conditions [2].
+                time, sometimes years, much as people take medicine for other long-term conditions [3].
                 Stopping early raises the risk of returning to use and of overdose. If you want to stop,
                 plan a slow taper with your clinician.</p>"""
             ),
@@ -285,7 +285,7 @@ NALOXONE = {
         (
             "paragraph",
             t(
-                """<p>Fentanyl is a synthetic opioid about 50 times stronger than heroin, and it is now
+                """<p>Fentanyl is a synthetic opioid up to 50 times stronger than heroin, and it is now
                 found in much of the street drug supply, including in fake pills made to look like
                 prescription medicines [4]. People often do not know they are taking it. Overdoses with
                 fentanyl can happen very fast, which is why having naloxone close by, and not using alone,
