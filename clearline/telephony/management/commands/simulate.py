@@ -1,0 +1,58 @@
+"""``clearline simulate WORKLOAD.json``: run the routing simulator (pure code in ``clearline.routing``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from clearline.routing.simulator import DEFAULT_STRATEGIES, STRATEGIES, WorkloadError, load_workload, simulate
+
+COLUMNS = (
+    ("calls", "calls"),
+    ("answered_by_human_pct", "human %"),
+    ("human_within_30s_pct", "≤30 s %"),
+    ("answered_or_returned_15min_pct", "ans/ret 15m %"),
+    ("abandoned_pct", "abandon %"),
+    ("asa_s", "ASA s"),
+    ("p90_time_to_human_s", "p90 s"),
+    ("max_share_deviation_pts", "share dev"),
+    ("cap_overruns", "overruns"),
+    ("callbacks_created", "callbacks"),
+    ("callbacks_returned_on_time_pct", "cb on time %"),
+)
+
+
+class Command(BaseCommand):
+    help = "Simulate a workload against the routing engine and baseline routers (see docs/simulation.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("workload", help="path to a workload JSON file")
+        parser.add_argument(
+            "--strategies",
+            default=",".join(DEFAULT_STRATEGIES),
+            help=f"comma-separated, from {', '.join(STRATEGIES)} (default: %(default)s)",
+        )
+        parser.add_argument("--seed", type=int, default=None, help="override the workload's seed")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        strategies = [s.strip() for s in options["strategies"].split(",") if s.strip()]
+        unknown = [s for s in strategies if s not in STRATEGIES]
+        if unknown or not strategies:
+            raise CommandError(f"unknown strategies {unknown}; choose from {', '.join(STRATEGIES)}")
+        try:
+            workload = load_workload(options["workload"])
+        except (OSError, WorkloadError) as error:
+            raise CommandError(str(error)) from error
+        result = simulate(workload, strategies, options["seed"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result, sort_keys=True))
+            return
+        self.stdout.write(f"Workload {result['workload']}")
+        header = f"{'strategy':<17}" + "".join(f"{label:>14}" for _, label in COLUMNS)
+        self.stdout.write(header)
+        for name, row in result["strategies"].items():
+            cells = "".join(f"{'n/a' if row[key] is None else row[key]:>14}" for key, _ in COLUMNS)
+            self.stdout.write(f"{name:<17}{cells}")
