@@ -26,7 +26,9 @@ def fill(po_text: str, table: dict[str, object]) -> tuple[str, int]:
     out = []
     for entry in entries:
         lines = entry.split("\n")
-        keys = [i for i, line in enumerate(lines) if re.match(r"^(msgid|msgid_plural|msgstr(\[\d\])?) ", line)]
+        keys = [
+            i for i, line in enumerate(lines) if re.match(r"^(msgid|msgid_plural|msgstr(\[\d\])?) ", line)
+        ]
         fields: dict[str, list[str]] = {}
         for n, start in enumerate(keys):
             end = keys[n + 1] if n + 1 < len(keys) else len(lines)
@@ -44,8 +46,12 @@ def fill(po_text: str, table: dict[str, object]) -> tuple[str, int]:
                 out.append(entry)
                 continue
             one, many = value if isinstance(value, list) else (value, value)
-            body = [f"msgid {quote(msgid)}", f"msgid_plural {quote(unquote(fields['msgid_plural']))}",
-                    f"msgstr[0] {quote(one)}", f"msgstr[1] {quote(many)}"]
+            body = [
+                f"msgid {quote(msgid)}",
+                f"msgid_plural {quote(unquote(fields['msgid_plural']))}",
+                f"msgstr[0] {quote(one)}",
+                f"msgstr[1] {quote(many)}",
+            ]
         else:
             if unquote(fields.get("msgstr", ['""'])):
                 out.append(entry)

@@ -43,7 +43,9 @@ class DisclosureInputs:
 
 def gather_inputs() -> DisclosureInputs:
     roster = tuple(RosterEntry(p.pk, p.name) for p in list_participating_providers())
-    return DisclosureInputs(roster=roster, fee=current_fee_terms(), wave_size=settings.CLEARLINE_ROUTING_WAVE_SIZE)
+    return DisclosureInputs(
+        roster=roster, fee=current_fee_terms(), wave_size=settings.CLEARLINE_ROUTING_WAVE_SIZE
+    )
 
 
 def _period_word(period: str) -> str:
@@ -63,9 +65,9 @@ def compose_paragraphs(inputs: DisclosureInputs) -> list[str]:
     if count:
         paragraphs.append(
             ngettext(
-                "General helpline numbers (marked \"paid advertiser\") are answered or returned by our "
+                'General helpline numbers (marked "paid advertiser") are answered or returned by our '
                 "one participating treatment provider: %(names)s.",
-                "General helpline numbers (marked \"paid advertiser\") are answered or returned by one of "
+                'General helpline numbers (marked "paid advertiser") are answered or returned by one of '
                 "%(count)d participating treatment providers: %(names)s.",
                 count,
             )

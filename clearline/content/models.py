@@ -20,8 +20,16 @@ from wagtail.search import index
 from clearline.content.snippets import Helpline, HelplineIntent, HelplineKind, Person, PersonRole
 
 __all__ = [
-    "ArticlePage", "Helpline", "HelplineIntent", "HelplineKind", "HelplineSettings", "HomePage", "LegalPage",
-    "Person", "PersonRole", "TopicPage",
+    "ArticlePage",
+    "Helpline",
+    "HelplineIntent",
+    "HelplineKind",
+    "HelplineSettings",
+    "HomePage",
+    "LegalPage",
+    "Person",
+    "PersonRole",
+    "TopicPage",
 ]
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3"]
@@ -103,11 +111,19 @@ class ArticlePage(HelplinePage):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), use_json_field=True)
     author = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         limit_choices_to={"role": PersonRole.AUTHOR},
     )
     medical_reviewer = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         limit_choices_to={"role": PersonRole.REVIEWER},
     )
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
@@ -129,7 +145,7 @@ class ArticlePage(HelplinePage):
     @property
     def topic(self) -> TopicPage | None:
         parent = self.get_parent()
-        return parent.specific if parent is not None else None  # type: ignore[return-value]
+        return parent.specific if parent is not None else None
 
     def get_helplines(self) -> list[Helpline]:
         topic = self.topic

@@ -32,12 +32,20 @@ def validate_e164(value: str) -> None:
 
 
 class Helpline(index.Indexed, models.Model):
-    label = models.CharField(_("label"), max_length=80, help_text=_('Shown in the helpline bar, e.g. "Heroin Detox".'))
+    label = models.CharField(
+        _("label"), max_length=80, help_text=_('Shown in the helpline bar, e.g. "Heroin Detox".')
+    )
     intent = models.CharField(_("intent"), max_length=20, choices=HelplineIntent.choices)
     number = models.CharField(
-        _("number"), max_length=16, unique=True, validators=[validate_e164], help_text=_("E.164, e.g. +12065550100.")
+        _("number"),
+        max_length=16,
+        unique=True,
+        validators=[validate_e164],
+        help_text=_("E.164, e.g. +12065550100."),
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=HelplineKind.choices, default=HelplineKind.GENERAL)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=HelplineKind.choices, default=HelplineKind.GENERAL
+    )
 
     panels = [FieldPanel("label"), FieldPanel("intent"), FieldPanel("number"), FieldPanel("kind")]
     search_fields = [index.SearchField("label"), index.FilterField("kind")]

@@ -19,8 +19,18 @@ from wagtail.rich_text import RichText
 
 from clearline.content.disclosure import ensure_current_disclosure
 from clearline.content.models import (
-    ArticlePage, Citation, DefaultHelpline, Helpline, HelplineIntent, HelplineKind, HelplineSettings, HomePage,
-    LegalPage, Person, TopicHelpline, TopicPage,
+    ArticlePage,
+    Citation,
+    DefaultHelpline,
+    Helpline,
+    HelplineIntent,
+    HelplineKind,
+    HelplineSettings,
+    HomePage,
+    LegalPage,
+    Person,
+    TopicHelpline,
+    TopicPage,
 )
 from clearline.demo.content.articles import ARTICLES
 from clearline.demo.content.legal import LEGAL_PAGES
@@ -90,17 +100,19 @@ def ensure_home(english: Locale) -> HomePage:
     if home is not None:
         return home
     root = Page.get_first_root_node()
-    home = HomePage(title=HOME["title"], slug="home", intro=HOME["intro"], locale=english)
+    home = HomePage(title=HOME["title"], slug="clearline", intro=HOME["intro"], locale=english)
     root.add_child(instance=home)
     publish(home)
     site = Site.objects.filter(is_default_site=True).first()
     old_root = site.root_page if site else None
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Clearline")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Clearline"
+        )
     else:
         site.root_page, site.site_name = home, "Clearline"
         site.save()
-    if old_root is not None and old_root.pk != home.pk and not old_root.specific_class == HomePage:
+    if old_root is not None and old_root.pk != home.pk and old_root.specific_class != HomePage:
         old_root.delete()  # Wagtail's "Welcome to your new Wagtail site!" page
     return HomePage.objects.get(pk=home.pk)
 
@@ -133,13 +145,18 @@ def ensure_helplines() -> dict[str, list[Helpline]]:
     return by_topic
 
 
-def ensure_topics(home: HomePage, spanish: Locale, helplines: dict[str, list[Helpline]]) -> dict[str, TopicPage]:
+def ensure_topics(
+    home: HomePage, spanish: Locale, helplines: dict[str, list[Helpline]]
+) -> dict[str, TopicPage]:
     topics: dict[str, TopicPage] = {}
     for data in TOPICS:
         page = child_by_slug(home, data["slug"])
         if page is None:
             page = TopicPage(
-                title=data["title"], slug=data["slug"], intro=data["intro"], show_in_menus=True,
+                title=data["title"],
+                slug=data["slug"],
+                intro=data["intro"],
+                show_in_menus=True,
                 search_description=data.get("search_description", ""),
                 directory_query=TOPIC_DIRECTORY_QUERIES.get(data["slug"], ""),
             )
@@ -150,9 +167,15 @@ def ensure_topics(home: HomePage, spanish: Locale, helplines: dict[str, list[Hel
         topics[data["slug"]] = page.specific
         es = data.get("es")
         if es:
-            translate(page.specific, spanish, {
-                "title": es["title"], "intro": es["intro"], "search_description": es.get("search_description", ""),
-            })
+            translate(
+                page.specific,
+                spanish,
+                {
+                    "title": es["title"],
+                    "intro": es["intro"],
+                    "search_description": es.get("search_description", ""),
+                },
+            )
     return topics
 
 
@@ -169,13 +192,23 @@ def ensure_people() -> dict[str, Person]:
 
 def build_article(data: dict[str, Any], people: dict[str, Person]) -> ArticlePage:
     page = ArticlePage(
-        title=data["title"], slug=data["slug"], intro=data["intro"], search_description=data["summary"],
-        body=to_stream(data["body"]), author=people.get(data["author"]), medical_reviewer=people.get(data["reviewer"]),
+        title=data["title"],
+        slug=data["slug"],
+        intro=data["intro"],
+        search_description=data["summary"],
+        body=to_stream(data["body"]),
+        author=people.get(data["author"]),
+        medical_reviewer=people.get(data["reviewer"]),
         last_reviewed=dt.date.fromisoformat(data["last_reviewed"]),
     )
     for order, citation in enumerate(data["citations"]):
-        page.citations.add(Citation(sort_order=order, **{k: citation.get(k) or "" for k in ("title", "publisher", "url")},
-                                    year=citation.get("year")))
+        page.citations.add(
+            Citation(
+                sort_order=order,
+                **{k: citation.get(k) or "" for k in ("title", "publisher", "url")},
+                year=citation.get("year"),
+            )
+        )
     return page
 
 
@@ -199,8 +232,14 @@ def ensure_articles(topics: dict[str, TopicPage], spanish: Locale, people: dict[
         fresh = build_article(data, people)
         for name in ("title", "slug", "intro", "search_description", "body", "last_reviewed"):
             setattr(translated, name, getattr(fresh, name))
-        translated.citations.set([Citation(sort_order=c.sort_order, title=c.title, publisher=c.publisher,
-                                           url=c.url, year=c.year) for c in fresh.citations.all()])
+        translated.citations.set(
+            [
+                Citation(
+                    sort_order=c.sort_order, title=c.title, publisher=c.publisher, url=c.url, year=c.year
+                )
+                for c in fresh.citations.all()
+            ]
+        )
         translated.save()
         publish(translated)
         created += 1
@@ -211,25 +250,38 @@ def ensure_legal_pages(home: HomePage, spanish: Locale) -> None:
     for data in LEGAL_PAGES:
         page = child_by_slug(home, data["slug"])
         if page is None:
-            page = LegalPage(title=data["title"], slug=data["slug"], kind=data["kind"], intro=data["intro"],
-                             body=to_stream(data["body"]))
+            page = LegalPage(
+                title=data["title"],
+                slug=data["slug"],
+                kind=data["kind"],
+                intro=data["intro"],
+                body=to_stream(data["body"]),
+            )
             home.add_child(instance=page)
             publish(page)
         es = data.get("es")
         if es:
-            translate(page.specific, spanish, {"title": es["title"], "intro": es["intro"], "body": to_stream(es["body"])})
+            translate(
+                page.specific,
+                spanish,
+                {"title": es["title"], "intro": es["intro"], "body": to_stream(es["body"])},
+            )
 
 
 def ensure_providers() -> None:
     today = dt.date.today()
     for data in PROVIDERS:
         provider, created = Provider.objects.get_or_create(
-            slug=data["key"], defaults={"name": data["name"], "public_description": data["public_description"]}
+            slug=data["key"],
+            defaults={"name": data["name"], "public_description": data["public_description"]},
         )
         if created or not provider.contracts.exists():
             Contract.objects.create(
-                provider=provider, amount=Decimal(FLAT_FEE["amount"]), currency=FLAT_FEE["currency"],
-                period=FLAT_FEE["period"], starts_on=today.replace(day=1),
+                provider=provider,
+                amount=Decimal(FLAT_FEE["amount"]),
+                currency=FLAT_FEE["currency"],
+                period=FLAT_FEE["period"],
+                starts_on=today.replace(day=1),
             )
 
 

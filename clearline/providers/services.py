@@ -33,7 +33,11 @@ def check_equal_fee(contract: Contract) -> None:
     for other in others:
         if not contract.overlaps(other):
             continue
-        if (other.amount, other.currency, other.period) != (contract.amount, contract.currency, contract.period):
+        if (other.amount, other.currency, other.period) != (
+            contract.amount,
+            contract.currency,
+            contract.period,
+        ):
             raise ValidationError(
                 _(
                     "Every participating provider pays the same flat fee. %(other)s has %(amount)s %(currency)s "
@@ -50,11 +54,20 @@ def check_equal_fee(contract: Contract) -> None:
 
 @transaction.atomic
 def create_contract(
-    *, provider_id: int, amount: Decimal, period: str, starts_on: dt.date, ends_on: dt.date | None = None,
+    *,
+    provider_id: int,
+    amount: Decimal,
+    period: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
     currency: str = "USD",
 ) -> Contract:
     contract = Contract(
-        provider_id=provider_id, amount=amount, currency=currency, period=period, starts_on=starts_on,
+        provider_id=provider_id,
+        amount=amount,
+        currency=currency,
+        period=period,
+        starts_on=starts_on,
         ends_on=ends_on,
     )
     contract.full_clean()
@@ -78,5 +91,7 @@ def current_fee_terms(on: dt.date | None = None) -> FeeTerms | None:
         return None
     if len(terms) > 1:
         # check_equal_fee prevents this; reaching it means rows were edited around the service layer.
-        raise ValidationError("Running contracts have different fees; fix them before publishing a disclosure.")
+        raise ValidationError(
+            "Running contracts have different fees; fix them before publishing a disclosure."
+        )
     return terms.pop()

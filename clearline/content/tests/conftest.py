@@ -9,7 +9,15 @@ import pytest
 from wagtail.models import Locale, Page, Site
 
 from clearline.content.models import (
-    ArticlePage, Citation, Helpline, HelplineKind, HomePage, LegalPage, Person, TopicHelpline, TopicPage,
+    ArticlePage,
+    Citation,
+    Helpline,
+    HelplineKind,
+    HomePage,
+    LegalPage,
+    Person,
+    TopicHelpline,
+    TopicPage,
 )
 from clearline.providers.models import Contract, Provider
 
@@ -35,7 +43,9 @@ def home(db) -> HomePage:
 def heroin_helplines(db) -> list[Helpline]:
     return [
         Helpline.objects.create(label="Heroin Detox", intent="detox", number="+12065550101"),
-        Helpline.objects.create(label="Heroin Rehabilitation", intent="rehabilitation", number="+12065550102"),
+        Helpline.objects.create(
+            label="Heroin Rehabilitation", intent="rehabilitation", number="+12065550102"
+        ),
         Helpline.objects.create(label="Heroin Addiction Hotline", intent="hotline", number="+12065550103"),
     ]
 
@@ -54,12 +64,23 @@ def article(topic) -> ArticlePage:
     author = Person.objects.create(name="Ann Author", role="author")
     reviewer = Person.objects.create(name="Rae Reviewer", credentials="MD", role="reviewer")
     article = ArticlePage(
-        title="Heroin detox explained", slug="heroin-detox", intro="What withdrawal is like.",
+        title="Heroin detox explained",
+        slug="heroin-detox",
+        intro="What withdrawal is like.",
         body=[("heading", "Why supervised detox"), ("paragraph", "<p>Withdrawal is hard [1].</p>")],
-        author=author, medical_reviewer=reviewer, last_reviewed=dt.date(2026, 10, 1),
+        author=author,
+        medical_reviewer=reviewer,
+        last_reviewed=dt.date(2026, 10, 1),
     )
-    article.citations.add(Citation(sort_order=0, title="Heroin DrugFacts", publisher="NIDA", year=2024,
-                                   url="https://nida.nih.gov/publications/drugfacts/heroin"))
+    article.citations.add(
+        Citation(
+            sort_order=0,
+            title="Heroin DrugFacts",
+            publisher="NIDA",
+            year=2024,
+            url="https://nida.nih.gov/publications/drugfacts/heroin",
+        )
+    )
     topic.add_child(instance=article)
     return publish(article)
 
@@ -71,16 +92,27 @@ def terms(home) -> LegalPage:
     return publish(page)
 
 
-def add_provider(name: str, *, active: bool = True, starts_on: dt.date | None = None,
-                 ends_on: dt.date | None = None) -> Provider:
-    provider = Provider.objects.create(name=name, slug=name.lower().replace(" ", "-"),
-                                       public_description=f"{name} offers care.", active=active)
-    Contract.objects.create(provider=provider, amount=Decimal("1500.00"), period="monthly",
-                            starts_on=starts_on or dt.date(2026, 1, 1), ends_on=ends_on)
+def add_provider(
+    name: str, *, active: bool = True, starts_on: dt.date | None = None, ends_on: dt.date | None = None
+) -> Provider:
+    provider = Provider.objects.create(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        public_description=f"{name} offers care.",
+        active=active,
+    )
+    Contract.objects.create(
+        provider=provider,
+        amount=Decimal("1500.00"),
+        period="monthly",
+        starts_on=starts_on or dt.date(2026, 1, 1),
+        ends_on=ends_on,
+    )
     return provider
 
 
 @pytest.fixture
 def listing_helpline(db) -> Helpline:
-    return Helpline.objects.create(label="Harbor House intake", intent="rehabilitation", number="+12065550150",
-                                   kind=HelplineKind.LISTING)
+    return Helpline.objects.create(
+        label="Harbor House intake", intent="rehabilitation", number="+12065550150", kind=HelplineKind.LISTING
+    )

@@ -119,13 +119,16 @@ def test_a_contract_with_a_different_fee_is_refused():
     birch = add_provider("Birch Health", active=True)
     Contract.objects.filter(provider=birch).delete()
     with pytest.raises(ValidationError, match="same flat fee"):
-        create_contract(provider_id=birch.pk, amount=Decimal("999.00"), period="monthly",
-                        starts_on=dt.date(2026, 2, 1))
+        create_contract(
+            provider_id=birch.pk, amount=Decimal("999.00"), period="monthly", starts_on=dt.date(2026, 2, 1)
+        )
     with pytest.raises(ValidationError, match="same flat fee"):
-        create_contract(provider_id=birch.pk, amount=Decimal("1500.00"), period="yearly",
-                        starts_on=dt.date(2026, 2, 1))
-    contract = create_contract(provider_id=birch.pk, amount=Decimal("1500.00"), period="monthly",
-                               starts_on=dt.date(2026, 2, 1))
+        create_contract(
+            provider_id=birch.pk, amount=Decimal("1500.00"), period="yearly", starts_on=dt.date(2026, 2, 1)
+        )
+    contract = create_contract(
+        provider_id=birch.pk, amount=Decimal("1500.00"), period="monthly", starts_on=dt.date(2026, 2, 1)
+    )
     assert contract.provider_id == birch.pk and alder.contracts.count() == 1
 
 

@@ -1,5 +1,7 @@
 """Heroin articles (English)."""
 
+from typing import Any
+
 from clearline.demo.content._text import t
 
 _NIDA_COMORBIDITY = {
@@ -88,7 +90,7 @@ _NIDA_TREATMENT_RECOVERY = {
     "url": "https://nida.nih.gov/publications/drugs-brains-behavior-science-addiction/treatment-recovery",
 }
 
-SELF_MEDICATING = {
+SELF_MEDICATING: dict[str, Any] = {
     "slug": "self-medicating-with-heroin",
     "topic": "heroin",
     "locale": "en",

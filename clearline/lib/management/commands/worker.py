@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls of the queue.")
-        parser.add_argument("--batch", action="store_true", help="Run due jobs until the queue is empty, then exit.")
+        parser.add_argument(
+            "--batch", action="store_true", help="Run due jobs until the queue is empty, then exit."
+        )
         parser.add_argument("--no-scheduler", action="store_true", help="Do not enqueue periodic jobs.")
 
     def handle(self, *args: Any, interval: float, batch: bool, no_scheduler: bool, **options: Any) -> None:
@@ -36,8 +38,14 @@ class Command(BaseCommand):
             else:
                 threading.Thread(target=self.schedule, args=(stop, interval), daemon=True).start()
         worker = Worker(
-            queue_names=["*"], interval=interval, batch=batch, backend_name="default", startup_delay=not batch,
-            max_tasks=None, worker_id=f"clearline-{threading.get_native_id()}", excluded_queue_names=[],
+            queue_names=["*"],
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=not batch,
+            max_tasks=None,
+            worker_id=f"clearline-{threading.get_native_id()}",
+            excluded_queue_names=[],
         )
         worker.configure_signals()
         try:
