@@ -102,3 +102,9 @@ FILTER_GROUPS: tuple[FilterGroup, ...] = (
     )),
 )  # fmt: skip
 GROUPS_BY_PARAM = {group.param: group for group in FILTER_GROUPS}
+
+
+def labels_for(service_codes: str, param: str) -> list[str]:
+    """The labels of a filter group's choices this facility meets ("Medicaid", "Cash or self-payment", …)."""
+    codes = set(service_codes.split())
+    return [str(c.label) for c in GROUPS_BY_PARAM[param].choices if codes.intersection(c.codes)]

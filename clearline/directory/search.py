@@ -93,7 +93,11 @@ def ranked_ids(
 
 def load_page(ranked: Sequence[tuple[int, float | None]], page: int, per_page: int) -> list[Hit]:
     window = ranked[(page - 1) * per_page : page * per_page]
-    by_id = Facility.objects.prefetch_related("phones").in_bulk([pk for pk, _ in window])
+    by_id = (
+        Facility.objects.select_related("organization")
+        .prefetch_related("phones")
+        .in_bulk([pk for pk, _ in window])
+    )
     return [Hit(by_id[pk], distance) for pk, distance in window if pk in by_id]
 
 
