@@ -174,6 +174,8 @@ class Simulation:
             p.busy += 1
             p.ringing += 1
             p.last_offered = now
+            if p.busy > p.spec.lines:
+                self.result.cap_overruns += 1
             if self.rng.random() < p.spec.answer_prob:
                 delay = self.rng.expovariate(1.0 / p.spec.answer_delay_s)
                 if delay < timeout and (best is None or delay < best[0]):
@@ -199,7 +201,7 @@ class Simulation:
         wave, record, pid = payload  # type: ignore[misc]
         p = self.by_id[pid]
         self._release_ringing(t, wave, keep=pid)
-        if p.busy > p.spec.lines or not p.deliver(self.at(t)):
+        if not p.deliver(self.at(t)):
             self.result.cap_overruns += 1
         p.unanswered.clear()
         record.time_to_human = t - wave.caller.arrival
@@ -283,4 +285,6 @@ class Simulation:
         callback.returned = t
         p.open_callbacks -= 1
         p.busy += 1
+        if p.busy > p.spec.lines:
+            self.result.cap_overruns += 1
         self.push(t + self.rng.expovariate(1.0 / p.spec.handle_time_s), "hangup", p.spec.id)

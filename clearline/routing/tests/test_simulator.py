@@ -1,0 +1,115 @@
+import json
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from clearline.routing.simulator import WorkloadError, load_workload, parse_workload, simulate
+
+ROOT = Path(__file__).resolve().parents[3]
+WORKLOADS = sorted((ROOT / "bench" / "workloads").glob("*.json"))
+SCHEMA = json.loads((ROOT / "docs" / "simulation.schema.json").read_text())
+METRICS = {
+    "calls",
+    "answered_by_human_pct",
+    "human_within_30s_pct",
+    "answered_or_returned_15min_pct",
+    "abandoned_pct",
+    "asa_s",
+    "p90_time_to_human_s",
+    "max_share_deviation_pts",
+    "cap_overruns",
+    "callbacks_created",
+    "callbacks_returned_on_time_pct",
+}
+
+
+def small(**changes):
+    data = {
+        "name": "small",
+        "seed": 3,
+        "days": 0.5,
+        "start": "2026-03-04T06:00:00-05:00",
+        "arrivals_per_hour": [12] * 24,
+        "caller_patience_s": 120,
+        "callback_accept_rate": 0.7,
+        "providers": [
+            {"id": f"p{i}", "timezone": "America/New_York", "hours": "24/7", "lines": 2,
+             "answer_prob": 0.8, "answer_delay_s": 8, "handle_time_s": 600}
+            for i in range(4)
+        ],
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_shipped_workloads_follow_the_schema_and_parse():
+    assert len(WORKLOADS) >= 3
+    for path in WORKLOADS:
+        jsonschema.validate(json.loads(path.read_text()), SCHEMA)
+        assert load_workload(path).providers
+
+
+def test_the_schema_and_the_parser_agree_on_unknown_keys():
+    bad = small(surprise=1)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, SCHEMA)
+    with pytest.raises(WorkloadError, match="unknown keys"):
+        parse_workload(bad)
+    provider = small()["providers"][0] | {"fee": 10}
+    with pytest.raises(WorkloadError, match=r"providers\[0\]: unknown keys \['fee'\]"):
+        parse_workload(small(providers=[provider]))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"start": "2026-03-04T06:00:00"}, "UTC offset"),
+        ({"arrivals_per_hour": [1] * 23}, "24 numbers"),
+        ({"callback_accept_rate": 1.5}, "outside"),
+        ({"providers": []}, "non-empty"),
+    ],
+)
+def test_it_rejects_bad_workloads_with_a_clear_message(changes, message):
+    with pytest.raises(WorkloadError, match=message):
+        parse_workload(small(**changes))
+
+
+def test_it_rejects_an_unknown_time_zone_and_bad_hours():
+    provider = small()["providers"][0]
+    with pytest.raises(WorkloadError, match="time zone"):
+        parse_workload(small(providers=[provider | {"timezone": "Mars/Olympus"}]))
+    with pytest.raises(WorkloadError, match="weekday"):
+        parse_workload(small(providers=[provider | {"hours": {"someday": [["08:00", "09:00"]]}}]))
+
+
+def test_a_simulation_reports_every_metric_and_replays_exactly():
+    workload = parse_workload(small())
+    first = simulate(workload, ["clearline", "priority", "round_robin"])
+    assert first == simulate(workload, ["clearline", "priority", "round_robin"])
+    assert first["workload"] == "small"
+    for row in first["strategies"].values():
+        assert METRICS <= set(row)
+        assert row["cap_overruns"] == 0
+    assert first["strategies"]["priority"]["callbacks_created"] == 0
+    assert simulate(workload, ["clearline"], seed=4) != simulate(workload, ["clearline"], seed=5)
+
+
+def test_waves_reach_a_human_faster_than_serial_baselines():
+    result = simulate(parse_workload(small(days=2)), ["clearline", "round_robin"])["strategies"]
+    assert result["clearline"]["human_within_30s_pct"] > result["round_robin"]["human_within_30s_pct"] + 5
+    assert result["clearline"]["max_share_deviation_pts"] <= 3
+
+
+def test_the_simulate_command_prints_one_json_object(tmp_path):
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(small(days=0.2)))
+    out = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "clearline"), "simulate", str(path), "--json", "--strategies",
+         "clearline,priority", "--seed", "9"],
+        capture_output=True, text=True, check=True, env={"CLEARLINE_ENV": "test", "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+    ).stdout
+    data = json.loads(out)
+    assert data["workload"] == "small" and set(data["strategies"]) == {"clearline", "priority"}
