@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import statistics
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -95,6 +96,8 @@ def zip_index() -> _ZipIndex:
             lat, lon = float(row["lat"]), float(row["long"])
         except (TypeError, ValueError):
             continue
+        if lat == 0 and lon == 0:  # a few unique (single-company) ZIPs carry no location
+            continue
         city, state = row["city"], row["state"]
         by_zip[row["zip_code"]] = (lat, lon, city, state)
         key = f"{city.lower()}, {state.lower()}"
@@ -114,9 +117,12 @@ def zip_centroid(zip_code: str) -> tuple[float, float] | None:
 def _city_place(key: str) -> Place:
     index = zip_index()
     points = index.by_city[key]
-    lat = sum(p[0] for p in points) / len(points)
-    lon = sum(p[1] for p in points) / len(points)
-    return Place(index.city_labels[key], lat, lon)
+    # The median of the city's ZIP centroids: one misplaced ZIP cannot drag the centre away.
+    return Place(
+        index.city_labels[key],
+        statistics.median(p[0] for p in points),
+        statistics.median(p[1] for p in points),
+    )
 
 
 def resolve_place(text: str) -> Place:
@@ -147,7 +153,7 @@ def resolve_place(text: str) -> Place:
     if len(states) == 1:
         return _city_place(f"{lowered.strip(' ,')}, {states[0].lower()}")
     if states:
-        suggestions = [f"{query.strip(' ,').title()}, {s}" for s in sorted(states)][:8]
+        suggestions = [f"{query.strip(' ,').title()}, {s}" for s in sorted(states)]
         return_message = _("There is more than one %(city)s. Which state?") % {"city": query}
         raise PlaceNotFound(query, return_message, suggestions)
     close = difflib.get_close_matches(lowered, index.city_labels.keys(), n=5, cutoff=0.75)

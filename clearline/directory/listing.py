@@ -61,9 +61,14 @@ def json_ld(facility: Facility, phones: list[Any]) -> SafeString:
             "postalCode": facility.postal_code,
             "addressCountry": "US",
         },
-        "geo": {"@type": "GeoCoordinates", "latitude": facility.latitude, "longitude": facility.longitude},
         "medicalSpecialty": "https://schema.org/Psychiatric",
     }
+    if facility.latitude is not None:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": facility.latitude,
+            "longitude": facility.longitude,
+        }
     if facility.alternate_name:
         data["alternateName"] = facility.alternate_name
     if phones:

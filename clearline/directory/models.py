@@ -74,8 +74,10 @@ class Facility(models.Model):
     state = models.CharField(max_length=2)
     postal_code = models.CharField(max_length=10)
     county = models.CharField(max_length=100, blank=True)
-    latitude = models.FloatField()
-    longitude = models.FloatField()
+    # Null when neither the file nor the ZIP code locates the facility (Yap, FM, in 2022): it is then listed
+    # in its state's results but not found by distance.
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
     geo_source = models.CharField(max_length=40, blank=True, help_text="How the coordinates were found.")
     service_codes = models.TextField(blank=True, help_text='Space-padded SAMHSA codes: " SA DT OP ".')
 

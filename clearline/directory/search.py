@@ -84,6 +84,7 @@ def ranked_ids(
         queryset = queryset.filter(longitude__gte=min_lon, longitude__lte=max_lon)
     found = []
     for pk, lat, lon in queryset.values_list("id", "latitude", "longitude"):
+        assert lat is not None and lon is not None  # the range filters exclude nulls
         distance = haversine_miles(place.latitude, place.longitude, lat, lon)
         if distance <= radius:
             found.append((distance, pk))

@@ -87,11 +87,16 @@ def parse_row(
     point, geo_source = _coordinates(row), clean(row.get("geo_source")) or "file"
     if point is None:
         point, geo_source = zip_centroid(postal), "zip_centroid"
-    if point is None:
+    if point is None and not _known_zip_without_location(postal):
         report.rejected.append(
             Problem(line, f"ZIP code {postal} is unknown and the row has no coordinates", "zip")
         )
         return None
+    if point is None:
+        geo_source = ""
+        report.warnings.append(
+            Problem(line, f"ZIP code {postal} has no location: not found by distance", "zip")
+        )
     raw_codes = [c for c in clean(row.get("service_code_info")).split() if c != "*"]
     unknown = sorted({c for c in raw_codes if codes is not None and c not in codes})
     if unknown:
@@ -119,8 +124,8 @@ def parse_row(
         "state": state,
         "postal_code": postal,
         "county": clean(row.get("county"))[:100],
-        "latitude": point[0],
-        "longitude": point[1],
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
         "geo_source": geo_source[:40],
         "service_codes": pad_codes([c for c in raw_codes if c not in unknown]),
     }
@@ -129,7 +134,16 @@ def parse_row(
     )
     identity += "|" + postal[:5]
     key = hashlib.sha1(identity.encode(), usedforsecurity=False).hexdigest()[:20]
-    return ParsedRow(line, key, values, phones, has_coordinates=geo_source != "zip_centroid")
+    return ParsedRow(line, key, values, phones, has_coordinates=geo_source not in ("zip_centroid", ""))
+
+
+def _known_zip_without_location(postal: str) -> bool:
+    import zipcodes
+
+    try:
+        return bool(zipcodes.matching(postal[:5]))
+    except (TypeError, ValueError):
+        return False
 
 
 def stable_uuid(key: str, what: str) -> uuid.UUID:
