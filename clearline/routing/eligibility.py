@@ -8,10 +8,10 @@ time zone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from clearline.routing.schedule import is_open, next_opening, zone
+from clearline.routing.schedule import is_open_local, next_opening, zone
 from clearline.routing.types import CallContext, ProviderSnapshot, RoutingPolicy
 
 FILTERS: tuple[str, ...] = (
@@ -32,22 +32,17 @@ CALLBACK_FILTERS: tuple[str, ...] = tuple(f for f in FILTERS if f not in ("open_
 _CALLBACK_INDEXES = tuple(FILTERS.index(f) for f in CALLBACK_FILTERS)
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
+    """One provider's filter results for one call (a named tuple: cheap to build for hundreds of providers)."""
+
     provider_id: str
     results: tuple[bool, ...]  # aligned with FILTERS
-
-    @property
-    def eligible(self) -> bool:
-        return all(self.results)
+    eligible: bool  # every filter passed
+    callback_eligible: bool  # every filter in CALLBACK_FILTERS passed
 
     @property
     def failed(self) -> tuple[str, ...]:
         return tuple(name for name, ok in zip(FILTERS, self.results, strict=True) if not ok)
-
-    @property
-    def callback_eligible(self) -> bool:
-        return all(self.results[i] for i in _CALLBACK_INDEXES)
 
 
 def auto_pause_due(provider: ProviderSnapshot, policy: RoutingPolicy, now: datetime) -> bool:
@@ -56,20 +51,32 @@ def auto_pause_due(provider: ProviderSnapshot, policy: RoutingPolicy, now: datet
     Services call this after recording an unanswered offer and, when it is true, persist ``auto_paused`` until
     staff or the provider resume (which also clears ``unanswered_offers``).
     """
+    if len(provider.unanswered_offers) < policy.auto_pause_after:
+        return False
     since = now - timedelta(minutes=policy.auto_pause_window_min)
     return sum(1 for t in provider.unanswered_offers if t > since) >= policy.auto_pause_after
 
 
-def evaluate(provider: ProviderSnapshot, call: CallContext, policy: RoutingPolicy, now: datetime) -> Verdict:
-    local = now.astimezone(zone(provider.schedule.timezone))
+def evaluate(
+    provider: ProviderSnapshot,
+    call: CallContext,
+    policy: RoutingPolicy,
+    now: datetime,
+    local: datetime | None = None,
+) -> Verdict:
+    """Every filter for one provider. ``local`` is ``now`` in the provider's zone, if the caller has it."""
+    if local is None:
+        local = now.astimezone(zone(provider.schedule.timezone))
     today = local.date()
+    expires = provider.license_expires
+    certified = provider.certification_expires
     cap = provider.daily_cap
     delivered = provider.delivered_today if provider.delivered_on == today else 0
     results = (
         provider.contract_active,
-        provider.license_expires is not None and provider.license_expires >= today,
-        provider.certification_expires is not None and provider.certification_expires >= today,
-        is_open(provider.schedule, now),
+        expires is not None and expires >= today,
+        certified is not None and certified >= today,
+        is_open_local(provider.schedule, local),
         not provider.paused,
         not provider.auto_paused and not auto_pause_due(provider, policy, now),
         provider.active_calls < provider.lines,
@@ -78,7 +85,7 @@ def evaluate(provider: ProviderSnapshot, call: CallContext, policy: RoutingPolic
         call.language in provider.languages,
         call.intent is None or call.intent in provider.intents,
     )
-    return Verdict(provider.id, results)
+    return Verdict(provider.id, results, all(results), all([results[i] for i in _CALLBACK_INDEXES]))
 
 
 def _serves(provider: ProviderSnapshot, call: CallContext) -> bool:
@@ -94,7 +101,16 @@ def _serves(provider: ProviderSnapshot, call: CallContext) -> bool:
 def evaluate_all(
     providers: Sequence[ProviderSnapshot], call: CallContext, policy: RoutingPolicy, now: datetime
 ) -> tuple[Verdict, ...]:
-    return tuple(evaluate(p, call, policy, now) for p in providers)
+    """``evaluate`` for each provider, converting ``now`` once per time zone rather than once per provider."""
+    locals_by_zone: dict[str, datetime] = {}
+    out = []
+    for p in providers:
+        tz = p.schedule.timezone
+        local = locals_by_zone.get(tz)
+        if local is None:
+            local = locals_by_zone[tz] = now.astimezone(zone(tz))
+        out.append(evaluate(p, call, policy, now, local))
+    return tuple(out)
 
 
 def can_return_by(provider: ProviderSnapshot, now: datetime, deadline: datetime) -> datetime | None:

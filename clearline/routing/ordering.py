@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from clearline.routing.types import CallContext, ProviderSnapshot, RoutingPolicy
 
-_NEVER = float("-inf")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def tie_key(seed: int, provider_id: str) -> int:
@@ -26,21 +26,23 @@ def tie_key(seed: int, provider_id: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-def _key(p: ProviderSnapshot) -> tuple[float, float]:
-    return (-p.share_credit, p.last_offered_at.timestamp() if p.last_offered_at is not None else _NEVER)
+def _key(p: ProviderSnapshot) -> tuple[float, bool, datetime]:
+    # Never offered sorts first; datetimes compare as instants whatever their zone.
+    offered = p.last_offered_at
+    return (-p.share_credit, offered is not None, offered if offered is not None else _EPOCH)
 
 
 def rotation_order(providers: Sequence[ProviderSnapshot], seed: int) -> list[ProviderSnapshot]:
     """Most owed first, then least recently offered; ties by ``tie_key`` (hashed only for actual ties)."""
-    keyed = sorted(providers, key=_key)
+    keyed = sorted((_key(p), index) for index, p in enumerate(providers))
     out: list[ProviderSnapshot] = []
     i = 0
     while i < len(keyed):
         j = i + 1
-        key = _key(keyed[i])
-        while j < len(keyed) and _key(keyed[j]) == key:
+        key = keyed[i][0]
+        while j < len(keyed) and keyed[j][0] == key:
             j += 1
-        group = keyed[i:j]
+        group = [providers[index] for _, index in keyed[i:j]]
         if len(group) > 1:
             group.sort(key=lambda p: tie_key(seed, p.id))
         out.extend(group)
@@ -82,11 +84,23 @@ def _continuity(call: CallContext, policy: RoutingPolicy, now: datetime) -> str 
 
 
 def waves(order: Sequence[str], policy: RoutingPolicy) -> tuple[tuple[str, ...], ...]:
-    """Split the order into waves of ``wave_size``, as many as the ring budget allows."""
+    """The first ``wave_size`` providers in order, then waves of ``later_wave_size``, as many as the ring budget
+    allows. With ``repeat_rounds`` the list starts over once everyone has been rung (a provider who could not
+    pick up 15 seconds ago often can now); a wave never holds the same provider twice."""
+    if not order:
+        return ()
     max_waves = max(1, policy.ring_budget_s // policy.ring_timeout_s)
-    k = policy.wave_size
-    out = tuple(tuple(order[i : i + k]) for i in range(0, len(order), k))
-    return out[:max_waves]
+    n = len(order)
+    out: list[tuple[str, ...]] = []
+    position = 0
+    while len(out) < max_waves and (policy.repeat_rounds or position < n):
+        size = policy.wave_size if not out else (policy.later_wave_size or policy.wave_size)
+        if not policy.repeat_rounds:
+            size = min(size, n - position)
+        size = min(size, n)
+        out.append(tuple(order[(position + j) % n] for j in range(size)))
+        position += size
+    return tuple(out)
 
 
 def share_credit_changes(eligible: Sequence[str], first_wave: Sequence[str]) -> dict[str, float]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from clearline.routing.eligibility import FILTERS, Verdict, can_return_by, evaluate
+from clearline.routing.eligibility import FILTERS, Verdict, can_return_by, evaluate_all
 from clearline.routing.ordering import order_eligible, rotation_order, waves
 from clearline.routing.steps import (
     CallbackOffer,
@@ -100,8 +100,9 @@ def choose_callback_provider(
                 candidates.append((start, _load(provider), provider))
     if not candidates:
         return None
-    rank = {p.id: i for i, p in enumerate(rotation_order([c[2] for c in candidates], seed))}
-    return min(candidates, key=lambda c: (c[0], c[1], rank[c[2].id]))[2]
+    best = min(c[:2] for c in candidates)
+    tied = [c[2] for c in candidates if c[:2] == best]
+    return rotation_order(tied, seed)[0]
 
 
 def _load(p: ProviderSnapshot) -> float:
@@ -120,7 +121,7 @@ def plan_call(
         raise ValueError("now must be timezone-aware")
     if call.number_kind is not NumberKind.HELPLINE:
         raise ValueError("listing numbers are planned by plan_listing_call and never reach providers")
-    verdicts = tuple(evaluate(p, call, policy, now) for p in providers)
+    verdicts = evaluate_all(providers, call, policy, now)
     eligible = [p for p, v in zip(providers, verdicts, strict=True) if v.eligible]
     ordering = order_eligible(eligible, call, policy, now, seed)
     planned = waves(ordering.order, policy)

@@ -73,7 +73,11 @@ def is_open(schedule: Schedule, now: datetime) -> bool:
     """Whether the provider is open at the aware instant ``now``."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    local = now.astimezone(zone(schedule.timezone))
+    return is_open_local(schedule, now.astimezone(zone(schedule.timezone)))
+
+
+def is_open_local(schedule: Schedule, local: datetime) -> bool:
+    """``is_open`` for an instant already converted to the schedule's zone."""
     if schedule.always_open and not schedule.holidays and not schedule.exceptions:
         return True
     today = local.date()

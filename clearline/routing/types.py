@@ -85,8 +85,12 @@ class RoutingPolicy:
     version: str = "2026-11-1"
     disclosure_version: str = "1"
     wave_size: int = 2  # providers rung at once; 1 = plain serial failover
+    later_wave_size: int | None = (
+        None  # waves after the first (None = wave_size): escalate when still waiting
+    )
     ring_timeout_s: int = 15  # per wave; at most 20
     ring_budget_s: int = 45  # total ringing before the terminal step
+    repeat_rounds: bool = True  # ring the eligible list again while the ring budget lasts
     whisper: bool = True  # the provider hears who is calling and why
     require_accept: bool = True  # the provider presses 1, so voicemail cannot take the call
     callbacks: bool = True
@@ -97,8 +101,8 @@ class RoutingPolicy:
     continuity_days: int = 0  # 0 = off; else a repeat caller goes first to the provider who answered last
 
     def __post_init__(self) -> None:
-        if self.wave_size < 1:
-            raise ValueError("wave_size must be at least 1")
+        if self.wave_size < 1 or (self.later_wave_size is not None and self.later_wave_size < 1):
+            raise ValueError("wave sizes must be at least 1")
         if not 5 <= self.ring_timeout_s <= 20:
             raise ValueError("ring_timeout_s must be between 5 and 20 seconds")
         if self.ring_budget_s < self.ring_timeout_s:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import count
+from typing import Any
 
 from clearline.routing.schedule import next_opening
 from clearline.routing.simulator.state import Callback, Caller, CallRecord, ProviderState
@@ -96,7 +97,7 @@ class Simulation:
         self.rng = random.Random(seed * 7919 + 17)
         self.providers = [ProviderState(spec) for spec in workload.providers]
         self.by_id = {p.spec.id: p for p in self.providers}
-        self.events: list[tuple[float, int, str, object]] = []
+        self.events: list[tuple[float, int, str, Any]] = []
         self.seq = count()
         self.tokens = count(1)
         self.result = Result(records=[], providers=self.providers)
@@ -104,7 +105,7 @@ class Simulation:
     def at(self, t: float) -> datetime:
         return self.workload.start + timedelta(seconds=t)
 
-    def push(self, t: float, kind: str, payload: object) -> None:
+    def push(self, t: float, kind: str, payload: Any) -> None:
         heapq.heappush(self.events, (t, next(self.seq), kind, payload))
 
     def run(self, callers: Sequence[Caller]) -> Result:
@@ -197,8 +198,8 @@ class Simulation:
                 p.busy -= 1
                 self._line_freed(t, p)
 
-    def _on_answer(self, t: float, payload: object) -> None:
-        wave, record, pid = payload  # type: ignore[misc]
+    def _on_answer(self, t: float, payload: tuple[Wave, CallRecord, str]) -> None:
+        wave, record, pid = payload
         p = self.by_id[pid]
         self._release_ringing(t, wave, keep=pid)
         if not p.deliver(self.at(t)):
@@ -208,16 +209,19 @@ class Simulation:
         wave.route.after(Outcome.ACCEPTED, t - wave.caller.arrival, pid)
         self.push(t + self.rng.expovariate(1.0 / p.spec.handle_time_s), "hangup", pid)
 
-    def _on_abandon(self, t: float, payload: object) -> None:
-        wave, record = payload  # type: ignore[misc]
+    def _on_abandon(self, t: float, payload: tuple[Wave, CallRecord]) -> None:
+        wave, record = payload
         self._release_ringing(t, wave, keep=None)
         record.abandoned = True
 
-    def _on_timeout(self, t: float, payload: object) -> None:
-        wave, record = payload  # type: ignore[misc]
+    def _on_timeout(self, t: float, payload: tuple[Wave, CallRecord]) -> None:
+        wave, record = payload
         self._release_ringing(t, wave, keep=None)
         now = self.at(t)
         for pid in wave.targets:
+            if pid in record.missed:
+                continue  # one unanswered offer per provider per call, however often it was rung
+            record.missed.add(pid)
             p = self.by_id[pid]
             was_paused = p.auto_paused
             self.strategy.unanswered(p, now)

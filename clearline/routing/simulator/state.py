@@ -84,3 +84,4 @@ class CallRecord:
     free_line: bool = False
     first_wave: tuple[str, ...] = ()
     eligible: tuple[str, ...] = ()
+    missed: set[str] = field(default_factory=set)  # providers whose ring-out already counted in this call

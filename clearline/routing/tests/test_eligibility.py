@@ -5,8 +5,8 @@ import pytest
 
 from clearline.routing.eligibility import FILTERS, auto_pause_due, evaluate
 from clearline.routing.schedule import Schedule, weekly_from_lists
-from clearline.routing.types import INPUT_TYPES, Intent, RoutingPolicy
 from clearline.routing.tests.factories import NEW_YORK, NOW, POLICY, call, provider
+from clearline.routing.types import INPUT_TYPES, Intent, RoutingPolicy
 
 MONEY_WORDS = ("fee", "price", "bid", "revenue", "cost", "payout", "commission", "amount")
 

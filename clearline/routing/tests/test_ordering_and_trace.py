@@ -49,7 +49,9 @@ def test_a_repeat_caller_goes_first_to_the_provider_who_answered_last_when_enabl
     off = plan_call(repeat, ps, RoutingPolicy(continuity_days=7), NOW + timedelta(days=8), seed=1)
     assert off.trace.continuity_id is None
     paused = [provider("p3", paused=True), *providers(2)]
-    assert plan_call(repeat, paused, RoutingPolicy(continuity_days=7), NOW, seed=1).trace.continuity_id is None
+    assert (
+        plan_call(repeat, paused, RoutingPolicy(continuity_days=7), NOW, seed=1).trace.continuity_id is None
+    )
 
 
 def test_the_trace_lists_every_provider_with_each_filter_the_order_and_the_seed():

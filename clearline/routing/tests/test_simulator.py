@@ -35,8 +35,15 @@ def small(**changes):
         "caller_patience_s": 120,
         "callback_accept_rate": 0.7,
         "providers": [
-            {"id": f"p{i}", "timezone": "America/New_York", "hours": "24/7", "lines": 2,
-             "answer_prob": 0.8, "answer_delay_s": 8, "handle_time_s": 600}
+            {
+                "id": f"p{i}",
+                "timezone": "America/New_York",
+                "hours": "24/7",
+                "lines": 2,
+                "answer_prob": 0.8,
+                "answer_delay_s": 8,
+                "handle_time_s": 600,
+            }
             for i in range(4)
         ],
     }
@@ -90,7 +97,7 @@ def test_a_simulation_reports_every_metric_and_replays_exactly():
     assert first == simulate(workload, ["clearline", "priority", "round_robin"])
     assert first["workload"] == "small"
     for row in first["strategies"].values():
-        assert METRICS <= set(row)
+        assert set(row) >= METRICS
         assert row["cap_overruns"] == 0
     assert first["strategies"]["priority"]["callbacks_created"] == 0
     assert simulate(workload, ["clearline"], seed=4) != simulate(workload, ["clearline"], seed=5)
@@ -106,9 +113,20 @@ def test_the_simulate_command_prints_one_json_object(tmp_path):
     path = tmp_path / "w.json"
     path.write_text(json.dumps(small(days=0.2)))
     out = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "clearline"), "simulate", str(path), "--json", "--strategies",
-         "clearline,priority", "--seed", "9"],
-        capture_output=True, text=True, check=True, env={"CLEARLINE_ENV": "test", "PATH": "/usr/bin:/bin"},
+        [
+            str(ROOT / ".venv" / "bin" / "clearline"),
+            "simulate",
+            str(path),
+            "--json",
+            "--strategies",
+            "clearline,priority",
+            "--seed",
+            "9",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"CLEARLINE_ENV": "test", "PATH": "/usr/bin:/bin"},
         cwd=ROOT,
     ).stdout
     data = json.loads(out)
