@@ -99,10 +99,19 @@ def test_next_step_connects_the_provider_who_accepted():
 
 @pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.BUSY, Outcome.DECLINED, Outcome.FAILED])
 def test_next_step_fails_over_to_the_next_wave_then_the_callback_offer(outcome):
-    plan = plan_call(call(), providers(4), POLICY, NOW, seed=1).plan
+    plan = plan_call(call(), providers(4), RoutingPolicy(repeat_rounds=False), NOW, seed=1).plan
     first, second = plan.dials
     assert next_step(plan, Progress(first.index, 15), Result(outcome)) == second
     assert next_step(plan, Progress(second.index, 30), Result(outcome)) == plan.terminal
+
+
+def test_while_the_budget_lasts_the_list_is_rung_again_never_twice_in_one_wave():
+    plan = plan_call(call(), providers(3), POLICY, NOW, seed=1).plan
+    waves = [tuple(t.id for t in d.targets) for d in plan.dials]
+    order = plan_call(call(), providers(3), POLICY, NOW, seed=1).trace.order
+    assert waves == [order[:2], (order[2], order[0]), order[1:]]
+    single = plan_call(call(), providers(1), POLICY, NOW, seed=1).plan
+    assert [len(d.targets) for d in single.dials] == [1, 1, 1]
 
 
 def test_next_step_skips_to_the_terminal_step_when_the_ring_budget_is_spent():
