@@ -29,8 +29,12 @@ def publish(page: Page) -> Page:
 
 @pytest.fixture
 def home(db) -> HomePage:
-    Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node()
+    english, _ = Locale.objects.get_or_create(language_code="en")
+    Locale.objects.get_or_create(language_code="es")
+    # Transactional (browser) tests flush the tables after each test, the migration-made root page included.
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=english)
+    )
     home = HomePage(title="Clearline test home", slug="test-home", intro="<p>Welcome</p>")
     root.add_child(instance=home)
     publish(home)
