@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
 
@@ -50,53 +51,49 @@ def clean(text: object) -> str:
 @transaction.atomic
 def load_service_codes(rows: Iterable[Mapping[str, object]]) -> int:
     """Create or update SAMHSA's categories and codes; returns how many terms changed. Idempotent."""
-    existing = {term.code: term for term in TaxonomyTerm.objects.all()}
-    changed = 0
-    categories: dict[str, TaxonomyTerm] = {}
-    position = 0
+    categories: dict[str, dict[str, Any]] = {}
+    codes: dict[str, dict[str, Any]] = {}
     for row in rows:
-        category_code, code = clean(row.get("category_code")), clean(row.get("service_code"))
-        if not category_code or not code:
+        category, code = clean(row.get("category_code")), clean(row.get("service_code"))
+        if not category or not code:
             continue
-        if category_code not in categories:
-            position += 1
-            term, did = _upsert(existing, category_code, clean(row.get("category_name")), "", None, position)
-            categories[category_code], changed = term, changed + did
-        position += 1
-        _, did = _upsert(
-            existing, code, clean(row.get("service_name")), clean(row.get("service_description")),
-            categories[category_code], position,
-        )  # fmt: skip
-        changed += did
+        if category not in categories:
+            categories[category] = {
+                "name": clean(row.get("category_name")),
+                "description": "",
+                "parent": None,
+            }
+        codes[code] = {
+            "name": clean(row.get("service_name")),
+            "description": clean(row.get("service_description")),
+            "parent": category,
+        }
+    existing = {term.code: term for term in TaxonomyTerm.objects.all()}
+    changed = _save_level(existing, categories, 0) + _save_level(existing, codes, len(categories))
     return changed
 
 
-def _upsert(
-    existing: dict[str, TaxonomyTerm],
-    code: str,
-    name: str,
-    description: str,
-    parent: TaxonomyTerm | None,
-    position: int,
-) -> tuple[TaxonomyTerm, int]:
-    values = {
-        "name": name,
-        "description": description,
-        "plain_name": PLAIN_NAMES.get(code, ""),
-        "parent_id": parent.pk if parent else None,
-        "position": position,
-    }
-    term = existing.get(code)
-    if term is None:
-        term = TaxonomyTerm.objects.create(code=code, uuid=term_uuid(code, parent is None), **values)
-        existing[code] = term
-        return term, 1
-    if all(getattr(term, key) == value for key, value in values.items()):
-        return term, 0
-    for key, value in values.items():
-        setattr(term, key, value)
-    term.save()
-    return term, 1
+def _save_level(existing: dict[str, TaxonomyTerm], wanted: dict[str, dict[str, Any]], offset: int) -> int:
+    new, updated = [], []
+    for position, (code, spec) in enumerate(wanted.items(), start=offset + 1):
+        values = {
+            "name": spec["name"],
+            "description": spec["description"],
+            "plain_name": PLAIN_NAMES.get(code, ""),
+            "parent_id": existing[spec["parent"]].pk if spec["parent"] else None,
+            "position": position,
+        }
+        term = existing.get(code)
+        if term is None:
+            new.append(TaxonomyTerm(code=code, uuid=term_uuid(code, spec["parent"] is None), **values))
+        elif any(getattr(term, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(term, key, value)
+            updated.append(term)
+    for term in TaxonomyTerm.objects.bulk_create(new):
+        existing[term.code] = term
+    TaxonomyTerm.objects.bulk_update(updated, ["name", "description", "plain_name", "parent_id", "position"])
+    return len(new) + len(updated)
 
 
 def known_codes() -> set[str]:

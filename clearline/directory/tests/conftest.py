@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,12 +23,19 @@ HSDS = DATA / "hsds-3.0"
 SLICE_STATES = {"AL", "MS", "AK", "GU", "FM", "MP", "PW"}
 
 
-def real_rows(states: set[str] = SLICE_STATES) -> tuple[list[str], list[dict[str, str]]]:
-    if not GEOCODED_CSV.exists():
-        pytest.skip(f"{GEOCODED_CSV} is missing (see docs/directory.md)")
+@cache
+def _all_rows() -> tuple[list[str], list[dict[str, str]]]:
     with GEOCODED_CSV.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), [row for row in reader if row["state"] in states]
+        return list(reader.fieldnames or []), list(reader)
+
+
+def real_rows(states: set[str] = SLICE_STATES) -> tuple[list[str], list[dict[str, str]]]:
+    """Fresh copies of the real rows of these states (tests may change them)."""
+    if not GEOCODED_CSV.exists():
+        pytest.skip(f"{GEOCODED_CSV} is missing (see docs/directory.md)")
+    fieldnames, rows = _all_rows()
+    return list(fieldnames), [dict(row) for row in rows if row["state"] in states]
 
 
 def write_csv(path: Path, fieldnames: list[str], rows: list[dict[str, str]]) -> Path:
