@@ -120,3 +120,14 @@ def listing_helpline(db) -> Helpline:
     return Helpline.objects.create(
         label="Harbor House intake", intent="rehabilitation", number="+12065550150", kind=HelplineKind.LISTING
     )
+
+
+@pytest.fixture
+def long_article(topic) -> ArticlePage:
+    """An article long enough to scroll, with a link in every paragraph for keyboard tests."""
+    body = []
+    for n in range(1, 31):
+        body.append(("paragraph", f'<p>Paragraph {n} with <a href="#citation-1">a source link [1]</a>.</p>'))
+    article = ArticlePage(title="A long article", slug="long-article", intro="Long.", body=body)
+    topic.add_child(instance=article)
+    return publish(article)

@@ -60,12 +60,18 @@
     update();
     window.addEventListener("resize", update);
     // When Tab lands on something the sticky bar would hide, scroll it into the clear.
-    document.addEventListener("focusin", function (event) {
-      if (!bar.contains(event.target) && window.getComputedStyle(bar).position === "sticky") {
-        var rect = event.target.getBoundingClientRect();
-        var barBottom = bar.getBoundingClientRect().bottom;
-        if (rect.top < barBottom) { window.scrollBy(0, rect.top - barBottom - 16); }
+    // The browser scrolls a newly focused element into view after focusin, so check on the next frame too.
+    function uncover(target) {
+      if (bar.contains(target) || window.getComputedStyle(bar).position !== "sticky") { return; }
+      var rect = target.getBoundingClientRect();
+      var barBottom = bar.getBoundingClientRect().bottom;
+      if (rect.top < barBottom && rect.bottom > 0) {
+        window.scrollBy({ top: rect.top - barBottom - 16, left: 0, behavior: "instant" });
       }
+    }
+    document.addEventListener("focusin", function (event) {
+      uncover(event.target);
+      window.requestAnimationFrame(function () { uncover(event.target); });
     });
   }
 
