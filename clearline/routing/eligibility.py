@@ -29,7 +29,6 @@ FILTERS: tuple[str, ...] = (
 )
 # Filters a callback assignee must pass: it need not be open or have a free line right now.
 CALLBACK_FILTERS: tuple[str, ...] = tuple(f for f in FILTERS if f not in ("open_now", "free_slot"))
-_CALLBACK_INDEXES = tuple(FILTERS.index(f) for f in CALLBACK_FILTERS)
 
 
 class Verdict(NamedTuple):
@@ -43,6 +42,9 @@ class Verdict(NamedTuple):
     @property
     def failed(self) -> tuple[str, ...]:
         return tuple(name for name, ok in zip(FILTERS, self.results, strict=True) if not ok)
+
+
+_new_verdict = tuple.__new__
 
 
 def auto_pause_due(provider: ProviderSnapshot, policy: RoutingPolicy, now: datetime) -> bool:
@@ -71,21 +73,48 @@ def evaluate(
     expires = provider.license_expires
     certified = provider.certification_expires
     cap = provider.daily_cap
-    delivered = provider.delivered_today if provider.delivered_on == today else 0
-    results = (
-        provider.contract_active,
-        expires is not None and expires >= today,
-        certified is not None and certified >= today,
-        is_open_local(provider.schedule, local),
-        not provider.paused,
-        not provider.auto_paused and not auto_pause_due(provider, policy, now),
-        provider.active_calls < provider.lines,
-        cap is None or delivered + provider.ringing < cap,
-        _serves(provider, call),
-        call.language in provider.languages,
-        call.intent is None or call.intent in provider.intents,
+    schedule = provider.schedule
+    contract = provider.contract_active
+    licensed = expires is not None and expires >= today
+    certified_ok = certified is not None and certified >= today
+    open_now = (schedule.always_open and not schedule.holidays and not schedule.exceptions) or is_open_local(
+        schedule, local
     )
-    return Verdict(provider.id, results, all(results), all([results[i] for i in _CALLBACK_INDEXES]))
+    not_paused = not provider.paused
+    not_auto_paused = not provider.auto_paused and (
+        len(provider.unanswered_offers) < policy.auto_pause_after or not auto_pause_due(provider, policy, now)
+    )
+    free_slot = provider.active_calls < provider.lines
+    delivered = provider.delivered_today if provider.delivered_on == today else 0
+    under_cap = cap is None or delivered + provider.ringing < cap
+    serves = (not provider.states and not provider.zip_prefixes) or _serves(provider, call)
+    speaks = call.language in provider.languages
+    offers = call.intent is None or call.intent in provider.intents
+    callback_ok = (
+        contract and licensed and certified_ok and not_paused and not_auto_paused and under_cap and serves
+    ) and (speaks and offers)
+    # tuple.__new__ skips the named tuple's Python-level constructor: this runs for every provider on every call.
+    return _new_verdict(
+        Verdict,
+        (
+            provider.id,
+            (
+                contract,
+                licensed,
+                certified_ok,
+                open_now,
+                not_paused,
+                not_auto_paused,
+                free_slot,
+                under_cap,
+                serves,
+                speaks,
+                offers,
+            ),
+            callback_ok and open_now and free_slot,
+            callback_ok,
+        ),
+    )
 
 
 def _serves(provider: ProviderSnapshot, call: CallContext) -> bool:

@@ -26,7 +26,7 @@ def tie_key(seed: int, provider_id: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-def _key(p: ProviderSnapshot) -> tuple[float, bool, datetime]:
+def rotation_key(p: ProviderSnapshot) -> tuple[float, bool, datetime]:
     # Never offered sorts first; datetimes compare as instants whatever their zone.
     offered = p.last_offered_at
     return (-p.share_credit, offered is not None, offered if offered is not None else _EPOCH)
@@ -34,7 +34,7 @@ def _key(p: ProviderSnapshot) -> tuple[float, bool, datetime]:
 
 def rotation_order(providers: Sequence[ProviderSnapshot], seed: int) -> list[ProviderSnapshot]:
     """Most owed first, then least recently offered; ties by ``tie_key`` (hashed only for actual ties)."""
-    keyed = sorted((_key(p), index) for index, p in enumerate(providers))
+    keyed = sorted((rotation_key(p), index) for index, p in enumerate(providers))
     out: list[ProviderSnapshot] = []
     i = 0
     while i < len(keyed):

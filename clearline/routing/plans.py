@@ -84,11 +84,12 @@ def choose_callback_provider(
     line: open ones first, then the least loaded (calls and open callbacks per line), then rotation.
     """
     deadline = now + timedelta(minutes=policy.callback_deadline_min)
+    limit = policy.callback_max_per_line
     open_index = FILTERS.index("open_now")
     passing = [
         (p, v)
         for p, v in zip(providers, verdicts, strict=True)
-        if v.callback_eligible and p.open_callbacks < p.lines * policy.callback_max_per_line
+        if v.callback_eligible and p.open_callbacks < p.lines * limit
     ]
     candidates: list[tuple[datetime, float, ProviderSnapshot]] = [
         (now, _load(p), p) for p, v in passing if v.results[open_index]
@@ -100,9 +101,9 @@ def choose_callback_provider(
                 candidates.append((start, _load(provider), provider))
     if not candidates:
         return None
-    best = min(c[:2] for c in candidates)
-    tied = [c[2] for c in candidates if c[:2] == best]
-    return rotation_order(tied, seed)[0]
+    first = min((c[0], c[1]) for c in candidates)
+    tied = [c[2] for c in candidates if (c[0], c[1]) == first]
+    return tied[0] if len(tied) == 1 else rotation_order(tied, seed)[0]
 
 
 def _load(p: ProviderSnapshot) -> float:

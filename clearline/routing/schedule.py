@@ -78,10 +78,16 @@ def is_open(schedule: Schedule, now: datetime) -> bool:
 
 def is_open_local(schedule: Schedule, local: datetime) -> bool:
     """``is_open`` for an instant already converted to the schedule's zone."""
-    if schedule.always_open and not schedule.holidays and not schedule.exceptions:
-        return True
+    t = local.time()  # naive wall-clock time
+    if not schedule.holidays and not schedule.exceptions:
+        if schedule.always_open:
+            return True
+        weekday = local.weekday()
+        for r in schedule.weekly[weekday]:
+            if r.contains_same_day(t):
+                return True
+        return any(r.contains_next_day(t) for r in schedule.weekly[weekday - 1])  # [-1] is Sunday
     today = local.date()
-    t = local.time().replace(tzinfo=None)
     if any(r.contains_same_day(t) for r in schedule.ranges_on(today)):
         return True
     yesterday = today - timedelta(days=1)
