@@ -22,11 +22,18 @@ Kamailio adapters (which render the steps)::
         ``Connect``, ``Transfer``, ``CallbackConfirmed``, ``Goodbye`` or ``Ended``.
 
     auto_pause_due(provider, policy, now) -> bool
-        After recording an unanswered offer: whether to persist ``auto_paused`` (until staff or the provider
-        resume, which also clears ``unanswered_offers``).
+        After recording an unanswered offer (one per provider per call, however many waves rang it; offers
+        stopped because another provider answered first are not unanswered): whether to persist
+        ``auto_paused`` (until staff or the provider resume, which also clears ``unanswered_offers``).
 
     share_credit_changes(eligible_ids, first_wave_ids) -> dict[str, float]
-        After each decision: how each provider's ``share_credit`` changes (services keep the running sum).
+        After each decision (``trace.eligible_ids``, the first ``Dial``'s target ids): how each provider's
+        ``share_credit`` changes; services keep the running sum over the reporting period.
+
+Adapters also need: each ``Dial`` has ``targets`` (``DialTarget(id, name, phone)``), ``ring_timeout_s``,
+``whisper``, ``require_accept`` and ``announce`` (spoken before waves after the first); ``Menu.options`` gives
+the digits and numbers (9: 988 Lifeline via +18002738255, 0: SAMHSA +18006624357; never 911); the simulator's
+``ClearlineRoute`` in ``simulator/strategies.py`` is a compact example of driving a plan with ``next_step``.
 
 Times are timezone-aware ``datetime`` values; schedules use IANA zone names (``zoneinfo``). Every input and
 output type is a frozen dataclass. Input types have no fee, price, bid or revenue field. ``docs/routing.md``

@@ -85,11 +85,9 @@ class RoutingPolicy:
     version: str = "2026-11-1"
     disclosure_version: str = "1"
     wave_size: int = 2  # providers rung at once; 1 = plain serial failover
-    later_wave_size: int | None = (
-        None  # waves after the first (None = wave_size): escalate when still waiting
-    )
-    ring_timeout_s: int = 15  # per wave; at most 20
-    ring_budget_s: int = 45  # total ringing before the terminal step
+    later_wave_size: int | None = None  # waves after the first (None = wave_size); larger = escalate
+    ring_timeout_s: int = 13  # per wave; at most 20
+    ring_budget_s: int = 40  # total ringing before the terminal step
     repeat_rounds: bool = True  # ring the eligible list again while the ring budget lasts
     whisper: bool = True  # the provider hears who is calling and why
     require_accept: bool = True  # the provider presses 1, so voicemail cannot take the call
