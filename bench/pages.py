@@ -70,9 +70,8 @@ def reexec_under_postgres() -> None:
 def configure_environment(tmp: Path) -> str:
     """Environment for settings.py; must run before django.setup(). Returns a label for the database."""
     os.environ["CLEARLINE_ENV"] = "test"
-    os.environ["CLEARLINE_VAR_DIR"] = str(
-        tmp
-    )  # static/media roots in the temp folder, not the checkout's var/
+    # STATIC_ROOT and MEDIA_ROOT in the temporary folder too, not in the checkout's var/.
+    os.environ["CLEARLINE_VAR_DIR"] = str(tmp)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["DJANGO_SETTINGS_MODULE"] = "clearline.settings"
     if os.environ.get(EXTERNAL_DB_FLAG) and os.environ.get("DATABASE_URL"):
@@ -171,9 +170,8 @@ def profile_article(client: object, rounds: int = 100) -> str:
     stats = pstats.Stats(profiler, stream=out)
     out.write(f"cProfile of {rounds} article requests (profiling roughly doubles the times):\n")
     stats.sort_stats("cumulative").print_stats(r"/clearline/|/wagtail/(views|models/(pages|sites|i18n))", 30)
-    return (
-        out.getvalue().replace(str(ROOT) + "/", "").replace(sys.prefix + "/lib/python3.11/site-packages/", "")
-    )
+    site_packages = f"{sys.prefix}/lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages/"
+    return out.getvalue().replace(site_packages, "").replace(f"{ROOT}/", "")
 
 
 def _short(filename: str, lineno: int, name: str) -> str:
