@@ -81,7 +81,8 @@ def choose_callback_provider(
 ) -> ProviderSnapshot | None:
     """Who would return a callback: among providers passing every filter except "open now" and "free slot",
     those able to start before the deadline and holding fewer than ``callback_max_per_line`` open callbacks per
-    line: open ones first, then the least loaded (calls and open callbacks per line), then rotation.
+    line: open ones first, then those with the fewest offers left unanswered since they last answered, then the
+    least loaded (calls and open callbacks per line), then rotation.
     """
     deadline = now + timedelta(minutes=policy.callback_deadline_min)
     limit = policy.callback_max_per_line
@@ -91,7 +92,7 @@ def choose_callback_provider(
         for p, v in zip(providers, verdicts, strict=True)
         if v.callback_eligible and p.open_callbacks < p.lines * limit
     ]
-    candidates: list[tuple[datetime, float, ProviderSnapshot]] = [
+    candidates: list[tuple[datetime, tuple[int, float], ProviderSnapshot]] = [
         (now, _load(p), p) for p, v in passing if v.results[open_index]
     ]
     if not candidates:  # nobody open: whoever opens first before the deadline
@@ -106,8 +107,10 @@ def choose_callback_provider(
     return tied[0] if len(tied) == 1 else rotation_order(tied, seed)[0]
 
 
-def _load(p: ProviderSnapshot) -> float:
-    return (p.active_calls + p.open_callbacks) / max(1, p.lines)
+def _load(p: ProviderSnapshot) -> tuple[int, float]:
+    # Offers left unanswered since the provider last answered first (fewer is better), then calls in progress and
+    # open callbacks per line: the callback goes where it is most likely to be returned soon.
+    return (len(p.unanswered_offers), (p.active_calls + p.open_callbacks) / max(1, p.lines))
 
 
 def plan_call(
