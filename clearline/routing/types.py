@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from clearline.routing.schedule import Schedule
+from clearline.routing.schedule import Schedule, TimeRange
 
 CRISIS_NUMBER = "+18002738255"  # the 988 Suicide & Crisis Lifeline's 10-digit number; callers are told "988"
 FREE_HELPLINE_NUMBER = "+18006624357"  # SAMHSA National Helpline, free and confidential, 24/7
@@ -118,4 +118,11 @@ class ListingTarget:
     phone: str
 
 
-INPUT_TYPES: tuple[type, ...] = (CallContext, ProviderSnapshot, RoutingPolicy, ListingTarget, Schedule)
+INPUT_TYPES: tuple[type, ...] = (
+    CallContext,
+    ProviderSnapshot,
+    RoutingPolicy,
+    ListingTarget,
+    Schedule,
+    TimeRange,
+)

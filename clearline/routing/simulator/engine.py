@@ -226,6 +226,7 @@ class Simulation:
             was_paused = p.auto_paused
             self.strategy.unanswered(p, now)
             if p.auto_paused and not was_paused:
+                p.auto_pauses += 1
                 self.push(t + RESUME_AFTER_S, "resume", pid)
         action = wave.route.after(Outcome.NO_ANSWER, t - wave.caller.arrival, None)
         self._do(t, wave.caller, record, wave.route, action, first=False)

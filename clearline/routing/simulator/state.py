@@ -31,6 +31,7 @@ class ProviderState:
     last_offered: datetime | None = None
     unanswered: list[datetime] = field(default_factory=list)
     auto_paused: bool = False
+    auto_pauses: int = 0  # times the engine paused it
     open_callbacks: int = 0
     waiting_callbacks: deque[Callback] = field(default_factory=deque)
     first_wave_rings: int = 0

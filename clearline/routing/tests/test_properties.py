@@ -72,7 +72,7 @@ policies = st.builds(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(provider_lists, calls, policies, st.integers(0, 2**32))
 def test_no_plan_ever_offers_an_ineligible_provider(providers, c, policy, seed):
     decision = plan_call(c, providers, policy, NOW, seed)
@@ -85,7 +85,7 @@ def test_no_plan_ever_offers_an_ineligible_provider(providers, c, policy, seed):
         assert decision.trace.callback_provider_id in {p.id for p in providers}
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(provider_lists, calls, policies, st.integers(0, 2**32), st.randoms(use_true_random=False))
 def test_the_same_inputs_and_seed_give_the_same_plan_and_trace(providers, c, policy, seed, rnd):
     first = plan_call(c, providers, policy, NOW, seed)
@@ -160,7 +160,7 @@ sim_provider = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(st.lists(sim_provider, min_size=1, max_size=4), st.floats(5, 60), st.integers(0, 1000))
 def test_no_simulated_run_overruns_a_line_or_a_daily_cap(providers, rate, seed):
     specs = [dict(p, id=f"p{i}") for i, p in enumerate(providers)]

@@ -5,7 +5,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from clearline.routing.simulator import WorkloadError, load_workload, parse_workload, simulate
+from clearline.routing.simulator import WorkloadError, load_workload, parse_workload, run_strategy, simulate
+from clearline.routing.simulator.metrics import metrics
 
 ROOT = Path(__file__).resolve().parents[3]
 WORKLOADS = sorted((ROOT / "bench" / "workloads").glob("*.json"))
@@ -131,3 +132,18 @@ def test_the_simulate_command_prints_one_json_object(tmp_path):
     ).stdout
     data = json.loads(out)
     assert data["workload"] == "small" and set(data["strategies"]) == {"clearline", "priority"}
+
+
+def test_a_provider_that_rarely_answers_is_auto_paused_and_stops_delaying_callers():
+    # Rung alone (waves of one), its offers ring out, so the engine pauses it until staff resume it. In waves
+    # of two a partner usually answers first, which does not count against it.
+    providers = small()["providers"][:3]
+    providers[0] = providers[0] | {"answer_prob": 0.05}
+    workload = parse_workload(small(days=1, providers=providers))
+    result = run_strategy(workload, "clearline_serial")
+    by_id = {p.spec.id: p for p in result.providers}
+    assert by_id["p0"].auto_pauses > 5 * max(by_id["p1"].auto_pauses, by_id["p2"].auto_pauses, 1)
+    assert by_id["p0"].first_wave_rings < 0.75 * min(
+        by_id["p1"].first_wave_rings, by_id["p2"].first_wave_rings
+    )
+    assert metrics(result)["max_share_deviation_pts"] <= 3  # paused means not eligible, so shares stay fair
