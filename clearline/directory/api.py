@@ -19,22 +19,24 @@ class Window:
     facilities: list[Facility]
 
 
-def codes_for_term(term_id: uuid.UUID | None) -> list[list[str]]:
-    """A code term filters on itself; a category term on any of its codes."""
-    if term_id is None:
-        return []
-    term = TaxonomyTerm.objects.filter(uuid=term_id).first()
-    if term is None:
-        raise ApiError("taxonomy_term_id", "No taxonomy term has this id.")
-    if term.parent_id is None:
-        return [list(term.children.values_list("code", flat=True))]
-    return [[term.code]]
+def codes_for_terms(term_ids: list[uuid.UUID]) -> list[list[str]]:
+    """A code term filters on itself; a category term on any of its codes. Every term must hold."""
+    code_sets = []
+    for term_id in term_ids:
+        term = TaxonomyTerm.objects.filter(uuid=term_id).first()
+        if term is None:
+            raise ApiError("taxonomy_term_id", f"No taxonomy term has the id {term_id}.")
+        if term.parent_id is None:
+            code_sets.append(list(term.children.values_list("code", flat=True)))
+        else:
+            code_sets.append([term.code])
+    return code_sets
 
 
 def facilities(
     *,
     search: str = "",
-    term_id: uuid.UUID | None = None,
+    term_ids: list[uuid.UUID] | None = None,
     organization_id: uuid.UUID | None = None,
     postcode: str = "",
     proximity_meters: float | None = None,
@@ -48,7 +50,7 @@ def facilities(
         )
     if organization_id:
         base = base.filter(organization__uuid=organization_id)
-    code_sets = codes_for_term(term_id)
+    code_sets = codes_for_terms(term_ids or [])
     if proximity_meters is not None and not postcode:
         raise ApiError("postcode", "proximity needs a postcode to measure from.")
     if postcode:

@@ -54,6 +54,17 @@ def uuid_param(params: QueryDict, name: str) -> uuid.UUID | None:
         raise ApiError(name, f"{name} must be a UUID.") from None
 
 
+def uuid_list(params: QueryDict, name: str, limit: int = 10) -> list[uuid.UUID]:
+    """Comma-separated ids (an extension of HSDS's single id): every one must match."""
+    raw = [part.strip() for part in ",".join(params.getlist(name)).split(",") if part.strip()]
+    if len(raw) > limit:
+        raise ApiError(name, f"{name} takes at most {limit} ids.")
+    try:
+        return [uuid.UUID(part) for part in raw]
+    except ValueError:
+        raise ApiError(name, f"{name} must be a UUID or comma-separated UUIDs.") from None
+
+
 def text(params: QueryDict, name: str, max_length: int = 200) -> str:
     value = " ".join((params.get(name) or "").split())
     if len(value) > max_length:

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from . import api, hsds
-from .api_params import MAX_PROXIMITY_METERS, ApiError, boolean, number, paging, text, uuid_param
+from .api_params import MAX_PROXIMITY_METERS, ApiError, boolean, number, paging, text, uuid_list, uuid_param
 from .models import Facility, Organization, TaxonomyTerm
 from .openapi import openapi_document
 
@@ -66,7 +66,7 @@ def services(request: HttpRequest) -> dict[str, Any]:
     page, per_page = paging(request.GET)
     window = api.facilities(
         search=text(request.GET, "search"),
-        term_id=uuid_param(request.GET, "taxonomy_term_id"),
+        term_ids=uuid_list(request.GET, "taxonomy_term_id"),
         organization_id=uuid_param(request.GET, "organization_id"),
         page=page,
         per_page=per_page,
@@ -84,7 +84,7 @@ def service_at_locations(request: HttpRequest) -> dict[str, Any]:
     page, per_page = paging(request.GET)
     window = api.facilities(
         search=text(request.GET, "search"),
-        term_id=uuid_param(request.GET, "taxonomy_term_id"),
+        term_ids=uuid_list(request.GET, "taxonomy_term_id"),
         organization_id=uuid_param(request.GET, "organization_id"),
         postcode=text(request.GET, "postcode", 10),
         proximity_meters=number(request.GET, "proximity", 1, MAX_PROXIMITY_METERS),

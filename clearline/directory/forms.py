@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,14 +30,33 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for group in FILTER_GROUPS:
             self.fields[group.param] = forms.MultipleChoiceField(
-                label=group.label,
+                label=str(group.label),
                 choices=[(c.value, c.label) for c in group.choices],
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
 
-    def filter_fields(self) -> list[forms.BoundField]:
-        return [self[group.param] for group in FILTER_GROUPS]
+    def filter_groups(self) -> list[dict[str, Any]]:
+        """The checkboxes, as plain data: rendering 60 widgets through Django's widget templates costs ~10 ms."""
+        out: list[dict[str, Any]] = []
+        for group in FILTER_GROUPS:
+            chosen = set(self.data.getlist(group.param)) if self.is_bound else set()  # type: ignore[attr-defined]
+            out.append(
+                {
+                    "param": group.param,
+                    "label": group.label,
+                    "choices": [
+                        {
+                            "value": c.value,
+                            "label": c.label,
+                            "checked": c.value in chosen,
+                            "id": f"f-{group.param}-{c.value}",
+                        }
+                        for c in group.choices
+                    ],
+                }
+            )
+        return out
 
     def code_sets(self) -> list[tuple[str, ...]]:
         chosen = []

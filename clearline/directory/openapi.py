@@ -16,7 +16,11 @@ def _query(name: str, schema: Json, description: str) -> Json:
 PAGE = _query("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Page number, from 1.")
 PER_PAGE = _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Items per page.")
 SEARCH = _query("search", {"type": "string", "maxLength": 200}, "Text in the name or city.")
-TERM = _query("taxonomy_term_id", {"type": "string", "format": "uuid"}, "Only services with this term.")
+TERM = _query(
+    "taxonomy_term_id",
+    {"type": "string", "pattern": "^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,9}$"},
+    "Only services with this term (or with all of several comma-separated terms).",
+)
 ORG = _query("organization_id", {"type": "string", "format": "uuid"}, "Only this organization's services.")
 POSTCODE = _query("postcode", {"type": "string", "pattern": "^[0-9]{5}$"}, "U.S. ZIP code to measure from.")
 PROXIMITY = _query(

@@ -151,7 +151,7 @@ def _create(line: int, row: dict[str, str], values: dict[str, object], report: I
         service_codes=pad_codes(codes),
         source=SOURCE,
         source_id=key,
-        **values,  # type: ignore[arg-type]
+        **values,
     )
     phone_text = clean(row.get("phone"))
     if phone_text:

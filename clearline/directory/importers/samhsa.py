@@ -219,8 +219,8 @@ def _create(items: list[ParsedRow], report: ImportReport, progress: bool) -> Non
         [
             Organization(
                 uuid=stable_uuid(i.key, "organization"),
-                name=i.values["name"],
-                alternate_name=i.values["alternate_name"],
+                name=str(i.values["name"]),
+                alternate_name=str(i.values["alternate_name"]),
             )
             for i in items
         ],
@@ -234,7 +234,7 @@ def _create(items: list[ParsedRow], report: ImportReport, progress: bool) -> Non
                 organization=org,
                 source=SAMHSA_2022,
                 source_id=i.key,
-                **i.values,  # type: ignore[arg-type]
+                **i.values,
             )
             for i, org in zip(items, organizations, strict=True)
         ],
