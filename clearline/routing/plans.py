@@ -80,8 +80,8 @@ def choose_callback_provider(
     seed: int,
 ) -> ProviderSnapshot | None:
     """Who would return a callback: among providers passing every filter except "open now" and "free slot",
-    those able to start before the deadline and holding fewer than ``callback_max_per_line`` open callbacks per
-    line: open ones first, then those with the fewest offers left unanswered since they last answered, then the
+    those able to start before the deadline whose calls in progress plus open callbacks are below ``lines *
+    callback_max_per_line`` (a line not yet spoken for): open ones first, then those with the fewest offers left unanswered since they last answered, then the
     least loaded (calls and open callbacks per line), then rotation.
     """
     deadline = now + timedelta(minutes=policy.callback_deadline_min)
@@ -90,7 +90,7 @@ def choose_callback_provider(
     passing = [
         (p, v)
         for p, v in zip(providers, verdicts, strict=True)
-        if v.callback_eligible and p.open_callbacks < p.lines * limit
+        if v.callback_eligible and p.active_calls + p.open_callbacks < p.lines * limit
     ]
     candidates: list[tuple[datetime, tuple[int, float], ProviderSnapshot]] = [
         (now, _load(p), p) for p, v in passing if v.results[open_index]

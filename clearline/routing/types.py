@@ -93,7 +93,9 @@ class RoutingPolicy:
     require_accept: bool = True  # the provider presses 1, so voicemail cannot take the call
     callbacks: bool = True
     callback_deadline_min: int = 15
-    callback_max_per_line: float = 1.0  # open callbacks a provider may hold per line before it gets no more
+    callback_max_per_line: float = (
+        1.0  # (calls in progress + open callbacks) per line, below which callbacks go
+    )
     auto_pause_after: int = 3  # unanswered offers ...
     auto_pause_window_min: int = 60  # ... within this many minutes pause the provider
     continuity_days: int = 0  # 0 = off; else a repeat caller goes first to the provider who answered last

@@ -84,10 +84,13 @@ def test_when_nobody_can_return_the_call_in_time_it_ends_at_the_free_helpline():
     assert isinstance(plan.steps[0], Disclosure) and "988" in plan.steps[0].text
 
 
-def test_a_provider_full_of_open_callbacks_gets_no_more():
-    full = provider("full", open_callbacks=2, active_calls=2)
-    plan = plan_call(call(), [full], POLICY, NOW, seed=1).plan
-    assert isinstance(plan.terminal, Transfer)
+def test_a_callback_is_only_promised_by_a_provider_with_a_line_not_spoken_for():
+    busy = provider("busy", open_callbacks=1, active_calls=1)  # two lines: one call, one callback owed
+    plan = plan_call(call(), [busy], POLICY, NOW, seed=1).plan
+    assert isinstance(plan.terminal, Transfer) and plan.terminal.number == FREE_HELPLINE_NUMBER
+    room = provider("room", open_callbacks=1, active_calls=0)
+    offer = plan_call(call(), [busy, room], POLICY, NOW, seed=1).plan.terminal
+    assert isinstance(offer, CallbackOffer) and offer.provider_id == "room"
 
 
 def test_next_step_connects_the_provider_who_accepted():
