@@ -20,7 +20,13 @@ def quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def plural_count(po_text: str) -> int:
+    match = re.search(r"nplurals=(\d+)", po_text)
+    return int(match.group(1)) if match else 2
+
+
 def fill(po_text: str, table: dict[str, object]) -> tuple[str, int]:
+    nplurals = plural_count(po_text)
     entries = po_text.split("\n\n")
     filled = 0
     out = []
@@ -42,16 +48,13 @@ def fill(po_text: str, table: dict[str, object]) -> tuple[str, int]:
         head = [line for line in lines[: keys[0]] if line != "#, fuzzy" and not line.startswith("#| ")]
         head = [line.replace(", fuzzy", "") for line in head]
         if "msgid_plural" in fields:
-            if any(unquote(fields.get(f"msgstr[{i}]", ['""'])) for i in range(2)):
+            if all(unquote(fields.get(f"msgstr[{i}]", ['""'])) for i in range(nplurals)):
                 out.append(entry)
                 continue
+            # [singular, plural]: every form after the first (e.g. Spanish "many" and "other") takes the plural.
             one, many = value if isinstance(value, list) else (value, value)
-            body = [
-                f"msgid {quote(msgid)}",
-                f"msgid_plural {quote(unquote(fields['msgid_plural']))}",
-                f"msgstr[0] {quote(one)}",
-                f"msgstr[1] {quote(many)}",
-            ]
+            body = [f"msgid {quote(msgid)}", f"msgid_plural {quote(unquote(fields['msgid_plural']))}"]
+            body += [f"msgstr[{i}] {quote(one if i == 0 else many)}" for i in range(nplurals)]
         else:
             if unquote(fields.get("msgstr", ['""'])):
                 out.append(entry)

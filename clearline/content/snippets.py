@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -35,6 +36,7 @@ class Helpline(index.Indexed, models.Model):
     label = models.CharField(
         _("label"), max_length=80, help_text=_('Shown in the helpline bar, e.g. "Heroin Detox".')
     )
+    label_es = models.CharField(_("label in Spanish"), max_length=80, blank=True)
     intent = models.CharField(_("intent"), max_length=20, choices=HelplineIntent.choices)
     number = models.CharField(
         _("number"),
@@ -47,7 +49,13 @@ class Helpline(index.Indexed, models.Model):
         _("kind"), max_length=10, choices=HelplineKind.choices, default=HelplineKind.GENERAL
     )
 
-    panels = [FieldPanel("label"), FieldPanel("intent"), FieldPanel("number"), FieldPanel("kind")]
+    panels = [
+        FieldPanel("label"),
+        FieldPanel("label_es"),
+        FieldPanel("intent"),
+        FieldPanel("number"),
+        FieldPanel("kind"),
+    ]
     search_fields = [index.SearchField("label"), index.FilterField("kind")]
 
     class Meta:
@@ -62,6 +70,12 @@ class Helpline(index.Indexed, models.Model):
                 self.number = normalize_e164(self.number)
             except InvalidPhoneNumber as exc:
                 raise ValidationError({"number": str(exc)}) from exc
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (Spanish when given, English otherwise)."""
+        language = get_language() or "en"
+        return self.label_es if language.startswith("es") and self.label_es else self.label
 
     @property
     def display_number(self) -> str:

@@ -45,22 +45,42 @@ ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "clearline-demo"  # noqa: S105 - printed in README; demo only
 
 # Fictional numbers (555-01xx) for the demo helplines. Keys: topic slug -> [(label, intent), ...]
-HELPLINES: dict[str, list[tuple[str, str, str]]] = {
+HELPLINES: dict[str, list[tuple[str, str, str, str]]] = {
     "heroin": [
-        ("Heroin Detox", HelplineIntent.DETOX, "+12065550101"),
-        ("Heroin Rehabilitation", HelplineIntent.REHABILITATION, "+12065550102"),
-        ("Heroin Addiction Hotline", HelplineIntent.HOTLINE, "+12065550103"),
+        ("Heroin Detox", "Desintoxicación de heroína", HelplineIntent.DETOX, "+12065550101"),
+        ("Heroin Rehabilitation", "Rehabilitación de heroína", HelplineIntent.REHABILITATION, "+12065550102"),
+        (
+            "Heroin Addiction Hotline",
+            "Línea de ayuda: adicción a la heroína",
+            HelplineIntent.HOTLINE,
+            "+12065550103",
+        ),
     ],
     "opioids": [
-        ("Opioid Detox", HelplineIntent.DETOX, "+12065550111"),
-        ("Opioid Addiction Hotline", HelplineIntent.HOTLINE, "+12065550113"),
+        ("Opioid Detox", "Desintoxicación de opioides", HelplineIntent.DETOX, "+12065550111"),
+        (
+            "Opioid Addiction Hotline",
+            "Línea de ayuda: adicción a los opioides",
+            HelplineIntent.HOTLINE,
+            "+12065550113",
+        ),
     ],
     "alcohol": [
-        ("Alcohol Detox", HelplineIntent.DETOX, "+12065550121"),
-        ("Alcohol Addiction Hotline", HelplineIntent.HOTLINE, "+12065550123"),
+        ("Alcohol Detox", "Desintoxicación de alcohol", HelplineIntent.DETOX, "+12065550121"),
+        (
+            "Alcohol Addiction Hotline",
+            "Línea de ayuda: adicción al alcohol",
+            HelplineIntent.HOTLINE,
+            "+12065550123",
+        ),
     ],
 }
-DEFAULT_HELPLINE = ("Treatment Helpline", HelplineIntent.HOTLINE, "+12065550100")
+DEFAULT_HELPLINE = (
+    "Treatment Helpline",
+    "Línea de ayuda para tratamiento",
+    HelplineIntent.HOTLINE,
+    "+12065550100",
+)
 TOPIC_DIRECTORY_QUERIES = {"heroin": "medication=otp", "opioids": "medication=buprenorphine", "alcohol": ""}
 CITATION_MARKER = re.compile(r"\[(\d+)\]")
 
@@ -133,12 +153,20 @@ def ensure_helplines() -> dict[str, list[Helpline]]:
     for topic, rows in HELPLINES.items():
         by_topic[topic] = [
             Helpline.objects.get_or_create(
-                number=number, defaults={"label": label, "intent": intent, "kind": HelplineKind.GENERAL}
+                number=number,
+                defaults={
+                    "label": label,
+                    "label_es": label_es,
+                    "intent": intent,
+                    "kind": HelplineKind.GENERAL,
+                },
             )[0]
-            for label, intent, number in rows
+            for label, label_es, intent, number in rows
         ]
-    label, intent, number = DEFAULT_HELPLINE
-    default, _ = Helpline.objects.get_or_create(number=number, defaults={"label": label, "intent": intent})
+    label, label_es, intent, number = DEFAULT_HELPLINE
+    default, _ = Helpline.objects.get_or_create(
+        number=number, defaults={"label": label, "label_es": label_es, "intent": intent}
+    )
     settings_row = HelplineSettings.load()
     if not settings_row.default_helplines.exists():
         DefaultHelpline.objects.create(settings=settings_row, helpline=default, sort_order=0)

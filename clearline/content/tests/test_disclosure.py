@@ -109,9 +109,12 @@ def test_with_no_providers_it_says_calls_go_to_the_free_helpline():
 
 def test_it_is_written_in_spanish_too():
     add_provider("Alder Recovery")
+    add_provider("Birch Health")
     text = ensure_current_disclosure().text_es
-    assert "Alder Recovery" in text
-    assert "911" in text and "tarifa" in text
+    assert "uno de los 2 proveedores de tratamiento participantes: Alder Recovery y Birch Health." in text
+    assert "la misma tarifa fija mensual" in text
+    assert "En una emergencia, llame al 911." in text
+    assert "General helpline" not in text
 
 
 def test_a_contract_with_a_different_fee_is_refused():
