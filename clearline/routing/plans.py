@@ -81,8 +81,9 @@ def choose_callback_provider(
 ) -> ProviderSnapshot | None:
     """Who would return a callback: among providers passing every filter except "open now" and "free slot",
     those able to start before the deadline whose calls in progress plus open callbacks are below ``lines *
-    callback_max_per_line`` (a line not yet spoken for): open ones first, then those with the fewest offers left unanswered since they last answered, then the
-    least loaded (calls and open callbacks per line), then rotation.
+    callback_max_per_line`` (a line not yet spoken for): open ones first, then those with the fewest offers left
+    unanswered since they last answered, then the least loaded (calls and open callbacks per line), then
+    rotation.
     """
     deadline = now + timedelta(minutes=policy.callback_deadline_min)
     limit = policy.callback_max_per_line
