@@ -1,7 +1,8 @@
 """Fill msgstr entries of a .po file from a JSON object {msgid: msgstr} (plural: {msgid: [one, many]}).
 
 Usage: python tools/fill_po.py clearline/locale/es/LC_MESSAGES/django.po translations.json
-Only empty entries are filled, so hand edits in the .po file win. Fuzzy flags on filled entries are removed.
+Only empty or fuzzy entries are filled (a fuzzy entry is gettext's unreviewed guess, which msgfmt ignores), so
+reviewed hand edits in the .po file win. Fuzzy flags and previous-msgid comments on filled entries are removed.
 """
 
 from __future__ import annotations
@@ -45,10 +46,11 @@ def fill(po_text: str, table: dict[str, object]) -> tuple[str, int]:
             out.append(entry)
             continue
         value = table[msgid]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines[: keys[0]])
         head = [line for line in lines[: keys[0]] if line != "#, fuzzy" and not line.startswith("#| ")]
         head = [line.replace(", fuzzy", "") for line in head]
         if "msgid_plural" in fields:
-            if all(unquote(fields.get(f"msgstr[{i}]", ['""'])) for i in range(nplurals)):
+            if not fuzzy and all(unquote(fields.get(f"msgstr[{i}]", ['""'])) for i in range(nplurals)):
                 out.append(entry)
                 continue
             # [singular, plural]: every form after the first (e.g. Spanish "many" and "other") takes the plural.
@@ -56,7 +58,7 @@ def fill(po_text: str, table: dict[str, object]) -> tuple[str, int]:
             body = [f"msgid {quote(msgid)}", f"msgid_plural {quote(unquote(fields['msgid_plural']))}"]
             body += [f"msgstr[{i}] {quote(one if i == 0 else many)}" for i in range(nplurals)]
         else:
-            if unquote(fields.get("msgstr", ['""'])):
+            if not fuzzy and unquote(fields.get("msgstr", ['""'])):
                 out.append(entry)
                 continue
             body = [f"msgid {quote(msgid)}", f"msgstr {quote(str(value))}"]
