@@ -21,6 +21,7 @@ import hashlib
 import random
 import statistics
 import time
+import timeit
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -147,6 +148,8 @@ def main() -> None:
         cells = "  ".join(" ".join(f"{v:>8.1f}" for v in row) for row in (engine, naive))
         print(f"{n:>9}  {cells}  {naive[3] / engine[3]:>6.1f}x")
     print("goal: engine p99 <= 200 µs at 50 providers")
+    calibration = min(timeit.repeat("sum(range(1000))", number=1000, repeat=5)) * 1000
+    print(f"for scale: sum(range(1000)) takes {calibration:.1f} µs on this machine")
 
 
 if __name__ == "__main__":
