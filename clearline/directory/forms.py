@@ -36,6 +36,10 @@ class SearchForm(forms.Form):
                 required=False,
             )
 
+    @property
+    def has_filters(self) -> bool:
+        return self.is_bound and any(self.data.get(group.param) for group in FILTER_GROUPS)
+
     def filter_groups(self) -> list[dict[str, Any]]:
         """The checkboxes, as plain data: rendering 60 widgets through Django's widget templates costs ~10 ms."""
         out: list[dict[str, Any]] = []
