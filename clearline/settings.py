@@ -229,3 +229,8 @@ CLEARLINE_ROUTING_WAVE_SIZE = env_int("CLEARLINE_ROUTING_WAVE_SIZE", 2, minimum=
 CLEARLINE_PERIODIC_TASKS = [
     ("clearline.content.tasks.refresh_disclosure_version", 300),
 ]
+
+# Twilio (docs/twilio.md). Unset = the integration is off: its webhooks answer 404, `clearline check` says why.
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", None) or None
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", None) or None
+TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM", None) or None

@@ -37,7 +37,7 @@ from clearline.demo.content.legal import LEGAL_PAGES
 from clearline.demo.content.people import PEOPLE
 from clearline.demo.content.providers import FLAT_FEE, PROVIDERS
 from clearline.demo.content.site import HOME, TOPICS
-from clearline.providers.models import Contract, Provider
+from clearline.providers.models import Contract, OpeningHours, Provider
 
 logger = logging.getLogger(__name__)
 
@@ -296,13 +296,44 @@ def ensure_legal_pages(home: HomePage, spanish: Locale) -> None:
             )
 
 
+WEEKDAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def provider_operations(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "phone": data["phone"],
+        "timezone": data["timezone"],
+        "states": data["states"],
+        "languages": data["languages"],
+        "intents": data["intents"],
+        "open_24_7": data["hours"] == "24/7",
+        "lines": 2,
+        "license_number": f"DEMO-{data['key'].upper()}",
+        "license_expires_on": dt.date.today().replace(month=12, day=31) + dt.timedelta(days=366),
+        "certification_expires_on": dt.date.today().replace(month=12, day=31) + dt.timedelta(days=366),
+    }
+
+
 def ensure_providers() -> None:
     today = dt.date.today()
     for data in PROVIDERS:
         provider, created = Provider.objects.get_or_create(
             slug=data["key"],
-            defaults={"name": data["name"], "public_description": data["public_description"]},
+            defaults={
+                "name": data["name"],
+                "public_description": data["public_description"],
+                **provider_operations(data),
+            },
         )
+        if created and data["hours"] != "24/7":
+            for weekday, key in enumerate(WEEKDAY_KEYS):
+                for opens, closes in data["hours"].get(key, []):
+                    OpeningHours.objects.create(
+                        provider=provider,
+                        weekday=weekday,
+                        opens=dt.time.fromisoformat(opens),
+                        closes=dt.time.fromisoformat(closes),
+                    )
         if created or not provider.contracts.exists():
             Contract.objects.create(
                 provider=provider,

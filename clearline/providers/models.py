@@ -14,6 +14,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.models import ClusterableModel
+
+from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
+from clearline.providers.operations import ClosureDay, OpeningHours, validate_timezone
+
+__all__ = ["ClosureDay", "Contract", "ContractPeriod", "OpeningHours", "Provider"]
+
+
+def validate_e164_number(value: str) -> None:
+    try:
+        normalized = normalize_e164(value)
+    except InvalidPhoneNumber as exc:
+        raise ValidationError(str(exc)) from exc
+    if normalized != value:
+        raise ValidationError(_("Write the number in E.164 form: %(number)s") % {"number": normalized})
 
 
 class ProviderQuerySet(models.QuerySet["Provider"]):
@@ -24,7 +39,7 @@ class ProviderQuerySet(models.QuerySet["Provider"]):
         return self.filter(active=True, pk__in=running).order_by("name", "pk")
 
 
-class Provider(models.Model):
+class Provider(ClusterableModel):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     public_description = models.TextField(
@@ -33,6 +48,51 @@ class Provider(models.Model):
     website = models.URLField(_("website"), blank=True)
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive providers never receive calls and are not named.")
+    )
+
+    # How calls reach the provider (routing inputs; never anything priced).
+    phone = models.CharField(
+        _("answering phone (E.164)"),
+        max_length=16,
+        blank=True,
+        validators=[validate_e164_number],
+        help_text=_("The number the helpline rings for this provider."),
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="America/New_York", validators=[validate_timezone]
+    )
+    open_24_7 = models.BooleanField(_("open 24/7"), default=False)
+    lines = models.PositiveSmallIntegerField(
+        _("concurrent lines"), default=1, help_text=_("Calls ringing or in progress at once.")
+    )
+    daily_cap = models.PositiveIntegerField(
+        _("daily cap"), null=True, blank=True, help_text=_("Most calls per local day; empty for no cap.")
+    )
+    states = models.JSONField(
+        _("states served"),
+        default=list,
+        blank=True,
+        help_text=_('Two-letter codes, e.g. ["WA", "OR"]; empty for everywhere.'),
+    )
+    zip_prefixes = models.JSONField(_("ZIP prefixes served"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_('e.g. ["en", "es"]'))
+    intents = models.JSONField(
+        _("call types"),
+        default=list,
+        blank=True,
+        help_text=_('Subset of ["detox", "rehabilitation", "hotline"]; empty for all.'),
+    )
+    license_number = models.CharField(_("state license number"), max_length=60, blank=True)
+    license_expires_on = models.DateField(_("license valid through"), null=True, blank=True)
+    certification_expires_on = models.DateField(_("certification valid through"), null=True, blank=True)
+    paused = models.BooleanField(_("paused"), default=False, help_text=_("Paused by staff or the provider."))
+    auto_paused = models.BooleanField(
+        _("paused after unanswered calls"),
+        default=False,
+        help_text=_("Set by the router after repeated unanswered offers; clear it to resume."),
+    )
+    callback_minutes = models.PositiveSmallIntegerField(
+        _("callback promise (minutes)"), default=15, help_text=_("How soon the provider returns a callback.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

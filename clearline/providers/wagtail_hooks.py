@@ -1,6 +1,6 @@
 """Operators manage participating providers (and their flat-fee contracts) in the Wagtail admin."""
 
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -11,16 +11,52 @@ class ProviderViewSet(SnippetViewSet):
     model = Provider
     icon = "group"
     menu_label = "Providers"
-    list_display = ["name", "active"]
-    list_filter = ["active"]
+    list_display = ["name", "active", "paused", "auto_paused", "lines"]
+    list_filter = ["active", "paused", "auto_paused"]
     add_to_admin_menu = True
     menu_order = 210
     panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("public_description"),
-        FieldPanel("website"),
-        FieldPanel("active"),
+        MultiFieldPanel(
+            [
+                FieldPanel("name"),
+                FieldPanel("slug"),
+                FieldPanel("public_description"),
+                FieldPanel("website"),
+                FieldPanel("active"),
+            ],
+            heading="Public profile",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("phone"),
+                FieldPanel("lines"),
+                FieldPanel("daily_cap"),
+                FieldPanel("callback_minutes"),
+                FieldPanel("states"),
+                FieldPanel("zip_prefixes"),
+                FieldPanel("languages"),
+                FieldPanel("intents"),
+            ],
+            heading="How calls reach this provider",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("timezone"),
+                FieldPanel("open_24_7"),
+                InlinePanel("opening_hours", label="Weekly hours"),
+                InlinePanel("closures", label="Holidays and exceptions"),
+            ],
+            heading="Hours (in the provider's time zone)",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("license_number"),
+                FieldPanel("license_expires_on"),
+                FieldPanel("certification_expires_on"),
+            ],
+            heading="Eligibility documents",
+        ),
+        MultiFieldPanel([FieldPanel("paused"), FieldPanel("auto_paused")], heading="Availability"),
     ]
 
 
