@@ -48,6 +48,14 @@ class Helpline(index.Indexed, models.Model):
     kind = models.CharField(
         _("kind"), max_length=10, choices=HelplineKind.choices, default=HelplineKind.GENERAL
     )
+    facility = models.ForeignKey(
+        "directory.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="listing_numbers",
+        help_text=_("Listing numbers only: the one facility this number rings. It never rings anyone else."),
+    )
 
     panels = [
         FieldPanel("label"),
@@ -55,6 +63,7 @@ class Helpline(index.Indexed, models.Model):
         FieldPanel("intent"),
         FieldPanel("number"),
         FieldPanel("kind"),
+        FieldPanel("facility"),
     ]
     search_fields = [index.SearchField("label"), index.FilterField("kind")]
 
@@ -65,6 +74,10 @@ class Helpline(index.Indexed, models.Model):
         return f"{self.label} {self.display_number}"
 
     def clean(self) -> None:
+        if self.kind == HelplineKind.LISTING and self.facility_id is None:
+            raise ValidationError({"facility": _("A listing number must name the facility it rings.")})
+        if self.kind == HelplineKind.GENERAL and self.facility_id is not None:
+            raise ValidationError({"facility": _("A general helpline number does not ring a single facility.")})
         if self.number:
             try:
                 self.number = normalize_e164(self.number)

@@ -1,0 +1,154 @@
+"""Call records: calls, dial attempts, callback requests and concurrent-line slots.
+
+Privacy (DESIGN.md rule 7): a call stores the caller's keyed HMAC, never the number. The raw number exists only
+encrypted inside an open CallbackRequest and is purged after it closes. Status fields only move forward
+(``advance_status``), so repeated or out-of-order webhooks converge on the same record.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Twilio's call statuses, ranked: a status only ever replaces one of lower rank.
+CALL_STATUS_RANK = {
+    "queued": 0,
+    "initiated": 0,
+    "ringing": 1,
+    "in-progress": 2,
+    "answered": 2,
+    "completed": 3,
+    "busy": 3,
+    "failed": 3,
+    "no-answer": 3,
+    "canceled": 3,
+}
+
+
+class CallOutcome(models.TextChoices):
+    PENDING = "pending", _("in progress")
+    CONNECTED = "connected", _("connected to a provider")
+    LISTING_CONNECTED = "listing_connected", _("connected to the listed facility")
+    LISTING_UNANSWERED = "listing_unanswered", _("listed facility did not answer")
+    TRANSFERRED_CRISIS = "transferred_crisis", _("transferred to the crisis line")
+    TRANSFERRED_FREE = "transferred_free", _("transferred to the free national helpline")
+    CALLBACK = "callback", _("callback requested")
+    ABANDONED = "abandoned", _("caller hung up before reaching a person")
+
+
+class Call(models.Model):
+    call_sid = models.CharField(max_length=64, unique=True)
+    helpline = models.ForeignKey(
+        "content.Helpline", null=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    number_kind = models.CharField(max_length=10)
+    language = models.CharField(max_length=5, default="en")
+    caller_hmac = models.CharField(max_length=64, blank=True, db_index=True)
+    caller_state = models.CharField(max_length=2, blank=True)
+    status = models.CharField(max_length=16, default="ringing")
+    outcome = models.CharField(max_length=20, choices=CallOutcome.choices, default=CallOutcome.PENDING)
+    disclosure_version = models.ForeignKey(
+        "content.DisclosureVersion", null=True, on_delete=models.PROTECT, related_name="calls"
+    )
+    seed = models.BigIntegerField(default=0)
+    plan = models.JSONField(default=dict, help_text="The routing plan, as rendered to the caller.")
+    trace = models.JSONField(
+        default=dict, help_text="The routing decision trace: every filter, the order, the seed."
+    )
+    step_index = models.PositiveSmallIntegerField(default=0)
+    ring_elapsed_s = models.PositiveIntegerField(default=0)
+    connected_provider = models.ForeignKey(
+        "providers.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    routing_started_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Call {self.call_sid} ({self.outcome})"
+
+
+class AttemptStatus(models.TextChoices):
+    RINGING = "ringing", _("ringing")
+    ACCEPTED = "accepted", _("accepted")
+    NO_ANSWER = "no-answer", _("no answer")
+    BUSY = "busy", _("busy")
+    DECLINED = "declined", _("declined (did not press 1)")
+    FAILED = "failed", _("failed")
+    CANCELED = "canceled", _("stopped: another provider accepted or the caller hung up")
+
+
+class Attempt(models.Model):
+    """One provider rung in one wave of a call."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="attempts")
+    step_index = models.PositiveSmallIntegerField()
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="attempts")
+    status = models.CharField(max_length=12, choices=AttemptStatus.choices, default=AttemptStatus.RINGING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "step_index", "provider"], name="one_attempt_per_wave_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call.call_sid} -> {self.provider} ({self.status})"
+
+
+class LineSlot(models.Model):
+    """A provider's concurrent line held by a call. Reserved before dialling, released exactly once."""
+
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="line_slots")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="line_slots")
+    reserved_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "call"],
+                condition=Q(released_at__isnull=True),
+                name="one_open_slot_per_call",
+            )
+        ]
+        indexes = [models.Index(fields=["provider", "released_at"])]
+
+    def __str__(self) -> str:
+        state = "released" if self.released_at else "held"
+        return f"Line of {self.provider} for call {self.call_id} ({state})"
+
+
+class CallbackStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    RETURNED = "returned", _("returned")
+    EXPIRED = "expired", _("not returned")
+
+
+class CallbackRequest(models.Model):
+    """Written before the caller hears "you will be called back" (DESIGN.md rule 6)."""
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="callback")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="callbacks")
+    encrypted_number = models.TextField(
+        blank=True, help_text="Fernet token; emptied when the callback closes."
+    )
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=CallbackStatus.choices, default=CallbackStatus.OPEN)
+    reassignments = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return f"Callback for {self.call.call_sid} by {self.provider} due {self.due_at:%H:%M}"

@@ -1,0 +1,281 @@
+"""Telephony service functions: the one place where database rows meet the routing engine.
+
+The Twilio and SIP adapters call these with plain values (no request objects) and render what they return.
+Every function is idempotent for repeated webhooks: calls are keyed by CallSid, statuses only move forward,
+slots are reserved with a conditional insert and released with a conditional update (exactly once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clearline.content.disclosure import ensure_current_disclosure
+from clearline.content.models import Helpline, HelplineKind
+from clearline.directory.services import verified_destination_for
+from clearline.lib.phone import caller_hmac, encrypt_number
+from clearline.providers.models import Provider
+from clearline.routing import (
+    CallContext,
+    Decision,
+    Intent,
+    ListingTarget,
+    NumberKind,
+    Outcome,
+    Plan,
+    Progress,
+    Result,
+    Step,
+    next_step,
+    plan_call,
+    plan_listing_call,
+)
+from clearline.telephony.models import (
+    CALL_STATUS_RANK,
+    Attempt,
+    AttemptStatus,
+    Call,
+    CallbackRequest,
+    CallOutcome,
+    LineSlot,
+)
+from clearline.telephony.plan_codec import decode_plan, encode_plan
+from clearline.telephony.snapshots import build_policy, snapshot_providers
+
+logger = logging.getLogger(__name__)
+
+
+class TelephonyError(Exception):
+    """A webhook named something we do not know (number, call); the adapter answers with the safe fallback."""
+
+
+@dataclass(frozen=True)
+class CallStart:
+    call: Call
+    plan: Plan
+    created: bool
+
+
+def seed_for(call_sid: str) -> int:
+    """The tie-break seed: derived from the CallSid, logged in the trace, so a decision replays exactly."""
+    return int.from_bytes(hashlib.sha256(call_sid.encode()).digest()[:6], "big")
+
+
+def start_call(
+    *,
+    call_sid: str,
+    to_number: str,
+    caller_number: str | None,
+    caller_state: str = "",
+    language: str = "en",
+    now: dt.datetime | None = None,
+) -> CallStart:
+    """Create the call record and its routing plan, or return the existing ones for a repeated webhook."""
+    existing = Call.objects.filter(call_sid=call_sid).first()
+    if existing is not None:
+        return CallStart(existing, decode_plan(existing.plan), created=False)
+    helpline = Helpline.objects.filter(number=to_number).first()
+    if helpline is None:
+        raise TelephonyError("The dialled number is not a Clearline number.")
+    moment = now or timezone.now()
+    hmac_value = caller_hmac(caller_number) if caller_number else ""
+    seed = seed_for(call_sid)
+    disclosure = ensure_current_disclosure()
+    policy = build_policy(disclosure.number)
+    context = CallContext(
+        call_id=call_sid,
+        number_kind=NumberKind.LISTING if helpline.kind == HelplineKind.LISTING else NumberKind.HELPLINE,
+        intent=Intent(helpline.intent) if helpline.intent in Intent._value2member_map_ else None,
+        language=language,
+        caller_hmac=hmac_value or None,
+        caller_state=caller_state or None,
+    )
+    decision = _plan(context, helpline, policy, moment, seed)
+    try:
+        with transaction.atomic():
+            call = Call.objects.create(
+                call_sid=call_sid,
+                helpline=helpline,
+                number_kind=context.number_kind.value,
+                language=language,
+                caller_hmac=hmac_value,
+                caller_state=caller_state or "",
+                disclosure_version=disclosure,
+                seed=seed,
+                plan=encode_plan(decision.plan),
+                trace=decision.trace.as_dict(),
+                routing_started_at=moment,
+            )
+    except IntegrityError:
+        # The same CallSid arrived twice at once: the other request's record wins.
+        call = Call.objects.get(call_sid=call_sid)
+        return CallStart(call, decode_plan(call.plan), created=False)
+    logger.info(
+        "Call %s planned: %s steps, disclosure v%s", call.pk, len(decision.plan.steps), disclosure.number
+    )
+    return CallStart(call, decision.plan, created=True)
+
+
+def _plan(context: CallContext, helpline: Helpline, policy, moment: dt.datetime, seed: int) -> Decision:  # type: ignore[no-untyped-def]
+    if context.number_kind is NumberKind.LISTING:
+        facility = helpline.facility
+        phone = verified_destination_for(facility.pk) if facility else None
+        target = ListingTarget(
+            facility_id=str(facility.pk) if facility else "",
+            name=facility.name if facility else "",
+            phone=phone or "",
+        )
+        return plan_listing_call(context, target, policy, moment, seed)
+    return plan_call(context, snapshot_providers(moment, policy), policy, moment, seed)
+
+
+def reserve_lines(call: Call, provider_ids: list[str]) -> list[str]:
+    """Hold one line of each provider before dialling; return the providers whose line could be held.
+
+    The count check and the insert run in one transaction that locks the provider rows (PostgreSQL) or the whole
+    database (SQLite's IMMEDIATE transactions), so two calls can never both take a provider's last line.
+    """
+    reserved = []
+    for provider_id in provider_ids:
+        with transaction.atomic():
+            provider = Provider.objects.select_for_update().get(pk=int(provider_id))
+            if LineSlot.objects.filter(call=call, provider=provider, released_at__isnull=True).exists():
+                reserved.append(provider_id)  # a repeated webhook: the line is already ours
+                continue
+            in_use = LineSlot.objects.filter(provider=provider, released_at__isnull=True).count()
+            if in_use < provider.lines:
+                LineSlot.objects.create(call=call, provider=provider)
+                reserved.append(provider_id)
+    return reserved
+
+
+def release_lines(call: Call, provider_ids: list[str] | None = None, now: dt.datetime | None = None) -> int:
+    """Release the call's open slots (all, or those of some providers); each slot is released exactly once."""
+    slots = LineSlot.objects.filter(call=call, released_at__isnull=True)
+    if provider_ids is not None:
+        slots = slots.filter(provider_id__in=[int(p) for p in provider_ids])
+    return slots.update(released_at=now or timezone.now())
+
+
+def advance_call_status(
+    call_sid: str, status: str, *, duration_s: int | None = None, now: dt.datetime | None = None
+) -> bool:
+    """Move the call's status forward (never back); on a final status, end the call and free its lines."""
+    rank = CALL_STATUS_RANK.get(status)
+    if rank is None:
+        raise TelephonyError(f"Unknown call status {status!r}.")
+    lower = [s for s, r in CALL_STATUS_RANK.items() if r < rank]
+    moment = now or timezone.now()
+    with transaction.atomic():
+        changed = Call.objects.filter(call_sid=call_sid, status__in=lower).update(status=status) == 1
+        if rank == 3:
+            call = Call.objects.filter(call_sid=call_sid).first()
+            if call is None:
+                raise TelephonyError("Unknown call.")
+            Call.objects.filter(pk=call.pk, ended_at__isnull=True).update(
+                ended_at=moment, duration_s=duration_s
+            )
+            Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=CallOutcome.ABANDONED)
+            Attempt.objects.filter(call=call, status=AttemptStatus.RINGING).update(
+                status=AttemptStatus.CANCELED, ended_at=moment
+            )
+            release_lines(call, now=moment)
+    return changed
+
+
+def record_attempts(call: Call, step_index: int, provider_ids: list[str]) -> None:
+    for provider_id in provider_ids:
+        Attempt.objects.get_or_create(call=call, step_index=step_index, provider_id=int(provider_id))
+
+
+def accept_attempt(call: Call, step_index: int, provider_id: str, now: dt.datetime | None = None) -> bool:
+    """A provider pressed 1: the first acceptance wins the call; later ones are refused (returns False)."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        won = (
+            Call.objects.filter(
+                pk=call.pk, connected_provider__isnull=True, outcome=CallOutcome.PENDING
+            ).update(
+                connected_provider_id=int(provider_id), answered_at=moment, outcome=CallOutcome.CONNECTED
+            )
+            == 1
+        )
+        if won:
+            Attempt.objects.filter(call=call, step_index=step_index, provider_id=int(provider_id)).update(
+                status=AttemptStatus.ACCEPTED, answered_at=moment
+            )
+            # Everyone else in the wave stops ringing and gives back the line.
+            others = Attempt.objects.filter(call=call, status=AttemptStatus.RINGING).exclude(
+                provider_id=int(provider_id)
+            )
+            release_lines(call, [str(p) for p in others.values_list("provider_id", flat=True)], now=moment)
+            others.update(status=AttemptStatus.CANCELED, ended_at=moment)
+    return won
+
+
+DIAL_OUTCOMES = {
+    "no-answer": Outcome.NO_ANSWER,
+    "busy": Outcome.BUSY,
+    "failed": Outcome.FAILED,
+    "canceled": Outcome.NO_ANSWER,
+}
+
+
+def finish_wave(
+    call: Call, step_index: int, dial_status: str, ring_s: int, now: dt.datetime | None = None
+) -> Step:
+    """The wave's <Dial> ended. Connected: the call is done. Otherwise free the wave's lines, mark the attempts
+    and ask the engine for the next step. Repeated webhooks for the same wave return the same step."""
+    moment = now or timezone.now()
+    plan = decode_plan(call.plan)
+    call.refresh_from_db()
+    if call.connected_provider_id is not None:
+        return next_step(
+            plan, Progress(at=step_index), Result(Outcome.ACCEPTED, str(call.connected_provider_id))
+        )
+    outcome = DIAL_OUTCOMES.get(dial_status, Outcome.NO_ANSWER)
+    if dial_status == "completed":
+        outcome = Outcome.DECLINED  # answered (e.g. voicemail) but nobody pressed 1
+    status = {
+        Outcome.BUSY: AttemptStatus.BUSY,
+        Outcome.FAILED: AttemptStatus.FAILED,
+        Outcome.DECLINED: AttemptStatus.DECLINED,
+    }.get(outcome, AttemptStatus.NO_ANSWER)
+    wave = Attempt.objects.filter(call=call, step_index=step_index, status=AttemptStatus.RINGING)
+    providers = [str(p) for p in wave.values_list("provider_id", flat=True)]
+    wave.update(status=status, ended_at=moment)
+    release_lines(call, providers, now=moment)
+    Call.objects.filter(pk=call.pk, step_index__lte=step_index).update(
+        step_index=step_index + 1, ring_elapsed_s=call.ring_elapsed_s + max(ring_s, 0)
+    )
+    return next_step(
+        plan, Progress(at=step_index, ring_elapsed_s=call.ring_elapsed_s + ring_s), Result(outcome)
+    )
+
+
+@transaction.atomic
+def record_callback(
+    call: Call, provider_id: str, deadline: dt.datetime, caller_number: str
+) -> CallbackRequest:
+    """Store the callback request durably; only after this returns may the caller hear the confirmation."""
+    callback, _created = CallbackRequest.objects.get_or_create(
+        call=call,
+        defaults={
+            "provider_id": int(provider_id),
+            "due_at": deadline,
+            "encrypted_number": encrypt_number(caller_number),
+        },
+    )
+    Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=CallOutcome.CALLBACK)
+    return callback
+
+
+def record_transfer(call: Call, crisis: bool) -> None:
+    outcome = CallOutcome.TRANSFERRED_CRISIS if crisis else CallOutcome.TRANSFERRED_FREE
+    Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=outcome)
+    release_lines(call)

@@ -1,0 +1,125 @@
+"""Build the routing engine's inputs from database rows: the only place rows become ProviderSnapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+
+from clearline.providers.models import Provider
+from clearline.routing import Intent, ProviderSnapshot, RoutingPolicy, Schedule, TimeRange
+from clearline.telephony.models import Attempt, AttemptStatus, Call, CallbackRequest, CallbackStatus, LineSlot
+
+
+def build_policy(disclosure_version: int | str = "1") -> RoutingPolicy:
+    """Operator routing settings. The wave size is the same setting the public disclosure states."""
+    return RoutingPolicy(
+        version=f"settings-{settings.CLEARLINE_ROUTING_WAVE_SIZE}",
+        disclosure_version=str(disclosure_version),
+        wave_size=settings.CLEARLINE_ROUTING_WAVE_SIZE,
+    )
+
+
+def build_schedule(provider: Provider) -> Schedule:
+    weekly: list[list[TimeRange]] = [[] for _ in range(7)]
+    for row in provider.opening_hours.all():
+        weekly[row.weekday].append(TimeRange(row.opens, row.closes))
+    holidays = set()
+    exceptions: dict[dt.date, tuple[TimeRange, ...]] = {}
+    for closure in provider.closures.all():
+        if closure.opens is None or closure.closes is None:
+            holidays.add(closure.date)
+        else:
+            exceptions[closure.date] = (TimeRange(closure.opens, closure.closes),)
+    return Schedule(
+        timezone=provider.timezone,
+        weekly=tuple(tuple(day) for day in weekly),
+        always_open=provider.open_24_7,
+        holidays=frozenset(holidays),
+        exceptions=exceptions or None,
+    )
+
+
+def snapshot_providers(now: dt.datetime, policy: RoutingPolicy) -> list[ProviderSnapshot]:
+    """Every participating provider as it is at ``now``: hours, documents, pauses, lines in use, caps."""
+    providers = list(Provider.objects.participating(now.date()).prefetch_related("opening_hours", "closures"))
+    ids = [p.pk for p in providers]
+    lines_in_use = dict(
+        LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True)
+        .values_list("provider_id")
+        .annotate(n=Count("id"))
+        .values_list("provider_id", "n")
+    )
+    ringing = dict(
+        Attempt.objects.filter(provider_id__in=ids, status=AttemptStatus.RINGING)
+        .values_list("provider_id")
+        .annotate(n=Count("id"))
+        .values_list("provider_id", "n")
+    )
+    last_offered = dict(
+        Attempt.objects.filter(provider_id__in=ids)
+        .values_list("provider_id")
+        .annotate(at=Max("started_at"))
+        .values_list("provider_id", "at")
+    )
+    open_callbacks = dict(
+        CallbackRequest.objects.filter(provider_id__in=ids, status=CallbackStatus.OPEN)
+        .values_list("provider_id")
+        .annotate(n=Count("id"))
+        .values_list("provider_id", "n")
+    )
+    window_start = now - dt.timedelta(minutes=policy.auto_pause_window_min)
+    unanswered: dict[int, list[dt.datetime]] = defaultdict(list)
+    for provider_id, started_at in Attempt.objects.filter(
+        provider_id__in=ids, status=AttemptStatus.NO_ANSWER, started_at__gte=window_start
+    ).values_list("provider_id", "started_at"):
+        unanswered[provider_id].append(started_at)
+    snapshots = []
+    for provider in providers:
+        local_day = now.astimezone(ZoneInfo(provider.timezone)).date()
+        snapshots.append(
+            ProviderSnapshot(
+                id=str(provider.pk),
+                name=provider.name,
+                schedule=build_schedule(provider),
+                phone=provider.phone,
+                contract_active=True,  # participating() already requires a running contract
+                license_expires=provider.license_expires_on,
+                certification_expires=provider.certification_expires_on,
+                paused=provider.paused,
+                auto_paused=provider.auto_paused,
+                unanswered_offers=tuple(sorted(unanswered.get(provider.pk, []))),
+                lines=provider.lines,
+                active_calls=lines_in_use.get(provider.pk, 0),
+                ringing=ringing.get(provider.pk, 0),
+                daily_cap=provider.daily_cap,
+                delivered_today=count_delivered(provider, local_day),
+                delivered_on=local_day,
+                open_callbacks=open_callbacks.get(provider.pk, 0),
+                states=frozenset(provider.states or ()),
+                zip_prefixes=frozenset(provider.zip_prefixes or ()),
+                languages=frozenset(provider.languages or ("en",)),
+                intents=frozenset(Intent(i) for i in provider.intents)
+                if provider.intents
+                else frozenset(Intent),
+                last_offered_at=last_offered.get(provider.pk),
+            )
+        )
+    return snapshots
+
+
+def count_delivered(provider: Provider, local_day: dt.date) -> int:
+    """Calls accepted plus callbacks assigned on the provider's own local date (the daily cap's unit)."""
+    tz = ZoneInfo(provider.timezone)
+    start = dt.datetime.combine(local_day, dt.time(0, 0), tzinfo=tz)
+    end = start + dt.timedelta(days=1)
+    accepted = Call.objects.filter(
+        connected_provider=provider, answered_at__gte=start, answered_at__lt=end
+    ).count()
+    callbacks = CallbackRequest.objects.filter(
+        Q(provider=provider), created_at__gte=start, created_at__lt=end
+    ).count()
+    return accepted + callbacks
