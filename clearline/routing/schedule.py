@@ -122,8 +122,11 @@ def next_opening(
 
 
 def parse_hhmm(text: str) -> time:
-    hours, minutes = text.split(":")
-    h, m = int(hours), int(minutes)
+    """ "HH:MM" (seconds, if given, are ignored); "24:00" means midnight at the end of the day."""
+    parts = text.strip().split(":")
+    if len(parts) not in (2, 3):
+        raise ValueError(f"expected HH:MM, got {text!r}")
+    h, m = int(parts[0]), int(parts[1])
     if h == 24 and m == 0:
         return time(0, 0)
     return time(h, m)

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from clearline.routing.schedule import Schedule, weekly_from_lists, zone
+from clearline.routing.schedule import WEEKDAYS, Schedule, weekly_from_lists, zone
 
 
 class WorkloadError(ValueError):
@@ -103,13 +103,38 @@ def _strings(value: Any, where: str) -> frozenset[str]:
     return frozenset(value)
 
 
+_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NAMES = dict(zip(_FULL_NAMES, WEEKDAYS, strict=True)) | {d: d for d in WEEKDAYS}
+_GROUPS = {"daily": WEEKDAYS, "weekdays": WEEKDAYS[:5], "weekends": WEEKDAYS[5:], "weekend": WEEKDAYS[5:]}
+
+
+def _ranges(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise WorkloadError(f"{where}: expected a list of [start, end] ranges")
+    if len(value) == 2 and all(isinstance(v, str) for v in value):
+        return [value]  # a single range written without the outer list
+    return value
+
+
 def _schedule(hours: Any, tz: str, where: str) -> Schedule:
-    if hours == "24/7":
+    """``"24/7"``; or weekday keys (``mon``..``sun``, full English names, any case, or ``daily``, ``weekdays``,
+    ``weekends``) mapping to lists of ["HH:MM", "HH:MM"]; or a list of 7 such lists, Monday first."""
+    if isinstance(hours, str) and hours.strip().lower() in ("24/7", "24x7"):
         return Schedule(tz, always_open=True)
+    if isinstance(hours, list) and len(hours) == 7:
+        hours = dict(zip(WEEKDAYS, hours, strict=True))
     if not isinstance(hours, Mapping):
         raise WorkloadError(f'{where}: "24/7" or an object of weekday lists')
+    days: dict[str, list[Any]] = {}
+    for key, value in hours.items():
+        name = str(key).strip().lower()
+        targets = _GROUPS.get(name) or ((_DAY_NAMES[name],) if name in _DAY_NAMES else None)
+        if targets is None:
+            raise WorkloadError(f"{where}: unknown weekday key {key!r}")
+        for day in targets:
+            days.setdefault(day, []).extend(_ranges(value, f"{where}.{key}"))
     try:
-        return Schedule(tz, weekly=weekly_from_lists(hours))
+        return Schedule(tz, weekly=weekly_from_lists(days))
     except (ValueError, TypeError, AttributeError) as error:
         raise WorkloadError(f"{where}: {error}") from error
 

@@ -147,3 +147,18 @@ def test_a_provider_that_rarely_answers_is_auto_paused_and_stops_delaying_caller
         by_id["p1"].first_wave_rings, by_id["p2"].first_wave_rings
     )
     assert metrics(result)["max_share_deviation_pts"] <= 3  # paused means not eligible, so shares stay fair
+
+
+def test_hours_may_use_full_day_names_groups_or_a_list_of_seven_days():
+    provider = small()["providers"][0]
+    variants = [
+        {"Monday": [["08:00", "17:00"]], "weekends": ["10:00", "14:00"]},
+        [[["08:00", "17:00"]], [], [], [], [], [["10:00", "14:00"]], [["10:00", "14:00"]]],
+    ]
+    schedules = []
+    for hours in variants:
+        data = small(providers=[provider | {"hours": hours}])
+        jsonschema.validate(data, SCHEMA)
+        schedules.append(parse_workload(data).providers[0].schedule)
+    assert schedules[0].weekly == schedules[1].weekly
+    assert [len(day) for day in schedules[0].weekly] == [1, 0, 0, 0, 0, 1, 1]
