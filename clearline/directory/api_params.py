@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -10,6 +11,13 @@ from django.http import QueryDict
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 MAX_PROXIMITY_METERS = 805_000  # about 500 miles
+# Strict forms, so the API refuses exactly what its OpenAPI document says it refuses (Python's int(), float()
+# and UUID() would also take " 7", "1_000" or "{…}").
+UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+UUID_LIST_PATTERN = f"^{UUID_PATTERN}(,{UUID_PATTERN}){{0,9}}$"
+INTEGER_RE = re.compile(r"^-?[0-9]+$")
+NUMBER_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+UUID_RE = re.compile(f"^{UUID_PATTERN}$")
 
 
 @dataclass
@@ -20,12 +28,11 @@ class ApiError(Exception):
 
 def integer(params: QueryDict, name: str, default: int, minimum: int, maximum: int) -> int:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(name, f"{name} must be a whole number.") from None
+    if not INTEGER_RE.match(raw):
+        raise ApiError(name, f"{name} must be a whole number.")
+    value = int(raw)
     if not minimum <= value <= maximum:
         raise ApiError(name, f"{name} must be between {minimum} and {maximum}.")
     return value
@@ -33,12 +40,11 @@ def integer(params: QueryDict, name: str, default: int, minimum: int, maximum: i
 
 def number(params: QueryDict, name: str, minimum: float, maximum: float) -> float | None:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ApiError(name, f"{name} must be a number.") from None
+    if not NUMBER_RE.match(raw):
+        raise ApiError(name, f"{name} must be a number.")
+    value = float(raw)
     if not minimum <= value <= maximum:  # also refuses nan
         raise ApiError(name, f"{name} must be between {minimum:g} and {maximum:g}.")
     return value
@@ -46,41 +52,50 @@ def number(params: QueryDict, name: str, minimum: float, maximum: float) -> floa
 
 def uuid_param(params: QueryDict, name: str) -> uuid.UUID | None:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise ApiError(name, f"{name} must be a UUID.") from None
+    if not UUID_RE.match(raw):
+        raise ApiError(name, f"{name} must be a UUID.")
+    return uuid.UUID(raw)
 
 
 def uuid_list(params: QueryDict, name: str, limit: int = 10) -> list[uuid.UUID]:
     """Comma-separated ids (an extension of HSDS's single id): every one must match."""
-    raw = [part.strip() for part in ",".join(params.getlist(name)).split(",") if part.strip()]
-    if len(raw) > limit:
+    raw = params.get(name)
+    if raw is None:
+        return []
+    parts = raw.split(",")
+    if len(parts) > limit:
         raise ApiError(name, f"{name} takes at most {limit} ids.")
-    try:
-        return [uuid.UUID(part) for part in raw]
-    except ValueError:
-        raise ApiError(name, f"{name} must be a UUID or comma-separated UUIDs.") from None
+    if not all(UUID_RE.match(part) for part in parts):
+        raise ApiError(name, f"{name} must be a UUID or comma-separated UUIDs.")
+    return [uuid.UUID(part) for part in parts]
 
 
 def text(params: QueryDict, name: str, max_length: int = 200) -> str:
-    value = " ".join((params.get(name) or "").split())
-    if len(value) > max_length:
+    raw = params.get(name) or ""
+    if len(raw) > max_length:
         raise ApiError(name, f"{name} must be at most {max_length} characters.")
-    if "\x00" in value:
-        raise ApiError(name, f"{name} must not contain NUL characters.")
-    return value
+    value = " ".join(raw.split())
+    return value.replace("\x00", "")  # PostgreSQL refuses NUL in a query parameter
+
+
+def postcode(params: QueryDict) -> str:
+    raw = params.get("postcode")
+    if raw is None:
+        return ""
+    if not re.match(r"^[0-9]{5}$", raw):
+        raise ApiError("postcode", "postcode must be a five-digit U.S. ZIP code.")
+    return raw
 
 
 def boolean(params: QueryDict, name: str) -> bool | None:
-    raw = (params.get(name) or "").lower()
-    if raw == "":
+    raw = params.get(name)
+    if raw is None:
         return None
-    if raw in ("true", "1"):
+    if raw == "true":
         return True
-    if raw in ("false", "0"):
+    if raw == "false":
         return False
     raise ApiError(name, f"{name} must be true or false.")
 

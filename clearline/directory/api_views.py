@@ -8,10 +8,21 @@ from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from . import api, hsds
-from .api_params import MAX_PROXIMITY_METERS, ApiError, boolean, number, paging, text, uuid_list, uuid_param
+from .api_params import (
+    MAX_PROXIMITY_METERS,
+    ApiError,
+    boolean,
+    number,
+    paging,
+    postcode,
+    text,
+    uuid_list,
+    uuid_param,
+)
 from .models import Facility, Organization, TaxonomyTerm
 from .openapi import openapi_document
 
@@ -19,6 +30,9 @@ View = Callable[..., JsonResponse]
 
 
 def endpoint(view: Callable[..., Any]) -> View:
+    # Read-only and cookie-free: CSRF protection has nothing to guard, and exempting it lets any other
+    # method get a plain 405 rather than a CSRF 403.
+    @csrf_exempt
     @require_GET
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
@@ -57,6 +71,8 @@ def root(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@csrf_exempt
+@require_GET
 def openapi_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(openapi_document())
 
@@ -86,7 +102,7 @@ def service_at_locations(request: HttpRequest) -> dict[str, Any]:
         search=text(request.GET, "search"),
         term_ids=uuid_list(request.GET, "taxonomy_term_id"),
         organization_id=uuid_param(request.GET, "organization_id"),
-        postcode=text(request.GET, "postcode", 10),
+        postcode=postcode(request.GET),
         proximity_meters=number(request.GET, "proximity", 1, MAX_PROXIMITY_METERS),
         page=page,
         per_page=per_page,
@@ -121,8 +137,9 @@ def organization_detail(request: HttpRequest, pk: str) -> dict[str, Any]:
 @endpoint
 def taxonomies(request: HttpRequest) -> dict[str, Any]:
     page, per_page = paging(request.GET)
-    items = [hsds.taxonomy()] if page == 1 else []
-    return hsds.page(items, 1, page, per_page)
+    search = text(request.GET, "search").lower()
+    matching = [t for t in [hsds.taxonomy()] if search in t["name"].lower()]
+    return hsds.page(matching if page == 1 else [], len(matching), page, per_page)
 
 
 @endpoint

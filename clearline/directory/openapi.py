@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .api_params import MAX_PER_PAGE, MAX_PROXIMITY_METERS
+from .api_params import MAX_PER_PAGE, MAX_PROXIMITY_METERS, UUID_LIST_PATTERN, UUID_PATTERN
 
 Json = dict[str, Any]
+UUID_SCHEMA = {"type": "string", "pattern": f"^{UUID_PATTERN}$"}
 
 
 def _query(name: str, schema: Json, description: str) -> Json:
@@ -18,10 +19,10 @@ PER_PAGE = _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_P
 SEARCH = _query("search", {"type": "string", "maxLength": 200}, "Text in the name or city.")
 TERM = _query(
     "taxonomy_term_id",
-    {"type": "string", "pattern": "^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,9}$"},
+    {"type": "string", "pattern": UUID_LIST_PATTERN},
     "Only services with this term (or with all of several comma-separated terms).",
 )
-ORG = _query("organization_id", {"type": "string", "format": "uuid"}, "Only this organization's services.")
+ORG = _query("organization_id", UUID_SCHEMA, "Only this organization's services.")
 POSTCODE = _query("postcode", {"type": "string", "pattern": "^[0-9]{5}$"}, "U.S. ZIP code to measure from.")
 PROXIMITY = _query(
     "proximity",
@@ -136,10 +137,8 @@ def openapi_document() -> Json:
                     SEARCH,
                     PAGE,
                     PER_PAGE,
-                    _query(
-                        "taxonomy_id", {"type": "string", "format": "uuid"}, "Only this taxonomy's terms."
-                    ),
-                    _query("parent_id", {"type": "string", "format": "uuid"}, "Only this term's children."),
+                    _query("taxonomy_id", UUID_SCHEMA, "Only this taxonomy's terms."),
+                    _query("parent_id", UUID_SCHEMA, "Only this term's children."),
                     _query("top_only", {"type": "boolean"}, "Only categories (terms without a parent)."),
                 ],
             ),
