@@ -155,13 +155,17 @@ def _provider(obj: Any, index: int) -> ProviderSpec:
         schedule=_schedule(p["hours"], tz, f"{where}.hours"),
         lines=int(_number(p["lines"], f"{where}.lines", 1, integer=True)),
         answer_prob=_number(p["answer_prob"], f"{where}.answer_prob", 0, 1),
-        answer_delay_s=_number(p["answer_delay_s"], f"{where}.answer_delay_s", 0.1),
-        handle_time_s=_number(p["handle_time_s"], f"{where}.handle_time_s", 1),
+        # Zero means "at once"; the exponential draws need a positive mean, so a hundredth of a second stands in.
+        answer_delay_s=max(0.01, _number(p["answer_delay_s"], f"{where}.answer_delay_s", 0)),
+        handle_time_s=max(0.01, _number(p["handle_time_s"], f"{where}.handle_time_s", 0)),
         daily_cap=None if cap is None else int(_number(cap, f"{where}.daily_cap", 0, integer=True)),
         states=_strings(p.get("states", []), f"{where}.states"),
         languages=_strings(p.get("languages", ["en"]), f"{where}.languages"),
-        callback_return_min=_number(
-            p.get("callback_return_min", DEFAULT_CALLBACK_RETURN_MIN), f"{where}.callback_return_min", 0.1
+        callback_return_min=max(
+            0.001,
+            _number(
+                p.get("callback_return_min", DEFAULT_CALLBACK_RETURN_MIN), f"{where}.callback_return_min", 0
+            ),
         ),
         callback_on_time_prob=_number(
             p.get("callback_on_time_prob", 1), f"{where}.callback_on_time_prob", 0, 1
@@ -193,7 +197,7 @@ def parse_workload(data: Any) -> Workload:
         raise WorkloadError("providers: ids must be unique")
     return Workload(
         name=w["name"],
-        seed=int(_number(w["seed"], "seed", 0, integer=True)),
+        seed=int(_number(w["seed"], "seed", float("-inf"), integer=True)),
         days=_number(w["days"], "days", 0.01, 366),
         start=start,
         arrivals_per_hour=tuple(_number(a, f"arrivals_per_hour[{i}]", 0) for i, a in enumerate(arrivals)),
