@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from clearline.routing import (
+    CRISIS_NUMBER,
+    FREE_HELPLINE_NUMBER,
+    CallContext,
+    Dial,
+    DialTarget,
+    ListingTarget,
+    Menu,
+    NumberKind,
+    Outcome,
+    RoutingPolicy,
+    plan_listing_call,
+)
+from clearline.telephony.twilio import twiml
+from clearline.telephony.twilio.tests.twiml_helpers import assert_never_silent, dialled, parse, spoken, verbs
+from clearline.telephony.twilio.twiml import Urls
+
+BASE = "https://help.example.org/telephony/twilio"
+URLS = Urls(
+    menu_action=f"{BASE}/menu?call=7",
+    dial_action=f"{BASE}/dial?call=7&step=2",
+    whisper=f"{BASE}/whisper",
+    whisper_accept=f"{BASE}/whisper/accept",
+    callback_action=f"{BASE}/callback?call=7",
+    number_action=f"{BASE}/callback/number?call=7",
+    options_action=f"{BASE}/options?call=7",
+    status_callback=f"{BASE}/attempt-status",
+)
+DISCLOSURE = "This helpline is run by Clearline. Providers pay the same flat fee."
+HARBOR = DialTarget("p1", "Harbor Light Recovery", "+15555550111")
+MESA = DialTarget("p2", "Mesa Verde Treatment", "+15555550112")
+FIRST_WAVE = Dial(2, 1, (HARBOR, MESA), 13, whisper=True, require_accept=True, announce="")
+SECOND_WAVE = Dial(3, 2, (MESA,), 13, whisper=True, require_accept=True, announce="Now also trying Mesa.")
+ATTEMPTS = {"p1": "101", "p2": "102"}
+
+
+def every_rendering(language: str) -> dict[str, str]:
+    """Every response a caller can hear (the whisper is the provider's leg, but it too never goes quiet)."""
+    return {
+        "greeting": twiml.render_greeting(DISCLOSURE, ["Harbor Light Recovery"], Menu(), language, URLS),
+        "dial": twiml.render_dial(FIRST_WAVE, language, URLS, ATTEMPTS),
+        "second wave": twiml.render_dial(SECOND_WAVE, language, URLS, ATTEMPTS),
+        "whisper": twiml.render_whisper("Harbor Light Recovery", language, URLS, "101"),
+        "crisis transfer": twiml.render_transfer(CRISIS_NUMBER, "", language),
+        "free transfer": twiml.render_transfer(FREE_HELPLINE_NUMBER, "", language),
+        "callback offer": twiml.render_callback_offer("Harbor Light Recovery", 15, language, URLS),
+        "callback confirmed": twiml.render_callback_confirmed("Harbor Light Recovery", 15, language, URLS),
+        "ask for number": twiml.render_ask_for_number(language, URLS),
+        "listing dial": twiml.render_listing_dial("Harbor Light", "+15555550120", 20, language, URLS),
+        "listing options": twiml.render_listing_options(language, URLS, "Harbor Light"),
+        "option 0": twiml.render_option_choice("0", language),
+        "option 9": twiml.render_option_choice("9", language),
+        "option other": twiml.render_option_choice("5", language),
+        "goodbye": twiml.render_goodbye(language),
+        "fallback": twiml.render_fallback(language),
+        "fallback crisis": twiml.render_fallback_crisis(language),
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_response_is_twiml_that_never_ends_in_silence(language):
+    for name, rendered in every_rendering(language).items():
+        assert rendered.startswith("<?xml"), name
+        assert_never_silent(rendered)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_response_ever_dials_911(language):
+    for name, rendered in every_rendering(language).items():
+        for number in dialled(parse(rendered)):
+            assert "911" not in number.replace("+1", "", 1)[:3], name
+            assert number.startswith("+"), name
+
+
+def test_the_greeting_names_the_providers_and_offers_9_and_0_while_it_speaks():
+    root = assert_never_silent(
+        twiml.render_greeting(
+            DISCLOSURE, ["Harbor Light Recovery", "Mesa Verde Treatment"], Menu(), "en", URLS
+        )
+    )
+    assert verbs(root) == ["Gather", "Redirect"]
+    gather = root.find("Gather")
+    assert gather.attrib == {"action": URLS.menu_action, "method": "POST", "numDigits": "1", "timeout": "4"}
+    said = [say.text for say in gather.iter("Say")]
+    assert said[0] == DISCLOSURE
+    assert "Harbor Light Recovery" in said[1] and "Mesa Verde Treatment" in said[1]
+    assert "first of them to accept takes your call" in said[1]
+    assert any("988" in line and "press 9" in line for line in said)
+    assert any("free national helpline, press 0" in line for line in said)
+    assert gather.findall("Say")[-1].get("language") == "es-US"
+    assert "oprima 2" in said[-1]
+
+
+def test_the_greeting_with_one_provider_names_it():
+    root = parse(twiml.render_greeting(DISCLOSURE, ["Harbor Light Recovery"], Menu(), "en", URLS))
+    assert "We will now ring Harbor Light Recovery, a participating treatment provider." in spoken(root)
+
+
+def test_without_a_digit_the_greeting_redirects_to_the_menu_action_marked_no_input():
+    root = parse(twiml.render_greeting(DISCLOSURE, ["Harbor Light Recovery"], Menu(), "en", URLS))
+    redirect = urlsplit(root.find("Redirect").text)
+    assert redirect.path == "/telephony/twilio/menu"
+    assert parse_qs(redirect.query) == {"call": ["7"], "no_input": ["1"]}
+
+
+def test_the_spanish_greeting_speaks_spanish_and_offers_english():
+    root = parse(twiml.render_greeting("Esta línea la opera Clearline.", ["Harbor"], Menu(), "es", URLS))
+    says = list(root.iter("Say"))
+    assert {say.get("language") for say in says[:-1]} == {"es-US"}
+    assert says[-1].get("language") == "en-US"
+    assert says[-1].text == "For English, press 2."
+
+
+def test_the_greeting_needs_its_menu_action():
+    with pytest.raises(ValueError, match="menu_action"):
+        twiml.render_greeting(DISCLOSURE, ["Harbor"], Menu(), "en", Urls())
+
+
+@pytest.mark.parametrize(
+    ("digits", "outcome"),
+    [
+        ("9", Outcome.PRESSED_CRISIS),
+        ("0", Outcome.PRESSED_FREE),
+        ("", Outcome.NO_INPUT),
+        ("7", Outcome.NO_INPUT),
+    ],
+)
+def test_menu_digits_read_as_routing_results(digits, outcome):
+    assert twiml.read_menu_digits(digits).outcome is outcome
+
+
+def test_a_wave_rings_every_target_at_once_with_a_whisper_per_attempt():
+    root = assert_never_silent(twiml.render_dial(FIRST_WAVE, "en", URLS, ATTEMPTS))
+    assert verbs(root) == ["Dial"]
+    dial = root.find("Dial")
+    assert dial.get("timeout") == "13"
+    assert dial.get("action") == URLS.dial_action
+    assert dial.get("answerOnBridge") == "true"
+    numbers = dial.findall("Number")
+    assert [n.text for n in numbers] == ["+15555550111", "+15555550112"]
+    for number, attempt in zip(numbers, ["101", "102"], strict=True):
+        assert number.get("url") == f"{BASE}/whisper?attempt={attempt}"
+        assert number.get("statusCallback") == f"{BASE}/attempt-status?attempt={attempt}"
+        assert number.get("statusCallbackEvent") == "initiated ringing answered completed"
+
+
+def test_a_later_wave_first_says_who_is_rung_now():
+    root = parse(twiml.render_dial(SECOND_WAVE, "en", URLS, ATTEMPTS))
+    assert verbs(root) == ["Say", "Dial"]
+    assert root.find("Say").text == "Now also trying Mesa Verde Treatment."
+
+
+def test_a_dial_refuses_a_number_that_is_not_e164():
+    wave = Dial(2, 1, (DialTarget("p9", "Bad", "911"),), 13, whisper=True, require_accept=True, announce="")
+    with pytest.raises(ValueError, match="911"):
+        twiml.render_dial(wave, "en", URLS, {"p9": "1"})
+
+
+def test_the_whisper_asks_for_a_1_and_hangs_up_without_it():
+    root = parse(twiml.render_whisper("Harbor Light Recovery", "en", URLS, "101"))
+    assert verbs(root) == ["Gather", "Hangup"]
+    gather = root.find("Gather")
+    assert gather.get("numDigits") == "1"
+    assert gather.get("timeout") == "8"
+    assert gather.get("action") == f"{BASE}/whisper/accept?attempt=101"
+    assert "Press 1 to accept" in gather.find("Say").text
+
+
+def test_the_whisper_result_bridges_on_1_and_hangs_up_otherwise():
+    assert twiml.is_whisper_accepted("1")
+    assert not twiml.is_whisper_accepted("")
+    assert verbs(parse(twiml.render_whisper_result(True))) == []
+    assert verbs(parse(twiml.render_whisper_result(False))) == ["Hangup"]
+
+
+def test_a_transfer_goes_only_to_the_free_lines():
+    root = parse(twiml.render_transfer(CRISIS_NUMBER, "", "en"))
+    assert root.find("Dial").text == "+18002738255"
+    assert "988" in root.find("Say").text
+    with pytest.raises(ValueError):
+        twiml.render_transfer("+15555550111", "", "en")
+    with pytest.raises(ValueError):
+        twiml.render_transfer("911", "", "en")
+
+
+def test_the_callback_offer_names_the_provider_and_falls_back_to_the_free_helpline():
+    root = assert_never_silent(twiml.render_callback_offer("Harbor Light Recovery", 15, "en", URLS))
+    gather = root.find("Gather")
+    assert gather.get("action") == URLS.callback_action
+    text = gather.find("Say").text
+    assert "Press 1 and Harbor Light Recovery will call you back within 15 minutes" in text
+    assert "press 0 for the free national helpline" in text
+    assert verbs(root) == ["Gather", "Say", "Dial", "Say", "Hangup"]
+    assert root.find("Dial").text == FREE_HELPLINE_NUMBER
+
+
+def test_the_callback_confirmation_mentions_the_free_helpline_and_offers_it():
+    root = assert_never_silent(twiml.render_callback_confirmed("Harbor Light Recovery", 15, "en", URLS))
+    assert "Harbor Light Recovery will call you back within 15 minutes" in spoken(root)
+    assert "1-800-662-4357" in spoken(root)
+    assert root.find("Gather").get("action") == URLS.options_action
+    assert verbs(root)[-1] == "Hangup"
+
+
+def test_a_withheld_number_is_asked_for_with_up_to_10_digits_and_pound():
+    root = assert_never_silent(twiml.render_ask_for_number("en", URLS))
+    gather = root.find("Gather")
+    assert gather.get("numDigits") == "10"
+    assert gather.get("finishOnKey") == "#"
+    assert gather.get("action") == URLS.number_action
+
+
+def test_a_listing_call_rings_only_the_facility_then_offers_free_options():
+    root = assert_never_silent(twiml.render_listing_dial("Harbor Light", "+15555550120", 20, "en", URLS))
+    assert dialled(root) == ["+15555550120"]
+    assert root.find("Dial").get("timeout") == "20"
+    options = assert_never_silent(twiml.render_listing_options("en", URLS))
+    assert "did not answer" in spoken(options)
+    assert "press 0 for the free national helpline" in spoken(options)
+    assert dialled(options) == []
+
+
+def test_a_listing_plan_renders_end_to_end():
+    call = CallContext(call_id="c1", number_kind=NumberKind.LISTING)
+    facility = ListingTarget("f1", "Harbor Light", "+15555550120")
+    plan = plan_listing_call(call, facility, RoutingPolicy(), datetime(2026, 11, 28, tzinfo=UTC)).plan
+    dial = plan.first_dial()
+    rendered = twiml.render_listing_dial(
+        dial.targets[0].name, dial.targets[0].phone, dial.ring_timeout_s, "en", URLS
+    )
+    assert dialled(parse(rendered)) == ["+15555550120"]
+
+
+@pytest.mark.parametrize(("digits", "number"), [("0", FREE_HELPLINE_NUMBER), ("9", CRISIS_NUMBER)])
+def test_an_option_digit_transfers_to_its_free_line(digits, number):
+    assert dialled(parse(twiml.render_option_choice(digits, "en")))[0] == number
+
+
+def test_the_fallback_dials_the_free_helpline_and_points_nowhere_near_the_app():
+    rendered = twiml.render_fallback()
+    root = assert_never_silent(rendered)
+    assert "http" not in rendered
+    assert "This is the Clearline helpline." in spoken(root)
+    assert dialled(root) == [FREE_HELPLINE_NUMBER]
+    gather = root.find("Gather")
+    assert gather.get("method") == "GET"
+    assert gather.get("action") == "fallback-crisis.xml"
+    assert "press 9" in gather.find("Say").text
+    crisis = twiml.render_fallback_crisis()
+    assert "http" not in crisis
+    assert dialled(parse(crisis)) == [CRISIS_NUMBER, FREE_HELPLINE_NUMBER]
+
+
+def test_spanish_responses_speak_with_the_spanish_voice():
+    for name, rendered in every_rendering("es").items():
+        if name == "greeting":
+            continue  # its last sentence offers English, in English
+        for say in parse(rendered).iter("Say"):
+            assert say.get("language") == "es-US", name
+
+
+def test_with_query_keeps_existing_parameters():
+    assert twiml.with_query("https://x.org/a?b=1", attempt="9") == "https://x.org/a?b=1&attempt=9"
+    assert twiml.with_query("https://x.org/a?attempt=1", attempt="9") == "https://x.org/a?attempt=9"
