@@ -234,3 +234,15 @@ CLEARLINE_PERIODIC_TASKS = [
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", None) or None
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", None) or None
 TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM", None) or None
+
+# Caller privacy: days after a callback closes before its encrypted number is deleted (DESIGN.md rule 7).
+CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS = env_int(
+    "CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS", 3, minimum=0, maximum=14
+)
+# A line slot still held this long after it was reserved belongs to a call whose end we never heard about.
+CLEARLINE_LINE_SLOT_TTL_MINUTES = env_int("CLEARLINE_LINE_SLOT_TTL_MINUTES", 120, minimum=10)
+CLEARLINE_PERIODIC_TASKS += [
+    ("clearline.telephony.tasks.enforce_callback_deadlines", 60),
+    ("clearline.telephony.tasks.reap_line_slots", 300),
+    ("clearline.telephony.tasks.purge_callback_numbers", 3600),
+]

@@ -91,6 +91,14 @@ class Provider(ClusterableModel):
         default=False,
         help_text=_("Set by the router after repeated unanswered offers; clear it to resume."),
     )
+    notify_email = models.EmailField(
+        _("callback notification email"),
+        blank=True,
+        help_text=_("Where new and reassigned callbacks are sent."),
+    )
+    notify_sms = models.CharField(
+        _("callback notification SMS (E.164)"), max_length=16, blank=True, validators=[validate_e164_number]
+    )
     callback_minutes = models.PositiveSmallIntegerField(
         _("callback promise (minutes)"), default=15, help_text=_("How soon the provider returns a callback.")
     )

@@ -272,6 +272,10 @@ def record_callback(
         },
     )
     Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=CallOutcome.CALLBACK)
+    if _created:
+        from clearline.telephony.callbacks import notify_callback_assigned
+
+        transaction.on_commit(lambda: notify_callback_assigned(callback))
     return callback
 
 

@@ -1,0 +1,140 @@
+"""Callbacks after nobody answered: notify the named provider, enforce the deadline, reassign, purge numbers.
+
+Each function is safe to run twice and from two workers at once: every change is a conditional UPDATE that
+only one of them can win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import F
+from django.utils import timezone
+
+from clearline.providers.models import Provider
+from clearline.routing import CallContext, Intent, NumberKind
+from clearline.routing.eligibility import evaluate_all
+from clearline.telephony.models import CallbackRequest, CallbackStatus, LineSlot
+from clearline.telephony.snapshots import build_policy, snapshot_providers
+
+logger = logging.getLogger(__name__)
+
+RETURN_OUTCOMES = ("reached", "no_answer", "wrong_number", "declined")
+
+
+class CallbackError(Exception):
+    pass
+
+
+def notify_callback_assigned(callback: CallbackRequest) -> None:
+    """Tell the provider a callback is theirs. The caller's number is never in an email or SMS: the provider
+    reveals it in the portal, which logs the reveal."""
+    provider = callback.provider
+    due = timezone.localtime(callback.due_at)
+    message = (
+        f"Clearline: a caller asked {provider.name} for a call back by {due:%H:%M %Z} (request {callback.pk}). "
+        "Open the provider portal to see the number and record the outcome."
+    )
+    if provider.notify_email:
+        send_mail("Clearline callback to return", message, None, [provider.notify_email], fail_silently=False)
+    if provider.notify_sms and settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN:
+        from clearline.telephony.twilio.client import send_sms
+
+        send_sms(provider.notify_sms, message)
+
+
+def choose_reassignment(callback: CallbackRequest, now: dt.datetime) -> Provider | None:
+    """The next provider who could return this call now: eligible for it, not the one who missed it, and the
+    one offered work least recently (the same fairness rule as live calls)."""
+    call = callback.call
+    policy = build_policy()
+    context = CallContext(
+        call_id=f"{call.call_sid}-callback",
+        number_kind=NumberKind.HELPLINE,
+        intent=Intent(call.helpline.intent)
+        if call.helpline and call.helpline.intent in set(Intent)
+        else None,
+        language=call.language,
+        caller_state=call.caller_state or None,
+    )
+    snapshots = [s for s in snapshot_providers(now, policy) if s.id != str(callback.provider_id)]
+    verdicts = evaluate_all(snapshots, context, policy, now)
+    candidates = [s for s, v in zip(snapshots, verdicts, strict=True) if v.callback_eligible]
+    if not candidates:
+        return None
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    best = min(candidates, key=lambda s: (s.open_callbacks, s.last_offered_at or epoch, s.id))
+    return Provider.objects.get(pk=int(best.id))
+
+
+def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
+    """Reassign every open callback past its deadline; return how many were reassigned."""
+    moment = now or timezone.now()
+    reassigned = 0
+    overdue = CallbackRequest.objects.filter(status=CallbackStatus.OPEN, due_at__lt=moment).select_related(
+        "call__helpline", "provider"
+    )
+    for callback in overdue:
+        successor = choose_reassignment(callback, moment)
+        if successor is None:
+            logger.warning("Callback %s is overdue and no other provider can take it now", callback.pk)
+            continue
+        minutes = successor.callback_minutes
+        won = CallbackRequest.objects.filter(
+            pk=callback.pk,
+            status=CallbackStatus.OPEN,
+            provider_id=callback.provider_id,
+            due_at=callback.due_at,
+        ).update(
+            provider=successor,
+            due_at=moment + dt.timedelta(minutes=minutes),
+            reassignments=F("reassignments") + 1,
+        )
+        if won:
+            reassigned += 1
+            callback.refresh_from_db()
+            logger.info("Callback %s reassigned to provider %s", callback.pk, successor.pk)
+            notify_callback_assigned(callback)
+    return reassigned
+
+
+def mark_callback_returned(
+    callback_id: int, provider_id: int, outcome: str, now: dt.datetime | None = None
+) -> None:
+    """The assigned provider records the outcome; only the current assignee can close the request."""
+    if outcome not in RETURN_OUTCOMES:
+        raise CallbackError(f"Outcome must be one of {', '.join(RETURN_OUTCOMES)}.")
+    closed = CallbackRequest.objects.filter(
+        pk=callback_id, provider_id=provider_id, status=CallbackStatus.OPEN
+    ).update(status=CallbackStatus.RETURNED, outcome=outcome, closed_at=now or timezone.now())
+    if not closed:
+        raise CallbackError("This callback is not open or is assigned to another provider.")
+
+
+def purge_callback_numbers(now: dt.datetime | None = None) -> int:
+    """Delete the encrypted caller number of callbacks closed more than the retention period ago."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS)
+    return (
+        CallbackRequest.objects.exclude(status=CallbackStatus.OPEN)
+        .filter(closed_at__lt=cutoff)
+        .exclude(encrypted_number="")
+        .update(encrypted_number="")
+    )
+
+
+def reap_line_slots(now: dt.datetime | None = None) -> int:
+    """Release slots of calls that ended, and slots held past the TTL (a final status that never arrived)."""
+    moment = now or timezone.now()
+    ended = LineSlot.objects.filter(released_at__isnull=True, call__ended_at__isnull=False).update(
+        released_at=moment
+    )
+    stale_before = moment - dt.timedelta(minutes=settings.CLEARLINE_LINE_SLOT_TTL_MINUTES)
+    stale = LineSlot.objects.filter(released_at__isnull=True, reserved_at__lt=stale_before).update(
+        released_at=moment
+    )
+    if ended or stale:
+        logger.info("Reaped %s line slots of ended calls and %s stale ones", ended, stale)
+    return ended + stale
