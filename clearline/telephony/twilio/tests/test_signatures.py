@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+from twilio.request_validator import RequestValidator
+
+from clearline.telephony.twilio.signatures import is_valid_twilio_request, twilio_webhook
+
+TOKEN = "12345678901234567890123456789012"
+PATH = "/telephony/twilio/voice?call=7"
+FIELDS = {
+    "CallSid": "CA33333333333333333333333333333333",
+    "AccountSid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "From": "+15555550199",
+    "To": "+15555550101",
+    "CallStatus": "ringing",
+    "Direction": "inbound",
+}
+calls: list[str] = []
+
+
+@twilio_webhook
+def dummy_view(request):
+    calls.append(request.POST["CallSid"])
+    return HttpResponse("<Response/>", content_type="text/xml")
+
+
+@pytest.fixture(autouse=True)
+def twilio_on(settings):
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    settings.CLEARLINE_PUBLIC_URL = ""
+    calls.clear()
+
+
+def signed_post(url_signed: str, fields=FIELDS, token=TOKEN, path=PATH, **headers):
+    signature = RequestValidator(token).compute_signature(url_signed, fields)
+    return RequestFactory().post(path, fields, HTTP_X_TWILIO_SIGNATURE=signature, **headers)
+
+
+def test_it_accepts_a_request_signed_for_the_url_django_sees():
+    request = signed_post("http://testserver" + PATH)
+    assert is_valid_twilio_request(request)
+    assert dummy_view(request).status_code == 200
+    assert calls == [FIELDS["CallSid"]]
+
+
+def test_it_rejects_a_forged_signature_and_does_nothing_else():
+    request = signed_post("http://testserver" + PATH, token="not-the-token-not-the-token-1234")
+    assert not is_valid_twilio_request(request)
+    response = dummy_view(request)
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/plain")
+    assert calls == []
+
+
+def test_it_rejects_changed_fields():
+    signature = RequestValidator(TOKEN).compute_signature("http://testserver" + PATH, FIELDS)
+    tampered = {**FIELDS, "To": "+15555550102"}
+    request = RequestFactory().post(PATH, tampered, HTTP_X_TWILIO_SIGNATURE=signature)
+    assert dummy_view(request).status_code == 403
+
+
+def test_it_rejects_a_request_without_the_header():
+    request = RequestFactory().post(PATH, FIELDS)
+    assert not is_valid_twilio_request(request)
+    assert dummy_view(request).status_code == 403
+    assert calls == []
+
+
+def test_behind_a_proxy_it_checks_the_public_url(settings):
+    settings.CLEARLINE_PUBLIC_URL = "https://help.example.org"
+    public = signed_post("https://help.example.org" + PATH)
+    assert is_valid_twilio_request(public)
+    assert dummy_view(public).status_code == 200
+    internal = signed_post("http://testserver" + PATH)
+    assert not is_valid_twilio_request(internal)
+
+
+def test_the_query_string_is_part_of_what_is_signed():
+    request = signed_post("http://testserver/telephony/twilio/voice?call=8")
+    assert dummy_view(request).status_code == 403
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_with_the_integration_off_webhooks_are_not_found(settings, token):
+    request = signed_post("http://testserver" + PATH)
+    settings.TWILIO_AUTH_TOKEN = token
+    assert dummy_view(request).status_code == 404
+    assert not is_valid_twilio_request(request)
+    assert calls == []
+
+
+def test_webhooks_need_no_csrf_token():
+    assert getattr(dummy_view, "csrf_exempt", False)
