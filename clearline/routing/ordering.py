@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from itertools import pairwise
 
 from clearline.routing.types import CallContext, ProviderSnapshot, RoutingPolicy
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NEVER = float("-inf")
 
 
 def tie_key(seed: int, provider_id: str) -> int:
@@ -26,28 +27,34 @@ def tie_key(seed: int, provider_id: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-def rotation_key(p: ProviderSnapshot) -> tuple[float, bool, datetime]:
-    # Never offered sorts first; datetimes compare as instants whatever their zone.
+def rotation_key(p: ProviderSnapshot) -> tuple[float, float]:
+    """Most owed first, then least recently offered (never offered first). Plain floats: fast to compare."""
     offered = p.last_offered_at
-    return (-p.share_credit, offered is not None, offered if offered is not None else _EPOCH)
+    return (-p.share_credit, offered.timestamp() if offered is not None else _NEVER)
 
 
 def rotation_order(providers: Sequence[ProviderSnapshot], seed: int) -> list[ProviderSnapshot]:
-    """Most owed first, then least recently offered; ties by ``tie_key`` (hashed only for actual ties)."""
-    keyed = sorted((rotation_key(p), index) for index, p in enumerate(providers))
-    out: list[ProviderSnapshot] = []
+    """Providers in rotation order; ties by ``tie_key``, which is computed only for actual ties."""
+    keys = [rotation_key(p) for p in providers]
+    order = sorted(range(len(providers)), key=keys.__getitem__)
+    out = [providers[i] for i in order]
+    for a, b in pairwise(order):
+        if keys[a] == keys[b]:
+            break
+    else:
+        return out  # no ties: the usual case once providers have been offered calls
+    result: list[ProviderSnapshot] = []
     i = 0
-    while i < len(keyed):
+    while i < len(order):
         j = i + 1
-        key = keyed[i][0]
-        while j < len(keyed) and keyed[j][0] == key:
+        while j < len(order) and keys[order[j]] == keys[order[i]]:
             j += 1
-        group = [providers[index] for _, index in keyed[i:j]]
+        group = out[i:j]
         if len(group) > 1:
             group.sort(key=lambda p: tie_key(seed, p.id))
-        out.extend(group)
+        result.extend(group)
         i = j
-    return out
+    return result
 
 
 @dataclass(frozen=True, slots=True)

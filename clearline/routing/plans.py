@@ -87,25 +87,32 @@ def choose_callback_provider(
     """
     deadline = now + timedelta(minutes=policy.callback_deadline_min)
     limit = policy.callback_max_per_line
-    open_index = FILTERS.index("open_now")
-    passing = [
-        (p, v)
-        for p, v in zip(providers, verdicts, strict=True)
-        if v.callback_eligible and p.active_calls + p.open_callbacks < p.lines * limit
-    ]
-    candidates: list[tuple[datetime, tuple[int, float], ProviderSnapshot]] = [
-        (now, _load(p), p) for p, v in passing if v.results[open_index]
-    ]
-    if not candidates:  # nobody open: whoever opens first before the deadline
-        for provider, _ in passing:
-            start = can_return_by(provider, now, deadline)
-            if start is not None:
-                candidates.append((start, _load(provider), provider))
-    if not candidates:
-        return None
-    first = min((c[0], c[1]) for c in candidates)
-    tied = [c[2] for c in candidates if (c[0], c[1]) == first]
-    return tied[0] if len(tied) == 1 else rotation_order(tied, seed)[0]
+    best: list[ProviderSnapshot] = []
+    best_key: tuple[int, float] | None = None
+    closed: list[ProviderSnapshot] = []
+    for p, v in zip(providers, verdicts, strict=True):
+        if not v.callback_eligible or p.active_calls + p.open_callbacks >= p.lines * limit:
+            continue
+        if not v.results[_OPEN]:
+            closed.append(p)
+            continue
+        key = _load(p)
+        if best_key is None or key < best_key:
+            best, best_key = [p], key
+        elif key == best_key:
+            best.append(p)
+    if not best:  # nobody open: whoever opens first before the deadline
+        starts = [
+            (start, _load(p), p) for p in closed if (start := can_return_by(p, now, deadline)) is not None
+        ]
+        if not starts:
+            return None
+        first = min((c[0], c[1]) for c in starts)
+        best = [c[2] for c in starts if (c[0], c[1]) == first]
+    return best[0] if len(best) == 1 else rotation_order(best, seed)[0]
+
+
+_OPEN = FILTERS.index("open_now")
 
 
 def _load(p: ProviderSnapshot) -> tuple[int, float]:
