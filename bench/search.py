@@ -69,6 +69,8 @@ def run_single() -> int:
     total = Facility.objects.count()
     backend = connection.vendor
     print(f"\n== {backend}: {total} facilities (import {import_seconds:.1f} s; {report.summary()})")
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} (figures on a busy machine run slower)")
 
     rng = random.Random(2022)
     zips = sorted(set(Facility.objects.exclude(latitude=None).values_list("postal_code", flat=True)))

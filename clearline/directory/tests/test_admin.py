@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+
+from clearline.directory.demo import load_demo_facilities
+from clearline.directory.models import Facility, Phone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(django_user_model):
+    return django_user_model.objects.create_superuser("dana", "dana@example.org", "pw")
+
+
+def test_an_operator_marks_a_phone_verified_and_it_records_who(client, operator):
+    load_demo_facilities()
+    phone = Phone.objects.get(facility__source_id="demo-1")
+    client.force_login(operator)
+    response = client.post(
+        "/django-admin/directory/phone/", {"action": "mark_verified", "_selected_action": [phone.pk]}
+    )
+    assert response.status_code == 302
+    phone.refresh_from_db()
+    assert phone.is_verified and phone.verified_by == "dana"
+
+
+def test_an_operator_can_open_a_facility(client, operator):
+    load_demo_facilities()
+    client.force_login(operator)
+    facility = Facility.objects.get(source_id="demo-1")
+    assert client.get(f"/django-admin/directory/facility/{facility.pk}/change/").status_code == 200
