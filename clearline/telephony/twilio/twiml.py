@@ -22,7 +22,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from twilio.twiml.voice_response import VoiceResponse
 
-from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Dial, Menu, Outcome, Result
+from clearline.routing import (
+    CRISIS_NUMBER,
+    FREE_HELPLINE_NUMBER,
+    CallbackOffer,
+    Dial,
+    Ended,
+    Goodbye,
+    ListingOptions,
+    Menu,
+    Outcome,
+    Result,
+    Step,
+    Transfer,
+)
 
 SAY_LANGUAGES = {"en": "en-US", "es": "es-US"}
 CRISIS_SPOKEN = "988"
@@ -453,12 +466,12 @@ def render_fallback(language: str = "en", crisis_document: str = FALLBACK_CRISIS
     """
     with override(_base_language(language)):
         speaker = _Speaker(language)
-        speaker.say(
-            _("This is the Clearline helpline. We cannot connect you to a treatment provider right now.")
-        )
+        # Everything plays inside the <Gather>, so a caller in crisis can press 9 without waiting.
         gather = speaker.response.gather(num_digits=1, timeout=4, action=crisis_document, method="GET")
         speaker.say(
-            _("For the 988 Suicide and Crisis Lifeline, press 9 now.")
+            _("This is the Clearline helpline. We cannot connect you to a treatment provider right now.")
+            + " "
+            + _("For the 988 Suicide and Crisis Lifeline, press 9 now.")
             + " "
             + _("Otherwise, stay on the line for the free, confidential SAMHSA National Helpline."),
             gather,
@@ -475,3 +488,35 @@ def render_fallback_crisis(language: str = "en") -> str:
         speaker.response.dial(_check_dialable(CRISIS_NUMBER), answer_on_bridge=True)
         _append_transfer(speaker, FREE_HELPLINE_NUMBER)
         return speaker.xml()
+
+
+def render_hangup() -> str:
+    """``<Hangup/>`` alone: only for a call whose caller already hung up (``Ended``), or a provider's leg."""
+    response = VoiceResponse()
+    response.hangup()
+    return str(response.to_xml())
+
+
+def render_step(step: Step, language: str, urls: Urls, attempt_ids: Mapping[str, str] | None = None) -> str:
+    """Render what ``clearline.routing.next_step`` returned, for the steps that need nothing but the step.
+
+    ``Dial`` (with ``attempt_ids``), ``CallbackOffer``, ``Transfer``, ``ListingOptions``, ``Goodbye`` and
+    ``Ended``. The others need values the step does not carry: ``Disclosure``/``Menu`` → ``render_greeting``
+    (the disclosure version's sentence), ``CallbackConfirmed`` → ``render_callback_confirmed`` (the provider's
+    name and minutes, after the request is stored); ``Connect`` happens inside Twilio (the whisper accepted).
+    """
+    if isinstance(step, Dial):
+        if attempt_ids is None:
+            raise ValueError("a Dial needs the attempt ids created for its targets")
+        return render_dial(step, language, urls, attempt_ids)
+    if isinstance(step, CallbackOffer):
+        return render_callback_offer(step.provider_name, step.minutes, language, urls)
+    if isinstance(step, Transfer):
+        return render_transfer(step.number, "", language)
+    if isinstance(step, ListingOptions):
+        return render_listing_options(language, urls, step.facility_name)
+    if isinstance(step, Goodbye):
+        return render_goodbye(language)
+    if isinstance(step, Ended):
+        return render_hangup()
+    raise TypeError(f"render {type(step).__name__} with its own function (see render_step's docstring)")

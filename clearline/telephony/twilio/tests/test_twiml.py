@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import ast
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -8,14 +10,20 @@ import pytest
 from clearline.routing import (
     CRISIS_NUMBER,
     FREE_HELPLINE_NUMBER,
+    CallbackOffer,
     CallContext,
+    Connect,
     Dial,
     DialTarget,
+    Ended,
+    Goodbye,
+    ListingOptions,
     ListingTarget,
     Menu,
     NumberKind,
     Outcome,
     RoutingPolicy,
+    Transfer,
     plan_listing_call,
 )
 from clearline.telephony.twilio import twiml
@@ -252,6 +260,7 @@ def test_the_fallback_dials_the_free_helpline_and_points_nowhere_near_the_app():
     gather = root.find("Gather")
     assert gather.get("method") == "GET"
     assert gather.get("action") == "fallback-crisis.xml"
+    assert "This is the Clearline helpline." in gather.find("Say").text  # 9 works from the first word
     assert "press 9" in gather.find("Say").text
     crisis = twiml.render_fallback_crisis()
     assert "http" not in crisis
@@ -269,3 +278,33 @@ def test_spanish_responses_speak_with_the_spanish_voice():
 def test_with_query_keeps_existing_parameters():
     assert twiml.with_query("https://x.org/a?b=1", attempt="9") == "https://x.org/a?b=1&attempt=9"
     assert twiml.with_query("https://x.org/a?attempt=1", attempt="9") == "https://x.org/a?attempt=9"
+
+
+def test_routing_steps_render_through_one_function():
+    when = datetime(2026, 11, 28, 16, tzinfo=UTC)
+    offer = CallbackOffer(4, "p1", "Harbor Light Recovery", when, 15, "Press 1 and Harbor Light ...")
+    transfer = Transfer(FREE_HELPLINE_NUMBER, "SAMHSA National Helpline", "Nobody could take your call.")
+    listing = ListingOptions(3, "Harbor Light", "Harbor Light did not answer.")
+    assert dialled(parse(twiml.render_step(FIRST_WAVE, "en", URLS, ATTEMPTS))) == [
+        "+15555550111",
+        "+15555550112",
+    ]
+    assert "will call you back within 15 minutes" in spoken(parse(twiml.render_step(offer, "en", URLS)))
+    assert dialled(parse(twiml.render_step(transfer, "en", URLS))) == [FREE_HELPLINE_NUMBER]
+    assert "Harbor Light did not answer." in spoken(parse(twiml.render_step(listing, "en", URLS)))
+    assert verbs(parse(twiml.render_step(Goodbye("Bye."), "en", URLS))) == ["Say", "Hangup"]
+    assert verbs(parse(twiml.render_step(Ended(), "en", URLS))) == ["Hangup"]
+    with pytest.raises(TypeError, match="Connect"):
+        twiml.render_step(Connect("p1"), "en", URLS)
+    with pytest.raises(ValueError, match="attempt ids"):
+        twiml.render_step(FIRST_WAVE, "en", URLS)
+
+
+def test_twiml_needs_nothing_from_django_but_translation():
+    tree = ast.parse(Path(twiml.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {
+        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    assert {m for m in imported if m.startswith("django")} == {"django.utils.translation"}
+    assert not {m for m in imported if m.startswith("clearline") and not m.startswith("clearline.routing")}
