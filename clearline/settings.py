@@ -45,6 +45,20 @@ if PRODUCTION:
         if not _value or _value == _dev:
             raise ImproperlyConfigured(f"Set {_name} to a production key when CLEARLINE_ENV=production.")
 
+if CLEARLINE_ENCRYPTION_KEY:
+    # Fail at start-up, not at the first callback: a wrong key would lose the caller's number.
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(CLEARLINE_ENCRYPTION_KEY.encode())
+    except (ValueError, TypeError) as _exc:
+        raise ImproperlyConfigured(
+            "CLEARLINE_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64-encoded bytes); see "
+            "docs/configuration.md."
+        ) from _exc
+if PRODUCTION and CLEARLINE_CALLER_HMAC_KEY and len(CLEARLINE_CALLER_HMAC_KEY) < 32:
+    raise ImproperlyConfigured("CLEARLINE_CALLER_HMAC_KEY must be at least 32 characters in production.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS (comma-separated) when CLEARLINE_ENV=production.")
@@ -153,7 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "clearline" / "locale"]
-TIME_ZONE = "UTC"
+# The operator's zone: "today" for contracts and reports. Providers' hours use each provider's own zone.
+TIME_ZONE = env_str("CLEARLINE_TIME_ZONE", "America/New_York") or "America/New_York"
 USE_I18N = True
 USE_TZ = True
 
@@ -206,6 +221,11 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Clearline <noreply@localhost>")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 LOGGING = {
     "version": 1,

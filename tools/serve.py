@@ -22,9 +22,10 @@ def main() -> int:
     parser.add_argument("--port", default="8000")
     args = parser.parse_args()
     clearline = str(BIN / "clearline")
+    admin_path = os.environ.get("CLEARLINE_ADMIN_PATH", "admin/").strip("/") or "admin"
     print(
         f"\nClearline demo: http://{args.host}:{args.port}/\n"
-        f"Editors' admin: http://{args.host}:{args.port}/admin/  (user: admin  password: clearline-demo)\n"
+        f"Editors' admin: http://{args.host}:{args.port}/{admin_path}/  (user: admin  password: clearline-demo)\n"
         "Press Ctrl-C to stop the web server and the worker.\n",
         flush=True,
     )

@@ -26,11 +26,11 @@ def normalize_e164(raw: str, region: str = "US") -> str:
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhoneNumber(f"{text!r} is not a phone number.") from exc
+        raise InvalidPhoneNumber("This is not a phone number.") from exc
     if not phonenumbers.is_possible_number(parsed):
-        raise InvalidPhoneNumber(f"{text!r} has the wrong number of digits.")
+        raise InvalidPhoneNumber("This phone number has the wrong number of digits.")
     if not phonenumbers.is_valid_number(parsed) and not is_fictional_us_number(parsed):
-        raise InvalidPhoneNumber(f"{text!r} is not a valid number.")
+        raise InvalidPhoneNumber("This is not a valid phone number.")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

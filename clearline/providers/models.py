@@ -8,6 +8,7 @@ order; call counts feed reports, never invoices.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -151,6 +152,11 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.amount} {self.currency} {self.period} from {self.starts_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Checked on every save, not only in forms: "the same flat fee" must hold whatever code writes contracts.
+        self.full_clean()
+        super().save(*args, **kwargs)
 
     def overlaps(self, other: Contract) -> bool:
         self_end = self.ends_on or dt.date.max

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clearline.providers.models import Contract, Provider
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,9 @@ def check_equal_fee(contract: Contract) -> None:
     """
     if contract.amount is None or not contract.period or not contract.starts_on:
         return
-    others = Contract.objects.exclude(pk=contract.pk).exclude(provider_id=contract.provider_id)
+    # The provider's own other contracts count too: two overlapping contracts of one provider at different
+    # fees would make "the same flat fee" false just as surely as two providers at different fees.
+    others = Contract.objects.exclude(pk=contract.pk).select_related("provider")
     for other in others:
         if not contract.overlaps(other):
             continue
@@ -81,17 +86,20 @@ def list_participating_providers(on: dt.date | None = None) -> list[Provider]:
 
 
 def current_fee_terms(on: dt.date | None = None) -> FeeTerms | None:
-    """The one flat fee that every running contract shares, or None when no contract is running."""
+    """The one flat fee that every running contract shares, or None when none runs or they disagree.
+
+    Contract.save() refuses unequal fees, so disagreement means rows were changed around the application (a
+    database console, say). Then no page may claim equal fees, and none may fail either: we log an error and the
+    disclosure leaves the fee sentence out until the contracts are fixed.
+    """
     day = on or timezone.localdate()
     terms = {
         FeeTerms(c.amount, c.currency, c.period)
         for c in Contract.objects.running_on(day).filter(provider__active=True)
     }
-    if not terms:
-        return None
     if len(terms) > 1:
-        # check_equal_fee prevents this; reaching it means rows were edited around the service layer.
-        raise ValidationError(
-            "Running contracts have different fees; fix them before publishing a disclosure."
+        logger.error(
+            "Running contracts have different fees (%s); the disclosure omits the fee sentence", len(terms)
         )
-    return terms.pop()
+        return None
+    return terms.pop() if terms else None

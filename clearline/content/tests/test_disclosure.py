@@ -142,3 +142,30 @@ def test_no_provider_or_contract_field_prices_a_call_lead_or_admission():
     for model in apps.get_app_config("providers").get_models():
         for field in model._meta.get_fields():
             assert not any(word in field.name for word in forbidden), f"{model.__name__}.{field.name}"
+
+
+def test_a_providers_own_overlapping_contract_must_have_the_same_fee_too():
+    alder = add_provider("Alder Recovery")
+    with pytest.raises(ValidationError, match="same flat fee"):
+        Contract.objects.create(
+            provider=alder, amount=Decimal("2000.00"), period="monthly", starts_on=dt.date(2026, 3, 1)
+        )
+
+
+def test_contracts_written_without_a_form_are_checked_too():
+    add_provider("Alder Recovery")
+    birch = add_provider("Birch Health")
+    contract = birch.contracts.get()
+    contract.amount = Decimal("10.00")
+    with pytest.raises(ValidationError, match="same flat fee"):
+        contract.save()
+
+
+def test_pages_still_answer_when_fees_were_made_unequal_behind_the_apps_back(client, article):
+    add_provider("Alder Recovery")
+    birch = add_provider("Birch Health")
+    Contract.objects.filter(provider=birch).update(amount=Decimal("10.00"))  # a database console, say
+    response = client.get(article.url)
+    assert response.status_code == 200
+    text = ensure_current_disclosure().text_en
+    assert "same flat" not in text and "Alder Recovery and Birch Health" in text

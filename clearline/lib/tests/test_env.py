@@ -67,3 +67,22 @@ def test_env_list_and_choice(monkeypatch):
     monkeypatch.setenv("MODE", "staging")
     with pytest.raises(ImproperlyConfigured, match="must be one of"):
         env_choice("MODE", "development", ("development", "production"))
+
+
+def test_logs_never_carry_phone_numbers_even_in_tracebacks():
+    import logging
+
+    from clearline.lib.logging import RedactPhoneNumbersFilter, redact
+
+    assert redact("caller +1 (206) 555-0177 rang") == "caller [redacted-number] rang"
+    assert redact("at 2026-11-28 15:00 call 42") == "at 2026-11-28 15:00 call 42"
+    try:
+        raise ValueError("bad number +12065550177")
+    except ValueError:
+        record = logging.LogRecord("t", logging.ERROR, __file__, 1, "failed for %s", ("2065550177",), None)
+        import sys
+
+        record.exc_info = sys.exc_info()
+    RedactPhoneNumbersFilter().filter(record)
+    line = logging.Formatter().format(record)
+    assert "5550177" not in line and "[redacted-number]" in line and "ValueError" in line

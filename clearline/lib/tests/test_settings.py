@@ -10,7 +10,7 @@ GOOD = {
     "CLEARLINE_ENV": "production",
     "SECRET_KEY": "x" * 50,
     "ALLOWED_HOSTS": "help.example.org",
-    "CLEARLINE_CALLER_HMAC_KEY": "production-hmac-key",
+    "CLEARLINE_CALLER_HMAC_KEY": "production-hmac-key-with-enough-characters",
     "CLEARLINE_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1rZXktcHJvZHVjdGlvbi1rZXktMTI=",
 }
 
@@ -47,6 +47,8 @@ def test_production_settings_load_when_complete():
         ({"ALLOWED_HOSTS": None}, "Set ALLOWED_HOSTS"),
         ({"CLEARLINE_CALLER_HMAC_KEY": None}, "CLEARLINE_CALLER_HMAC_KEY"),
         ({"DEBUG": "yes"}, "is not a boolean"),
+        ({"CLEARLINE_ENCRYPTION_KEY": "not-a-fernet-key"}, "must be a Fernet key"),
+        ({"CLEARLINE_CALLER_HMAC_KEY": "short"}, "at least 32 characters"),
     ],
 )
 def test_production_refuses_unsafe_configuration(overrides, message):
