@@ -10,7 +10,9 @@ from django.core.checks import CheckMessage, Info, register
 
 @register("clearline")
 def check_twilio_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    missing = [name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not getattr(settings, name, None)]
+    missing = [
+        name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not getattr(settings, name, None)
+    ]
     if not missing:
         return []
     return [

@@ -152,3 +152,22 @@ class CallbackRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Callback for {self.call.call_sid} by {self.provider} due {self.due_at:%H:%M}"
+
+
+class RotationCredit(models.Model):
+    """A provider's running fair-share credit for the month (see routing's ``share_credit_changes``): first rings
+    it was owed minus first rings it got. It orders the rotation so shares stay equal; it is never money."""
+
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.CASCADE, related_name="rotation_credits"
+    )
+    period = models.CharField(max_length=7, help_text="YYYY-MM in the operator's time zone.")
+    credit = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "period"], name="one_credit_per_provider_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.period}: {self.credit:+.2f}"

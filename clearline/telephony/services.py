@@ -30,10 +30,12 @@ from clearline.routing import (
     Plan,
     Progress,
     Result,
+    RoutingPolicy,
     Step,
     next_step,
     plan_call,
     plan_listing_call,
+    share_credit_changes,
 )
 from clearline.telephony.models import (
     CALL_STATUS_RANK,
@@ -45,7 +47,7 @@ from clearline.telephony.models import (
     LineSlot,
 )
 from clearline.telephony.plan_codec import decode_plan, encode_plan
-from clearline.telephony.snapshots import build_policy, snapshot_providers
+from clearline.telephony.snapshots import apply_share_credit, build_policy, snapshot_providers
 
 logger = logging.getLogger(__name__)
 
@@ -115,13 +117,20 @@ def start_call(
         # The same CallSid arrived twice at once: the other request's record wins.
         call = Call.objects.get(call_sid=call_sid)
         return CallStart(call, decode_plan(call.plan), created=False)
+    first_dial = decision.plan.first_dial()
+    if context.number_kind is NumberKind.HELPLINE and first_dial is not None:
+        apply_share_credit(
+            share_credit_changes(decision.trace.eligible_ids, [t.id for t in first_dial.targets]), moment
+        )
     logger.info(
         "Call %s planned: %s steps, disclosure v%s", call.pk, len(decision.plan.steps), disclosure.number
     )
     return CallStart(call, decision.plan, created=True)
 
 
-def _plan(context: CallContext, helpline: Helpline, policy, moment: dt.datetime, seed: int) -> Decision:  # type: ignore[no-untyped-def]
+def _plan(
+    context: CallContext, helpline: Helpline, policy: RoutingPolicy, moment: dt.datetime, seed: int
+) -> Decision:
     if context.number_kind is NumberKind.LISTING:
         facility = helpline.facility
         phone = verified_destination_for(facility.pk) if facility else None

@@ -7,11 +7,20 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
 
 from clearline.providers.models import Provider
 from clearline.routing import Intent, ProviderSnapshot, RoutingPolicy, Schedule, TimeRange
-from clearline.telephony.models import Attempt, AttemptStatus, Call, CallbackRequest, CallbackStatus, LineSlot
+from clearline.telephony.models import (
+    Attempt,
+    AttemptStatus,
+    Call,
+    CallbackRequest,
+    CallbackStatus,
+    LineSlot,
+    RotationCredit,
+)
 
 
 def build_policy(disclosure_version: int | str = "1") -> RoutingPolicy:
@@ -77,6 +86,11 @@ def snapshot_providers(now: dt.datetime, policy: RoutingPolicy) -> list[Provider
         provider_id__in=ids, status=AttemptStatus.NO_ANSWER, started_at__gte=window_start
     ).values_list("provider_id", "started_at"):
         unanswered[provider_id].append(started_at)
+    credits = dict(
+        RotationCredit.objects.filter(provider_id__in=ids, period=rotation_period(now)).values_list(
+            "provider_id", "credit"
+        )
+    )
     snapshots = []
     for provider in providers:
         local_day = now.astimezone(ZoneInfo(provider.timezone)).date()
@@ -106,9 +120,23 @@ def snapshot_providers(now: dt.datetime, policy: RoutingPolicy) -> list[Provider
                 if provider.intents
                 else frozenset(Intent),
                 last_offered_at=last_offered.get(provider.pk),
+                share_credit=credits.get(provider.pk, 0.0),
             )
         )
     return snapshots
+
+
+def rotation_period(now: dt.datetime) -> str:
+    """Fair shares are balanced month by month, the period the transparency figures report."""
+    return timezone.localtime(now).strftime("%Y-%m")
+
+
+def apply_share_credit(changes: dict[str, float], now: dt.datetime) -> None:
+    """Add one decision's share-credit changes to the month's running sums (atomic increments)."""
+    period = rotation_period(now)
+    for provider_id, change in changes.items():
+        credit, _ = RotationCredit.objects.get_or_create(provider_id=int(provider_id), period=period)
+        RotationCredit.objects.filter(pk=credit.pk).update(credit=F("credit") + change)
 
 
 def count_delivered(provider: Provider, local_day: dt.date) -> int:

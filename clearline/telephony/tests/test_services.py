@@ -164,3 +164,16 @@ def test_an_unknown_status_is_refused(helpline, providers):
     call.refresh_from_db()
     assert call.status == "ringing"
     assert timezone.now() >= call.started_at
+
+
+def test_first_rings_stay_equal_across_many_calls(helpline, providers):
+    from collections import Counter
+
+    first_rings: Counter[str] = Counter()
+    for n in range(30):
+        started = start(f"CA-share-{n}")
+        for target in started.plan.first_dial().targets:
+            first_rings[target.name] += 1
+        services.advance_call_status(started.call.call_sid, "completed")
+    # 30 calls, waves of 2 among 3 always-eligible providers: 20 first rings each.
+    assert sorted(first_rings.values()) == [20, 20, 20]
