@@ -245,7 +245,11 @@ def render_dial(dial: Dial, language: str, urls: Urls, attempt_ids: Mapping[str,
             timeout=dial.ring_timeout_s, action=urls.dial_action, method="POST", answer_on_bridge=True
         )
         for target in dial.targets:
-            attempt = attempt_ids[target.id]
+            attempt = attempt_ids.get(target.id)
+            if not attempt:
+                raise ValueError(
+                    f"no attempt id for target {target.id!r}: create the attempts before dialling"
+                )
             verb.number(
                 _check_dialable(target.phone),
                 url=with_query(urls.whisper, **{ATTEMPT_PARAM: attempt}) if screen else None,
@@ -258,10 +262,17 @@ def render_dial(dial: Dial, language: str, urls: Urls, attempt_ids: Mapping[str,
 
 
 def render_whisper(
-    provider_name: str, language: str, urls: Urls, attempt_id: str, *, require_accept: bool = True
+    provider_name: str,
+    language: str,
+    urls: Urls,
+    attempt_id: str,
+    *,
+    require_accept: bool = True,
+    caller_language: str = "en",
 ) -> str:
     """What the provider hears on answering, before the caller is bridged.
 
+    ``language`` is the provider's; when ``caller_language`` is Spanish the provider is told so first.
     With ``require_accept`` (the default): "Clearline helpline call. Press 1 to accept." inside
     ``<Gather numDigits=1 timeout=8 action=urls.whisper_accept?attempt=ID>``, said twice so an answering machine
     cannot take it; no key means ``<Hangup/>`` on the provider's leg (the caller keeps ringing the others).
@@ -269,6 +280,8 @@ def render_whisper(
     """
     with override(_base_language(language)):
         speaker = _Speaker(language)
+        if _base_language(caller_language) == "es":
+            speaker.say(_("The caller speaks Spanish."))
         if not require_accept:
             speaker.say(_("Clearline helpline call for %(provider)s.") % {"provider": provider_name})
             return speaker.xml()
@@ -388,13 +401,16 @@ def render_callback_confirmed(provider_name: str, minutes: int, language: str, u
         return speaker.xml()
 
 
-def render_listing_dial(facility_name: str, phone: str, timeout: int, language: str, urls: Urls) -> str:
+def render_listing_dial(
+    facility_name: str, phone: str, timeout: int, language: str, urls: Urls, attempt_id: str | None = None
+) -> str:
     """A listing number: ring the listed facility and nobody else; ``urls.dial_action`` gets the result.
 
-    When ``DialCallStatus`` is not ``completed``, answer with ``render_listing_options``. Needs
-    ``urls.dial_action``.
+    When ``DialCallStatus`` is not ``completed``, answer with ``render_listing_options``. With ``attempt_id``,
+    the facility's leg reports to ``urls.status_callback?attempt=ID`` like a provider's. Needs
+    ``urls.dial_action`` (and ``urls.status_callback`` with an attempt id).
     """
-    _need(urls, "dial_action")
+    _need(urls, "dial_action", *(("status_callback",) if attempt_id else ()))
     with override(_base_language(language)):
         speaker = _Speaker(language)
         speaker.say(
@@ -404,7 +420,15 @@ def render_listing_dial(facility_name: str, phone: str, timeout: int, language: 
         verb = speaker.response.dial(
             timeout=timeout, action=urls.dial_action, method="POST", answer_on_bridge=True
         )
-        verb.number(_check_dialable(phone))
+        if attempt_id:
+            verb.number(
+                _check_dialable(phone),
+                status_callback=with_query(urls.status_callback, **{ATTEMPT_PARAM: attempt_id}),
+                status_callback_event=STATUS_EVENTS,
+                status_callback_method="POST",
+            )
+        else:
+            verb.number(_check_dialable(phone))
         return speaker.xml()
 
 

@@ -80,11 +80,20 @@ def test_every_response_is_twiml_that_never_ends_in_silence(language):
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_no_response_ever_dials_911(language):
+def test_only_the_free_lines_and_the_numbers_given_are_ever_dialled(language):
+    given = {HARBOR.phone, MESA.phone, "+15555550120"}
     for name, rendered in every_rendering(language).items():
         for number in dialled(parse(rendered)):
-            assert "911" not in number.replace("+1", "", 1)[:3], name
-            assert number.startswith("+"), name
+            assert number in given | {CRISIS_NUMBER, FREE_HELPLINE_NUMBER}, name
+
+
+@pytest.mark.parametrize("number", ["911", "+1911", "1-911", "112", "5555550120", "+1 555 555 0120"])
+def test_nothing_but_an_e164_number_is_dialled(number):
+    with pytest.raises(ValueError, match="refusing to dial"):
+        twiml.render_listing_dial("Harbor Light", number, 20, "en", URLS)
+    wave = Dial(2, 1, (DialTarget("p9", "Bad", number),), 13, whisper=True, require_accept=True, announce="")
+    with pytest.raises(ValueError, match="refusing to dial"):
+        twiml.render_dial(wave, "en", URLS, {"p9": "1"})
 
 
 def test_the_greeting_names_the_providers_and_offers_9_and_0_while_it_speaks():
@@ -165,10 +174,16 @@ def test_a_later_wave_first_says_who_is_rung_now():
     assert root.find("Say").text == "Now also trying Mesa Verde Treatment."
 
 
-def test_a_dial_refuses_a_number_that_is_not_e164():
-    wave = Dial(2, 1, (DialTarget("p9", "Bad", "911"),), 13, whisper=True, require_accept=True, announce="")
-    with pytest.raises(ValueError, match="911"):
-        twiml.render_dial(wave, "en", URLS, {"p9": "1"})
+def test_a_dial_needs_an_attempt_for_every_target():
+    with pytest.raises(ValueError, match="p2"):
+        twiml.render_dial(FIRST_WAVE, "en", URLS, {"p1": "101"})
+
+
+def test_the_whisper_tells_the_provider_when_the_caller_speaks_spanish():
+    root = parse(twiml.render_whisper("Harbor", "en", URLS, "101", caller_language="es"))
+    assert verbs(root) == ["Say", "Gather", "Hangup"]
+    assert root.find("Say").text == "The caller speaks Spanish."
+    assert root.find("Say").get("language") == "en-US"
 
 
 def test_the_whisper_asks_for_a_1_and_hangs_up_without_it():
@@ -229,6 +244,11 @@ def test_a_listing_call_rings_only_the_facility_then_offers_free_options():
     root = assert_never_silent(twiml.render_listing_dial("Harbor Light", "+15555550120", 20, "en", URLS))
     assert dialled(root) == ["+15555550120"]
     assert root.find("Dial").get("timeout") == "20"
+    assert root.find("Dial/Number").get("url") is None  # no whisper: the facility's own staff answer
+    tracked = parse(
+        twiml.render_listing_dial("Harbor Light", "+15555550120", 20, "en", URLS, attempt_id="55")
+    )
+    assert tracked.find("Dial/Number").get("statusCallback") == f"{BASE}/attempt-status?attempt=55"
     options = assert_never_silent(twiml.render_listing_options("en", URLS))
     assert "did not answer" in spoken(options)
     assert "press 0 for the free national helpline" in spoken(options)
