@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -17,6 +19,13 @@ schema = schemathesis.openapi.from_wsgi("/api/hsds/openapi.json", get_wsgi_appli
 @pytest.fixture
 def demo_directory(db):
     load_demo_facilities()
+    # Schemathesis calls the WSGI handler directly, whose request signals would close the test's database
+    # connection (and its transaction) after each request; Django's own test client unhooks them the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
