@@ -480,14 +480,24 @@ def render_goodbye(language: str) -> str:
 FALLBACK_CRISIS_DOCUMENT = "fallback-crisis.xml"
 
 
-def render_fallback(language: str = "en", crisis_document: str = FALLBACK_CRISIS_DOCUMENT) -> str:
-    """The static answer Twilio plays when the app fails (the number's fallback URL): no URL into the app.
+def render_fallback(language: str = "en", crisis_document: str | None = None) -> str:
+    """The safe answer when the app fails: no URL into the app's logic, nothing that needs the database.
 
     A short disclosure, press 9 for the crisis line, otherwise the free SAMHSA helpline. The 9 is read by a
-    ``<Gather method="GET">`` whose action is ``crisis_document``, a path *relative* to this file's own URL (the
-    file ``render_fallback_crisis`` writes, hosted next to it): static hosts answer GET, and no request ever
-    reaches the failing app. Any key there goes to the crisis line; that is the safe mistake.
+    ``<Gather method="GET">`` whose action is ``crisis_document``, a path *relative* to the URL this TwiML was
+    fetched from, answered with ``render_fallback_crisis``:
+
+    - exported as the number's static fallback URL, the second static file next to it (the export command
+      passes its name; static hosts answer GET);
+    - returned by a failing view under ``/telephony/twilio/``, ``/telephony/twilio/fallback-crisis.xml``, which
+      ``clearline.telephony.twilio.views.fallback_crisis`` serves without touching the database. That is the
+      default, with ``?lang=es`` for Spanish.
+
+    Any key goes to the crisis line; that is the safe mistake.
     """
+    if crisis_document is None:
+        spanish = _base_language(language) == "es"
+        crisis_document = FALLBACK_CRISIS_DOCUMENT + ("?lang=es" if spanish else "")
     with override(_base_language(language)):
         speaker = _Speaker(language)
         # Everything plays inside the <Gather>, so a caller in crisis can press 9 without waiting.

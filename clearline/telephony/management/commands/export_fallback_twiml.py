@@ -35,7 +35,8 @@ class Command(BaseCommand):
             if options["crisis"]:
                 self.stdout.write(render_fallback_crisis(language))
             else:
-                self.stdout.write(render_fallback(language))
+                # Printed, it links to the crisis document by its default file name, whatever the language.
+                self.stdout.write(render_fallback(language, crisis_document=FALLBACK_CRISIS_DOCUMENT))
             return
         main = Path(options["output"])
         crisis = main.with_name(f"{main.stem}-crisis{main.suffix or '.xml'}")

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
-from clearline.routing import FREE_HELPLINE_NUMBER
+from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER
 from clearline.telephony.twilio.tests.twiml_helpers import assert_never_silent, dialled, parse
 
 RESPONSES = Path(__file__).parent / "responses"
@@ -104,3 +104,14 @@ def test_the_export_prints_to_standard_output_in_spanish():
     out, _ = run("export_fallback_twiml", "--language", "es")
     root = parse(out)
     assert {say.get("language") for say in root.iter("Say")} == {"es-US"}
+    assert root.find("Gather").get("action") == "fallback-crisis.xml"
+    crisis, _ = run("export_fallback_twiml", "--language", "es", "--crisis")
+    assert dialled(parse(crisis))[0] == CRISIS_NUMBER
+
+
+def test_a_spanish_pair_links_to_its_own_crisis_document(tmp_path):
+    run("export_fallback_twiml", "--output", str(tmp_path / "fallback-es.xml"), "--language", "es")
+    root = parse((tmp_path / "fallback-es.xml").read_text())
+    assert root.find("Gather").get("action") == "fallback-es-crisis.xml"
+    crisis = parse((tmp_path / "fallback-es-crisis.xml").read_text())
+    assert {say.get("language") for say in crisis.iter("Say")} == {"es-US"}
