@@ -48,6 +48,8 @@ NO_INPUT_PARAM = "no_input"
 ACCEPT_DIGIT = "1"
 # The digit a caller presses to accept a callback offer.
 CALLBACK_DIGIT = "1"
+# The query parameter naming the dial attempt in whisper and per-leg status callback URLs.
+ATTEMPT_PARAM = "attempt"
 TRANSFER_NUMBERS = frozenset({CRISIS_NUMBER, FREE_HELPLINE_NUMBER})
 E164 = re.compile(r"\+[1-9]\d{7,14}")
 STATUS_EVENTS = "initiated ringing answered completed"
@@ -69,9 +71,6 @@ class Urls:
     number_action: str = ""  # caller ID withheld: Digits = the callback number the caller typed
     options_action: str = ""  # options prompts (listing no-answer, after a callback): Digits 0, 9
     status_callback: str = ""  # <Number statusCallback> for each provider leg (?attempt=ID)
-
-
-ATTEMPT_PARAM = "attempt"
 
 
 def with_query(url: str, **params: str) -> str:
