@@ -197,9 +197,15 @@ def advance_call_status(
     return changed
 
 
-def record_attempts(call: Call, step_index: int, provider_ids: list[str]) -> None:
+def record_attempts(call: Call, step_index: int, provider_ids: list[str]) -> dict[str, str]:
+    """One attempt per provider rung in this wave; returns provider id -> attempt id (for the leg's URLs)."""
+    attempts = {}
     for provider_id in provider_ids:
-        Attempt.objects.get_or_create(call=call, step_index=step_index, provider_id=int(provider_id))
+        attempt, _created = Attempt.objects.get_or_create(
+            call=call, step_index=step_index, provider_id=int(provider_id)
+        )
+        attempts[provider_id] = str(attempt.pk)
+    return attempts
 
 
 def accept_attempt(call: Call, step_index: int, provider_id: str, now: dt.datetime | None = None) -> bool:
@@ -292,3 +298,27 @@ def record_transfer(call: Call, crisis: bool) -> None:
     outcome = CallOutcome.TRANSFERRED_CRISIS if crisis else CallOutcome.TRANSFERRED_FREE
     Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=outcome)
     release_lines(call)
+
+
+def set_call_language(call: Call, language: str) -> None:
+    Call.objects.filter(pk=call.pk).update(language=language)
+    call.language = language
+
+
+def record_listing_result(call: Call, answered: bool) -> None:
+    outcome = CallOutcome.LISTING_CONNECTED if answered else CallOutcome.LISTING_UNANSWERED
+    Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=outcome)
+
+
+def record_leg_status(attempt_id: str, leg_status: str, now: dt.datetime | None = None) -> None:
+    """A provider leg's own status callback: an unanswered or busy leg ends its ringing attempt."""
+    ended = {
+        "no-answer": AttemptStatus.NO_ANSWER,
+        "busy": AttemptStatus.BUSY,
+        "failed": AttemptStatus.FAILED,
+        "canceled": AttemptStatus.CANCELED,
+    }
+    if leg_status in ended:
+        Attempt.objects.filter(pk=int(attempt_id), status=AttemptStatus.RINGING).update(
+            status=ended[leg_status], ended_at=now or timezone.now()
+        )

@@ -1,4 +1,17 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from clearline.telephony import views
 
 app_name = "telephony"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("twilio/voice", views.voice, name="voice"),
+    path("twilio/status", views.status, name="status"),
+    path("twilio/menu", views.menu, name="menu"),
+    path("twilio/dial", views.dial, name="dial"),
+    path("twilio/whisper", views.whisper, name="whisper"),
+    path("twilio/whisper/accept", views.whisper_accept, name="whisper_accept"),
+    path("twilio/callback", views.callback, name="callback"),
+    path("twilio/number", views.number, name="number"),
+    path("twilio/options", views.options, name="options"),
+    path("twilio/fallback-crisis.xml", views.fallback_crisis, name="fallback_crisis"),
+]

@@ -1,0 +1,36 @@
+"""Drive one call through its plan: the side effects each next step needs before it is rendered.
+
+Adapters call ``advance`` with the step ``next_step`` returned; it reserves lines and records attempts before a
+wave rings (dropping providers whose last line was just taken, and moving on when none is left), and records
+transfers. The adapter then renders the returned ``Prepared`` step in its own wire format.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from clearline.routing import CRISIS_NUMBER, Dial, Outcome, Plan, Progress, Result, Step, Transfer, next_step
+from clearline.telephony import services
+from clearline.telephony.models import Call
+
+
+@dataclass(frozen=True)
+class Prepared:
+    step: Step
+    attempt_ids: dict[str, str] = field(default_factory=dict)
+
+
+def advance(call: Call, plan: Plan, step: Step) -> Prepared:
+    """Make ``step`` ready to render; a wave whose providers all lost their free line counts as unanswered."""
+    while isinstance(step, Dial):
+        held = services.reserve_lines(call, [t.id for t in step.targets])
+        if held:
+            wave = dataclasses.replace(step, targets=tuple(t for t in step.targets if t.id in held))
+            return Prepared(wave, services.record_attempts(call, step.index, held))
+        step = next_step(
+            plan, Progress(at=step.index, ring_elapsed_s=call.ring_elapsed_s), Result(Outcome.NO_ANSWER)
+        )
+    if isinstance(step, Transfer):
+        services.record_transfer(call, crisis=step.number == CRISIS_NUMBER)
+    return Prepared(step)

@@ -1,0 +1,260 @@
+"""Twilio webhooks. Each view parses Twilio's form fields, calls the services, and renders TwiML.
+
+Every view answers valid TwiML even when something inside fails: the safe fallback (disclosure, crisis option,
+then the free national helpline), so no caller ever hears silence or an error (DESIGN.md rule 8). Signatures
+are checked first by ``twilio_webhook``: a forged request gets 403 and changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
+from clearline.routing import (
+    CallbackOffer,
+    Connect,
+    Dial,
+    Disclosure,
+    Menu,
+    Outcome,
+    Progress,
+    Result,
+    Step,
+    next_step,
+)
+from clearline.telephony import flow, services
+from clearline.telephony.models import Attempt, Call
+from clearline.telephony.plan_codec import decode_plan
+from clearline.telephony.twilio import twiml
+from clearline.telephony.twilio.signatures import signed_url, twilio_webhook
+
+logger = logging.getLogger(__name__)
+
+WITHHELD_CALLER_IDS = {"", "anonymous", "restricted", "unknown", "blocked", "+266696687", "+86282452253"}
+
+
+def respond(xml: str) -> HttpResponse:
+    return HttpResponse(xml, content_type="text/xml; charset=utf-8")
+
+
+def safely(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Whatever fails inside, the caller still gets instructions: the static fallback."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Exception:
+            logger.exception("Twilio webhook %s failed; answering with the fallback", request.path)
+            return respond(twiml.render_fallback("es" if request.GET.get("lang") == "es" else "en"))
+
+    return wrapped
+
+
+def webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    return twilio_webhook(require_POST(safely(view)))
+
+
+def build_urls(request: HttpRequest, call: Call, step_index: int | None = None) -> twiml.Urls:
+    base = signed_url(request)
+    origin = base[: base.index("/", base.index("//") + 2)]
+
+    def url(name: str, **params: str) -> str:
+        query = {
+            "call": call.call_sid,
+            **({"step": str(step_index)} if step_index is not None else {}),
+            **params,
+        }
+        return twiml.with_query(origin + reverse(f"telephony:{name}"), **query)
+
+    return twiml.Urls(
+        menu_action=url("menu"),
+        dial_action=url("dial"),
+        whisper=origin + reverse("telephony:whisper"),
+        whisper_accept=origin + reverse("telephony:whisper_accept"),
+        callback_action=url("callback"),
+        number_action=url("number"),
+        options_action=url("options"),
+        status_callback=origin + reverse("telephony:status"),
+    )
+
+
+def caller_number(request: HttpRequest) -> str | None:
+    raw = request.POST.get("From", "").strip()
+    if raw.lower() in WITHHELD_CALLER_IDS:
+        return None
+    try:
+        return normalize_e164(raw)
+    except InvalidPhoneNumber:
+        return None
+
+
+def render(request: HttpRequest, call: Call, step: Step) -> HttpResponse:
+    """Prepare (lines, attempts, transfers) and render the step the engine chose."""
+    plan = decode_plan(call.plan)
+    prepared = flow.advance(call, plan, step)
+    step = prepared.step
+    index = getattr(step, "index", None)
+    urls = build_urls(request, call, index)
+    if isinstance(step, Connect):
+        return respond(twiml.render_hangup())  # the bridged conversation has ended
+    if isinstance(step, Dial) and call.number_kind == "listing":
+        target = step.targets[0]
+        return respond(
+            twiml.render_listing_dial(target.name, target.phone, step.ring_timeout_s, call.language, urls)
+        )
+    return respond(twiml.render_step(step, call.language, urls, prepared.attempt_ids))
+
+
+def greet(request: HttpRequest, call: Call) -> HttpResponse:
+    plan = decode_plan(call.plan)
+    if call.number_kind == "listing":
+        first = plan.first_dial()
+        return render(request, call, first if first is not None else plan.terminal)
+    disclosure = next(s for s in plan.steps if isinstance(s, Disclosure))
+    menu = next((s for s in plan.steps if isinstance(s, Menu)), Menu())
+    version = call.disclosure_version
+    sentence = (version.spoken_es if call.language == "es" else version.spoken_en) if version else ""
+    names = [t.name for t in disclosure.targets]
+    return respond(twiml.render_greeting(sentence, names, menu, call.language, build_urls(request, call)))
+
+
+def load_call(request: HttpRequest) -> Call:
+    return Call.objects.select_related("disclosure_version").get(call_sid=request.GET["call"])
+
+
+@webhook
+def voice(request: HttpRequest) -> HttpResponse:
+    """A call comes in: create or find the call record, then disclosure and menu (or the listing's facility)."""
+    started = services.start_call(
+        call_sid=request.POST["CallSid"],
+        to_number=normalize_e164(request.POST["To"]),
+        caller_number=caller_number(request),
+        caller_state=request.POST.get("FromState", "")[:2].upper(),
+    )
+    return greet(request, started.call)
+
+
+@webhook
+def menu(request: HttpRequest) -> HttpResponse:
+    call = load_call(request)
+    digits = request.POST.get("Digits", "")
+    if digits == twiml.SWITCH_LANGUAGE_DIGIT:
+        services.set_call_language(call, "en" if call.language == "es" else "es")
+        return greet(request, call)
+    plan = decode_plan(call.plan)
+    menu_step = next((s for s in plan.steps if isinstance(s, Menu)), Menu())
+    return render(
+        request, call, next_step(plan, Progress(at=menu_step.index), twiml.read_menu_digits(digits))
+    )
+
+
+@webhook
+def dial(request: HttpRequest) -> HttpResponse:
+    """A wave (or the listing's single dial) ended: connected, or on to the next step."""
+    call = load_call(request)
+    step_index = int(request.GET["step"])
+    status = request.POST.get("DialCallStatus", "failed")
+    if call.number_kind == "listing":
+        answered = status == "completed"
+        services.record_listing_result(call, answered)
+        if answered:
+            return respond(twiml.render_hangup())
+        plan = decode_plan(call.plan)
+        return render(request, call, next_step(plan, Progress(at=step_index), Result(Outcome.NO_ANSWER)))
+    plan = decode_plan(call.plan)
+    wave = next(s for s in plan.steps if isinstance(s, Dial) and s.index == step_index)
+    ring_s = wave.ring_timeout_s if status == "no-answer" else 0
+    return render(request, call, services.finish_wave(call, step_index, status, ring_s))
+
+
+@webhook
+def whisper(request: HttpRequest) -> HttpResponse:
+    attempt = Attempt.objects.select_related("provider", "call").get(pk=int(request.GET["attempt"]))
+    urls = build_urls(request, attempt.call)
+    return respond(twiml.render_whisper(attempt.provider.name, "en", urls, str(attempt.pk)))
+
+
+@webhook
+def whisper_accept(request: HttpRequest) -> HttpResponse:
+    attempt = Attempt.objects.select_related("call").get(pk=int(request.GET["attempt"]))
+    accepted = twiml.is_whisper_accepted(request.POST.get("Digits", ""))
+    won = accepted and services.accept_attempt(attempt.call, attempt.step_index, str(attempt.provider_id))
+    return respond(twiml.render_whisper_result(bool(won)))
+
+
+def confirm_callback(request: HttpRequest, call: Call, offer: CallbackOffer, number: str) -> HttpResponse:
+    # The request is stored (and committed) before a single word of confirmation is rendered.
+    services.record_callback(call, offer.provider_id, offer.deadline, number)
+    urls = build_urls(request, call, offer.index)
+    return respond(twiml.render_callback_confirmed(offer.provider_name, offer.minutes, call.language, urls))
+
+
+def current_offer(call: Call) -> CallbackOffer:
+    plan = decode_plan(call.plan)
+    return next(s for s in plan.steps if isinstance(s, CallbackOffer))
+
+
+@webhook
+def callback(request: HttpRequest) -> HttpResponse:
+    call = load_call(request)
+    digits = request.POST.get("Digits", "")
+    plan = decode_plan(call.plan)
+    offer = current_offer(call)
+    if digits == twiml.CALLBACK_DIGIT:
+        number = caller_number(request)
+        if number is None:
+            return respond(twiml.render_ask_for_number(call.language, build_urls(request, call, offer.index)))
+        return confirm_callback(request, call, offer, number)
+    result = twiml.read_menu_digits(digits)
+    return render(request, call, next_step(plan, Progress(at=offer.index), result))
+
+
+@webhook
+def number(request: HttpRequest) -> HttpResponse:
+    """Caller ID was withheld: the caller typed the number to call back."""
+    call = load_call(request)
+    offer = current_offer(call)
+    try:
+        typed = normalize_e164(request.POST.get("Digits", ""))
+    except InvalidPhoneNumber:
+        return respond(twiml.render_ask_for_number(call.language, build_urls(request, call, offer.index)))
+    return confirm_callback(request, call, offer, typed)
+
+
+@webhook
+def options(request: HttpRequest) -> HttpResponse:
+    call = load_call(request)
+    digits = request.POST.get("Digits", "")
+    if digits in ("9", "0"):
+        services.record_transfer(call, crisis=digits == "9")
+    return respond(twiml.render_option_choice(digits, call.language))
+
+
+def fallback_crisis(request: HttpRequest) -> HttpResponse:
+    """Pressing 9 in the fallback (served inline when a webhook fails) leads here: the crisis line. It needs no
+    signature check: it reads nothing, writes nothing and says the same to everyone."""
+    return respond(twiml.render_fallback_crisis("es" if request.GET.get("lang") == "es" else "en"))
+
+
+@webhook
+def status(request: HttpRequest) -> HttpResponse:
+    """Status callbacks: the caller's call (CallStatus) or, with ?attempt=, one provider leg."""
+    call_status = request.POST.get("CallStatus", "")
+    if "attempt" in request.GET:
+        services.record_leg_status(request.GET["attempt"], call_status)
+    else:
+        duration = request.POST.get("CallDuration")
+        services.advance_call_status(
+            request.POST["CallSid"],
+            call_status,
+            duration_s=int(duration) if duration and duration.isdigit() else None,
+        )
+    return HttpResponse(status=204)
