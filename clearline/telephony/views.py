@@ -44,8 +44,9 @@ def respond(xml: str) -> HttpResponse:
     return HttpResponse(xml, content_type="text/xml; charset=utf-8")
 
 
-def safely(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Whatever fails inside, the caller still gets instructions: the static fallback."""
+def safely(view: Callable[..., HttpResponse], *, provider_leg: bool = False) -> Callable[..., HttpResponse]:
+    """Whatever fails inside, the caller still gets instructions: the static fallback. On a provider's leg
+    (the whisper) a failure hangs up that leg instead: the caller's call carries on to the next step."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -53,6 +54,8 @@ def safely(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return view(request, *args, **kwargs)
         except Exception:
             logger.exception("Twilio webhook %s failed; answering with the fallback", request.path)
+            if provider_leg:
+                return respond(twiml.render_hangup())
             return respond(twiml.render_fallback("es" if request.GET.get("lang") == "es" else "en"))
 
     return wrapped
@@ -60,6 +63,10 @@ def safely(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return twilio_webhook(require_POST(safely(view)))
+
+
+def provider_leg_webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    return twilio_webhook(require_POST(safely(view, provider_leg=True)))
 
 
 def build_urls(request: HttpRequest, call: Call, step_index: int | None = None) -> twiml.Urls:
@@ -175,14 +182,18 @@ def dial(request: HttpRequest) -> HttpResponse:
     return render(request, call, services.finish_wave(call, step_index, status, ring_s))
 
 
-@webhook
+@provider_leg_webhook
 def whisper(request: HttpRequest) -> HttpResponse:
     attempt = Attempt.objects.select_related("provider", "call").get(pk=int(request.GET["attempt"]))
     urls = build_urls(request, attempt.call)
-    return respond(twiml.render_whisper(attempt.provider.name, "en", urls, str(attempt.pk)))
+    return respond(
+        twiml.render_whisper(
+            attempt.provider.name, "en", urls, str(attempt.pk), caller_language=attempt.call.language
+        )
+    )
 
 
-@webhook
+@provider_leg_webhook
 def whisper_accept(request: HttpRequest) -> HttpResponse:
     attempt = Attempt.objects.select_related("call").get(pk=int(request.GET["attempt"]))
     accepted = twiml.is_whisper_accepted(request.POST.get("Digits", ""))

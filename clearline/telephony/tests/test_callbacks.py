@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from clearline.telephony import callbacks, services
 from clearline.telephony.models import CallbackRequest, CallbackStatus, LineSlot
-from clearline.telephony.tests.test_services import CALLER, helpline, providers, start  # noqa: F401
+from clearline.telephony.tests.conftest import CALLER
+from clearline.telephony.tests.test_services import start
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def callback(helpline, providers, django_capture_on_commit_callbacks):  # noqa: F811
+def callback(helpline, providers, django_capture_on_commit_callbacks):
     for provider in providers:
         provider.notify_email = f"{provider.slug}@example.org"
         provider.save()
@@ -71,7 +72,7 @@ def test_open_callbacks_keep_their_number(callback):
     assert callbacks.purge_callback_numbers(timezone.now() + dt.timedelta(days=30)) == 0
 
 
-def test_the_reaper_frees_lines_of_ended_and_forgotten_calls(helpline, providers, settings):  # noqa: F811
+def test_the_reaper_frees_lines_of_ended_and_forgotten_calls(helpline, providers, settings):
     settings.CLEARLINE_LINE_SLOT_TTL_MINUTES = 120
     ended, forgotten, live = (start(f"CA-{n}").call for n in range(3))
     for call, provider in zip((ended, forgotten, live), providers, strict=True):

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 
 import pytest
 from django.utils import timezone
 
 from clearline.content.models import Helpline, HelplineKind
-from clearline.content.tests.conftest import add_provider
 from clearline.lib.phone import decrypt_number
 from clearline.routing import CallbackOffer, Connect, Dial, Disclosure
 from clearline.telephony import services
 from clearline.telephony.models import Attempt, AttemptStatus, Call, CallbackRequest, CallOutcome, LineSlot
+from clearline.telephony.tests.conftest import CALLER, HELPLINE
 
 pytestmark = pytest.mark.django_db
-
-HELPLINE = "+12065550101"
-CALLER = "+12065550177"
-
-
-@pytest.fixture
-def helpline(db) -> Helpline:
-    return Helpline.objects.create(label="Heroin Detox", intent="detox", number=HELPLINE)
-
-
-@pytest.fixture
-def providers(db):
-    made = []
-    for name, phone in (
-        ("Alder Recovery", "+12065550131"),
-        ("Birch Health", "+12065550132"),
-        ("Cedar Care", "+12065550133"),
-    ):
-        provider = add_provider(name)
-        provider.phone, provider.open_24_7, provider.lines = phone, True, 1
-        provider.license_expires_on = provider.certification_expires_on = dt.date(2030, 1, 1)
-        provider.save()
-        made.append(provider)
-    return made
 
 
 def start(call_sid: str = "CA0001", **kwargs):

@@ -489,7 +489,7 @@ def render_fallback(language: str = "en", crisis_document: str | None = None) ->
     - exported as the number's static fallback URL, the second static file next to it (the export command
       passes its name; static hosts answer GET);
     - returned by a failing view under ``/telephony/twilio/``, ``/telephony/twilio/fallback-crisis.xml``, which
-      ``clearline.telephony.twilio.views.fallback_crisis`` serves without touching the database. That is the
+      ``clearline.telephony.views.fallback_crisis`` serves without touching the database. That is the
       default, with ``?lang=es`` for Spanish.
 
     Any key goes to the crisis line; that is the safe mistake.

@@ -1,0 +1,34 @@
+"""Shared personas for telephony tests: a heroin detox helpline and three providers open 24/7 with one line each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from clearline.content.models import Helpline
+from clearline.content.tests.conftest import add_provider
+
+HELPLINE = "+12065550101"
+CALLER = "+12065550177"
+
+
+@pytest.fixture
+def helpline(db) -> Helpline:
+    return Helpline.objects.create(label="Heroin Detox", intent="detox", number=HELPLINE)
+
+
+@pytest.fixture
+def providers(db):
+    made = []
+    for name, phone in (
+        ("Alder Recovery", "+12065550131"),
+        ("Birch Health", "+12065550132"),
+        ("Cedar Care", "+12065550133"),
+    ):
+        provider = add_provider(name)
+        provider.phone, provider.open_24_7, provider.lines = phone, True, 1
+        provider.license_expires_on = provider.certification_expires_on = dt.date(2030, 1, 1)
+        provider.save()
+        made.append(provider)
+    return made
