@@ -16,6 +16,16 @@ def _tasks_run_immediately(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # Each test starts with its own database, so pages cached by an earlier test must not leak into it.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from clearline.content.snippets import Helpline, HelplineIntent, HelplineKind, Person, PersonRole
+from clearline.lib.pagecache import mark_cacheable
 
 __all__ = [
     "ArticlePage",
@@ -55,6 +56,10 @@ class HelplinePage(Page):
 
     def get_helplines(self) -> list[Helpline]:
         return HelplineSettings.load().helplines()
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Public pages are the same for every anonymous visitor: lib/pagecache.py may reuse this response.
+        return mark_cacheable(super().serve(request, *args, **kwargs))
 
 
 class HomePage(HelplinePage):

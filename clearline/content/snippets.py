@@ -77,7 +77,9 @@ class Helpline(index.Indexed, models.Model):
         if self.kind == HelplineKind.LISTING and self.facility_id is None:
             raise ValidationError({"facility": _("A listing number must name the facility it rings.")})
         if self.kind == HelplineKind.GENERAL and self.facility_id is not None:
-            raise ValidationError({"facility": _("A general helpline number does not ring a single facility.")})
+            raise ValidationError(
+                {"facility": _("A general helpline number does not ring a single facility.")}
+            )
         if self.number:
             try:
                 self.number = normalize_e164(self.number)

@@ -9,3 +9,13 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContentGeneration(models.Model):
+    """A counter bumped whenever anything shown on public pages changes; cached pages carry it in their key."""
+
+    name = models.CharField(max_length=50, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
