@@ -42,7 +42,9 @@ def facilities(
     proximity_meters: float | None = None,
     page: int = 1,
     per_page: int = 20,
+    with_phones: bool = False,
 ) -> Window:
+    prefetch = ("phones",) if with_phones else ()
     base: QuerySet[Facility] = Facility.objects.all()
     if search:
         base = base.filter(
@@ -62,11 +64,11 @@ def facilities(
             raise ApiError("postcode", str(exc.message)) from None
         miles = (proximity_meters or 25 * METERS_PER_MILE) / METERS_PER_MILE
         ranked = ranked_ids(place, miles, code_sets, base=base)
-        hits = load_page(ranked, page, per_page)
+        hits = load_page(ranked, page, per_page, select=("organization",), prefetch=prefetch)
         return Window(len(ranked), [hit.facility for hit in hits])
     queryset = filter_codes(base, code_sets).order_by("id")
     total = queryset.count()
-    window = queryset.select_related("organization").prefetch_related("phones")[
+    window = queryset.select_related("organization").prefetch_related(*prefetch)[
         (page - 1) * per_page : page * per_page
     ]
     return Window(total, list(window))

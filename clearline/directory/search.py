@@ -92,13 +92,17 @@ def ranked_ids(
     return [(pk, distance) for distance, pk in found]
 
 
-def load_page(ranked: Sequence[tuple[int, float | None]], page: int, per_page: int) -> list[Hit]:
+def load_page(
+    ranked: Sequence[tuple[int, float | None]],
+    page: int,
+    per_page: int,
+    select: Sequence[str] = (),
+    prefetch: Sequence[str] = ("phones",),
+) -> list[Hit]:
+    """Only the requested page's facilities, with just the relations the caller will show."""
     window = ranked[(page - 1) * per_page : page * per_page]
-    by_id = (
-        Facility.objects.select_related("organization")
-        .prefetch_related("phones")
-        .in_bulk([pk for pk, _ in window])
-    )
+    queryset = Facility.objects.select_related(*select).prefetch_related(*prefetch)
+    by_id = queryset.in_bulk([pk for pk, _ in window])
     return [Hit(by_id[pk], distance) for pk, distance in window if pk in by_id]
 
 

@@ -12,8 +12,12 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from clearline.directory.demo import load_demo_facilities
+from clearline.directory.openapi import openapi_document
 
-schema = schemathesis.openapi.from_wsgi("/api/hsds/openapi.json", get_wsgi_application())
+# The document as /api/hsds/openapi.json serves it (tested in test_api.py), loaded without a request so that
+# collecting this module needs no database; the calls go through the whole WSGI stack.
+schema = schemathesis.openapi.from_dict(openapi_document())
+schema.app = get_wsgi_application()
 
 
 @pytest.fixture
