@@ -119,11 +119,22 @@ class Timing:
         return ordered[rank]
 
 
-def time_page(client: object, name: str, path: str, requests: int, warmup: int) -> Timing:
+def time_page(
+    client: object, name: str, path: str, requests: int, warmup: int, uncached: bool = False
+) -> Timing:
+    """Time ``path``. With ``uncached``, the page cache is emptied before every request, so each one renders the
+    page in full (what the first visitor after an edit, or every editor, gets)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    get = client.get  # type: ignore[attr-defined]
+    plain_get = client.get  # type: ignore[attr-defined]
+
+    def get(p: str) -> object:
+        if uncached:
+            cache.clear()
+        return plain_get(p)
+
     for _ in range(warmup):
         response = get(path)
     with CaptureQueriesContext(connection) as captured:
@@ -262,6 +273,7 @@ def main() -> int:
     install_bench_urls(static_root)
 
     timings = [time_page(client, name, path, args.requests, args.warmup) for name, path in PAGES]
+    timings.append(time_page(client, "article, uncached", ARTICLE, args.requests, args.warmup, uncached=True))
     timings.append(time_page(client, "baseline: trivial", BASELINE_TRIVIAL, args.requests, args.warmup))
     timings.append(time_page(client, "baseline: static", BASELINE_STATIC, args.requests, args.warmup))
 
