@@ -136,9 +136,27 @@ def _render(inputs: DisclosureInputs, language: str) -> tuple[str, str]:
         return "\n\n".join(compose_paragraphs(inputs)), compose_spoken(inputs)
 
 
+# inputs -> the version they produced, per process: rendering both languages costs more than a page needs.
+# A hit is only used while that version is still the latest stored one, so it can never serve stale text.
+_rendered: dict[DisclosureInputs, tuple[int, str]] = {}
+
+
 def ensure_current_disclosure() -> DisclosureVersion:
     """Return the stored version matching the live roster, storing a new one first if anything changed."""
     inputs = gather_inputs()
+    known = _rendered.get(inputs)
+    if known is not None:
+        latest = DisclosureVersion.objects.order_by("-number").first()
+        if latest is not None and (latest.pk, latest.content_hash) == known:
+            return latest
+    version = _store_current_disclosure(inputs)
+    if len(_rendered) > 64:
+        _rendered.clear()
+    _rendered[inputs] = (version.pk, version.content_hash)
+    return version
+
+
+def _store_current_disclosure(inputs: DisclosureInputs) -> DisclosureVersion:
     text_en, spoken_en = _render(inputs, "en")
     text_es, spoken_es = _render(inputs, "es")
     digest = hashlib.sha256(

@@ -35,30 +35,42 @@ def disclosure(context: template.Context, heading_id: str = "where-calls-go-titl
     return {
         "version": version,
         "paragraphs": version.paragraphs_for(get_language() or "en"),
-        "terms_url": legal_url(LegalKind.TERMS),
+        "terms_url": legal_url(context, LegalKind.TERMS),
         "heading_id": heading_id,
         "in_dialog": heading_id != "where-calls-go-title",
     }
 
 
-def _current_locale() -> Locale | None:
+def _current_locale(context: template.Context | None = None) -> Locale | None:
+    """The active language's Locale, looked up once per request (the chrome asks for it several times)."""
+    request = context.get("request") if context is not None else None
+    language = get_language() or settings.LANGUAGE_CODE
+    cache = getattr(request, "_clearline_locales", None) if request is not None else None
+    if cache is not None and language in cache:
+        return cache[language]
     try:
-        return Locale.get_active()
+        locale = Locale.get_active()
     except Locale.DoesNotExist:
-        return None
+        locale = None
+    if request is not None:
+        if cache is None:
+            cache = {}
+            request._clearline_locales = cache
+        cache[language] = locale
+    return locale
 
 
-@register.simple_tag
-def legal_url(kind: str) -> str:
+@register.simple_tag(takes_context=True)
+def legal_url(context: template.Context, kind: str) -> str:
     pages = LegalPage.objects.live().filter(kind=kind)
-    locale = _current_locale()
+    locale = _current_locale(context)
     page = (pages.filter(locale=locale).first() if locale else None) or pages.first()
     return page.url if page is not None and page.url else ""
 
 
-@register.simple_tag
-def legal_pages() -> list[LegalPage]:
-    locale = _current_locale()
+@register.simple_tag(takes_context=True)
+def legal_pages(context: template.Context) -> list[LegalPage]:
+    locale = _current_locale(context)
     pages = LegalPage.objects.live().public()
     if locale is not None and pages.filter(locale=locale).exists():
         pages = pages.filter(locale=locale)
@@ -66,18 +78,18 @@ def legal_pages() -> list[LegalPage]:
     return sorted(pages, key=lambda p: order.index(p.kind) if p.kind in order else 99)
 
 
-@register.simple_tag
-def topic_pages() -> list[TopicPage]:
-    locale = _current_locale()
+@register.simple_tag(takes_context=True)
+def topic_pages(context: template.Context) -> list[TopicPage]:
+    locale = _current_locale(context)
     pages = TopicPage.objects.live().public().in_menu()
     if locale is not None:
         pages = pages.filter(locale=locale)
     return list(pages.order_by("path"))
 
 
-@register.simple_tag
-def home_url() -> str:
-    locale = _current_locale()
+@register.simple_tag(takes_context=True)
+def home_url(context: template.Context) -> str:
+    locale = _current_locale(context)
     home = HomePage.objects.live().filter(locale=locale).first() if locale else None
     home = home or HomePage.objects.live().first()
     return (home.url if home else None) or "/"
