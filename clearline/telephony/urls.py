@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clearline.telephony import views
+from clearline.telephony import simulator_views, views
 
 app_name = "telephony"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("twilio/number", views.number, name="number"),
     path("twilio/options", views.options, name="options"),
     path("twilio/fallback-crisis.xml", views.fallback_crisis, name="fallback_crisis"),
+    path("simulator/", simulator_views.simulator, name="simulator"),
 ]
