@@ -1,7 +1,7 @@
 """Input types of the routing engine: the call, the providers as they are right now, and the policy.
 
 Rule 2 of the design holds here by construction: no input type has a fee, price, bid or revenue field, so nothing
-money can touch can reach a decision (``tests/test_types.py`` checks every field name).
+money can touch can reach a decision (``tests/test_eligibility.py`` checks every field name).
 """
 
 from __future__ import annotations
