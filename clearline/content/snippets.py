@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from clearline.lib.phone import InvalidPhoneNumber, format_national, normalize_e164
+from clearline.lib.phone import InvalidPhoneNumber, format_national, normalize_e164, validate_e164
 
 
 class HelplineIntent(models.TextChoices):
@@ -21,15 +21,6 @@ class HelplineIntent(models.TextChoices):
 class HelplineKind(models.TextChoices):
     GENERAL = "general", _("general helpline (answered by a participating provider)")
     LISTING = "listing", _("listing number (rings one facility only)")
-
-
-def validate_e164(value: str) -> None:
-    try:
-        normalized = normalize_e164(value)
-    except InvalidPhoneNumber as exc:
-        raise ValidationError(str(exc)) from exc
-    if normalized != value:
-        raise ValidationError(_("Write the number in E.164 form: %(number)s") % {"number": normalized})
 
 
 class Helpline(index.Indexed, models.Model):

@@ -70,3 +70,16 @@ def decrypt_number(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("The stored number cannot be decrypted with the configured key.") from exc
+
+
+def validate_e164(value: str) -> None:
+    """A model-field validator: the number must be valid and already written in E.164 form."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    try:
+        normalized = normalize_e164(value)
+    except InvalidPhoneNumber as exc:
+        raise ValidationError(str(exc)) from exc
+    if normalized != value:
+        raise ValidationError(_("Write the number in E.164 form: %(number)s") % {"number": normalized})

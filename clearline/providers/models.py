@@ -17,19 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
 
-from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
+from clearline.lib.phone import validate_e164
 from clearline.providers.operations import ClosureDay, OpeningHours, validate_timezone
 
 __all__ = ["ClosureDay", "Contract", "ContractPeriod", "OpeningHours", "Provider"]
-
-
-def validate_e164_number(value: str) -> None:
-    try:
-        normalized = normalize_e164(value)
-    except InvalidPhoneNumber as exc:
-        raise ValidationError(str(exc)) from exc
-    if normalized != value:
-        raise ValidationError(_("Write the number in E.164 form: %(number)s") % {"number": normalized})
 
 
 class ProviderQuerySet(models.QuerySet["Provider"]):
@@ -56,7 +47,7 @@ class Provider(ClusterableModel):
         _("answering phone (E.164)"),
         max_length=16,
         blank=True,
-        validators=[validate_e164_number],
+        validators=[validate_e164],
         help_text=_("The number the helpline rings for this provider."),
     )
     timezone = models.CharField(
@@ -98,7 +89,7 @@ class Provider(ClusterableModel):
         help_text=_("Where new and reassigned callbacks are sent."),
     )
     notify_sms = models.CharField(
-        _("callback notification SMS (E.164)"), max_length=16, blank=True, validators=[validate_e164_number]
+        _("callback notification SMS (E.164)"), max_length=16, blank=True, validators=[validate_e164]
     )
     callback_minutes = models.PositiveSmallIntegerField(
         _("callback promise (minutes)"), default=15, help_text=_("How soon the provider returns a callback.")
