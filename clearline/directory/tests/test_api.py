@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import jsonschema
 import pytest
@@ -14,15 +15,18 @@ pytestmark = pytest.mark.django_db
 API = "/api/hsds"
 
 
-def schema(name: str) -> dict:
-    path = HSDS / name
-    if not path.exists():
-        pytest.skip(f"{path} is missing")
-    return json.loads(path.read_text())
+@cache
+def validator(name: str) -> jsonschema.protocols.Validator:
+    """One validator per HSDS schema. The compiled ones are ~1 MB: checking them against the meta-schema
+    (as jsonschema.validate does on every call) takes seconds, and they are Open Referral's, not ours to check."""
+    schema = json.loads((HSDS / name).read_text())
+    return jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
 
 
 def assert_valid(data: dict, name: str) -> None:
-    jsonschema.validate(data, schema(name), format_checker=jsonschema.FormatChecker())
+    if not (HSDS / name).exists():
+        pytest.skip(f"{HSDS / name} is missing")
+    validator(name).validate(data)
 
 
 def assert_valid_page(data: dict, item_schema: str) -> None:

@@ -33,7 +33,7 @@ def demo_directory(db):
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_hsds_api_answers_any_input_without_a_server_error(case, demo_directory):
     # A well-formed id of a term that does not exist, or a ZIP code nobody uses, is a 400 naming the parameter:
     # the schema cannot say which ids exist, so schemathesis's "valid input must be accepted" check is left out.
