@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import RequestFactory
+from wagtail import hooks
 
 from clearline.telephony import simulator_views
 from clearline.telephony.models import Attempt, AttemptStatus, Call, CallbackRequest, CallOutcome, LineSlot
@@ -162,6 +163,15 @@ def test_with_twilio_configured_it_signs_with_the_configured_token(client, setti
     assert client.post("/telephony/twilio/voice", {"CallSid": "CAx", "To": HELPLINE}).status_code == 403
 
 
+def test_behind_a_proxy_it_signs_the_public_url_and_stays_on_https(settings, helpline, providers):
+    settings.CLEARLINE_PUBLIC_URL = "https://help.example.org"
+    settings.SECURE_SSL_REDIRECT = True
+    result = run(providers, everyone(providers, "accept"), secure=True)
+    assert result.outcome == CallOutcome.CONNECTED
+    assert {step.status_code for step in result.steps} <= {200, 204}
+    assert "https://help.example.org/telephony/twilio/menu" in result.steps[0].body
+
+
 def test_the_callers_number_never_appears_on_the_page(client, staff, helpline, providers):
     response = client.post(URL, form_data(providers, "no-answer"))
     page = response.content.decode()
@@ -185,6 +195,7 @@ def test_bad_input_is_explained_and_not_run(client, staff, helpline, providers, 
 
 
 def test_staff_find_it_in_the_wagtail_menu(django_user_model):
+    assert register_call_simulator_menu_item in hooks.get_hooks("register_admin_menu_item")
     item = register_call_simulator_menu_item()
     request = RequestFactory().get("/")
     request.user = django_user_model(username="s", is_staff=True)
