@@ -215,8 +215,8 @@ def simulate_call(
     else:
         try:
             caller = normalize_e164(caller)
-        except InvalidPhoneNumber as exc:
-            raise SimulationError(str(exc)) from exc
+        except InvalidPhoneNumber:
+            raise SimulationError("The caller's number is not a phone number.") from None  # never echo it
     with _lock, signing_token() as (token, account_sid, signed_with):
         run = _Run(
             token=token,
