@@ -153,9 +153,14 @@ class Phone(models.Model):
 
     @property
     def display(self) -> str:
-        from clearline.lib.phone import format_national
+        number = self.number
+        if len(number) == 12 and number.startswith("+1") and number[1:].isdigit():
+            # NANP numbers directly: parsing with phonenumbers costs ~0.3 ms a number, 20 on a results page.
+            text = f"({number[2:5]}) {number[5:8]}-{number[8:]}"
+        else:
+            from clearline.lib.phone import format_national
 
-        text = format_national(self.number)
+            text = format_national(number)
         return f"{text} ext. {self.extension}" if self.extension else text
 
 
