@@ -261,10 +261,10 @@ def finish_wave(
         Outcome.FAILED: AttemptStatus.FAILED,
         Outcome.DECLINED: AttemptStatus.DECLINED,
     }.get(outcome, AttemptStatus.NO_ANSWER)
-    wave = Attempt.objects.filter(call=call, step_index=step_index, status=AttemptStatus.RINGING)
-    providers = [str(p) for p in wave.values_list("provider_id", flat=True)]
-    wave.update(status=status, ended_at=moment)
-    release_lines(call, providers, now=moment)
+    wave = Attempt.objects.filter(call=call, step_index=step_index)
+    # Every line of the wave goes back, including those whose leg already reported busy or no answer.
+    release_lines(call, [str(p) for p in wave.values_list("provider_id", flat=True)], now=moment)
+    wave.filter(status=AttemptStatus.RINGING).update(status=status, ended_at=moment)
     Call.objects.filter(pk=call.pk, step_index__lte=step_index).update(
         step_index=step_index + 1, ring_elapsed_s=call.ring_elapsed_s + max(ring_s, 0)
     )
@@ -318,7 +318,14 @@ def record_leg_status(attempt_id: str, leg_status: str, now: dt.datetime | None 
         "failed": AttemptStatus.FAILED,
         "canceled": AttemptStatus.CANCELED,
     }
-    if leg_status in ended:
-        Attempt.objects.filter(pk=int(attempt_id), status=AttemptStatus.RINGING).update(
-            status=ended[leg_status], ended_at=now or timezone.now()
-        )
+    if leg_status not in ended:
+        return
+    moment = now or timezone.now()
+    attempt = Attempt.objects.filter(pk=int(attempt_id)).first()
+    if attempt is None:
+        raise TelephonyError("Unknown attempt.")
+    if Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.RINGING).update(
+        status=ended[leg_status], ended_at=moment
+    ):
+        # That provider's phone is free again for other callers, even while the rest of the wave rings on.
+        release_lines(attempt.call, [str(attempt.provider_id)], now=moment)

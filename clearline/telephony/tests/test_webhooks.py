@@ -224,3 +224,26 @@ def test_pressing_9_in_the_inline_fallback_reaches_the_crisis_line(client, helpl
 def test_a_failing_whisper_hangs_up_the_providers_leg_not_the_caller(client, helpline, providers):
     root = parse(Twilio(client).post("/telephony/twilio/whisper?attempt=banana"))
     assert root.find("Hangup") is not None and root.find(".//Dial") is None
+
+
+def test_a_caller_who_presses_nothing_at_the_callback_offer_is_transferred_and_recorded(
+    client, helpline, providers
+):
+    twilio = Twilio(client)
+    root = parse(twilio.post(action_of(parse(twilio.post("/telephony/twilio/voice")), "Gather"), Digits=""))
+    while is_wave(root):
+        root = parse(twilio.post(action_of(root, "Dial"), DialCallStatus="no-answer"))
+    redirect = root.find("Redirect")
+    assert redirect is not None and "no_input=1" in redirect.text
+    transfer = parse(twilio.post(redirect.text))
+    assert dialled(transfer) == ["+18006624357"]
+    assert Call.objects.get().outcome == CallOutcome.TRANSFERRED_FREE
+
+
+def test_a_busy_leg_frees_that_providers_line_while_the_wave_rings_on(client, helpline, providers):
+    twilio = Twilio(client)
+    wave = parse(twilio.post(action_of(parse(twilio.post("/telephony/twilio/voice")), "Gather"), Digits=""))
+    first_leg = wave.findall(".//Dial/Number")[0].get("statusCallback")
+    assert LineSlot.objects.filter(released_at__isnull=True).count() == 2
+    twilio.post(first_leg, CallSid="CA" + "3" * 32, CallStatus="busy")
+    assert LineSlot.objects.filter(released_at__isnull=True).count() == 1

@@ -237,9 +237,7 @@ def render_dial(dial: Dial, language: str, urls: Urls, attempt_ids: Mapping[str,
     with override(_base_language(language)):
         speaker = _Speaker(language)
         if dial.announce:
-            speaker.say(
-                _("Now also trying %(names)s.") % {"names": _join_names([t.name for t in dial.targets])}
-            )
+            speaker.say(_("Now trying %(names)s.") % {"names": _join_names([t.name for t in dial.targets])})
         verb = speaker.response.dial(
             timeout=dial.ring_timeout_s, action=urls.dial_action, method="POST", answer_on_bridge=True
         )
@@ -328,8 +326,9 @@ def render_transfer(number: str, spoken: str, language: str) -> str:
 def render_callback_offer(provider_name: str, minutes: int, language: str, urls: Urls) -> str:
     """After the last wave: "press 1 and PROVIDER will call you back within N minutes", or 0 / 9.
 
-    ``<Gather numDigits=1 action=urls.callback_action>``; with no input the caller is transferred to the free
-    helpline (the offer says so). The callback is promised only after the request is stored: on Digits=1 the
+    ``<Gather numDigits=1 action=urls.callback_action>``; with no input, ``<Redirect>`` to the same action with
+    ``no_input=1``, where the engine's next step (the free helpline) is recorded and rendered. The callback is
+    promised only after the request is stored: on Digits=1 the
     view stores it, then answers with ``render_callback_confirmed`` (or ``render_ask_for_number``).
     Needs ``urls.callback_action``.
     """
@@ -345,7 +344,7 @@ def render_callback_offer(provider_name: str, minutes: int, language: str, urls:
             % {"digit": CALLBACK_DIGIT, "provider": provider_name, "minutes": minutes},
             gather,
         )
-        _append_transfer(speaker, FREE_HELPLINE_NUMBER)
+        speaker.response.redirect(with_query(urls.callback_action, **{NO_INPUT_PARAM: "1"}), method="POST")
         return speaker.xml()
 
 

@@ -171,7 +171,7 @@ def test_a_wave_rings_every_target_at_once_with_a_whisper_per_attempt():
 def test_a_later_wave_first_says_who_is_rung_now():
     root = parse(twiml.render_dial(SECOND_WAVE, "en", URLS, ATTEMPTS))
     assert verbs(root) == ["Say", "Dial"]
-    assert root.find("Say").text == "Now also trying Mesa Verde Treatment."
+    assert root.find("Say").text == "Now trying Mesa Verde Treatment."
 
 
 def test_a_dial_needs_an_attempt_for_every_target():
@@ -213,15 +213,16 @@ def test_a_transfer_goes_only_to_the_free_lines():
         twiml.render_transfer("911", "", "en")
 
 
-def test_the_callback_offer_names_the_provider_and_falls_back_to_the_free_helpline():
+def test_the_callback_offer_names_the_provider_and_goes_on_to_the_free_helpline_without_a_key():
     root = assert_never_silent(twiml.render_callback_offer("Harbor Light Recovery", 15, "en", URLS))
     gather = root.find("Gather")
     assert gather.get("action") == URLS.callback_action
     text = gather.find("Say").text
     assert "Press 1 and Harbor Light Recovery will call you back within 15 minutes" in text
     assert "press 0 for the free national helpline" in text
-    assert verbs(root) == ["Gather", "Say", "Dial", "Say", "Hangup"]
-    assert root.find("Dial").text == FREE_HELPLINE_NUMBER
+    # No key: back to the app, which records and renders the engine's next step (the free helpline).
+    assert verbs(root) == ["Gather", "Redirect"]
+    assert root.find("Redirect").text == twiml.with_query(URLS.callback_action, no_input="1")
 
 
 def test_the_callback_confirmation_mentions_the_free_helpline_and_offers_it():
