@@ -16,6 +16,17 @@ def _tasks_run_immediately(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_until_asked():
+    # A request to /es/... leaves Spanish active in the thread (LocaleMiddleware activates, nothing resets), and
+    # reverse() in the next test would then build /es/ URLs. Every test starts and ends in English.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _empty_page_cache():
     # Each test starts with its own database, so pages cached by an earlier test must not leak into it.
     from django.core.cache import cache
