@@ -117,9 +117,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "clearline.lib.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Innermost, so cached pages still pass through every header-setting middleware above.
+    "clearline.lib.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "clearline.urls"

@@ -83,6 +83,12 @@ class Provider(ClusterableModel):
         default=False,
         help_text=_("Set by the router after repeated unanswered offers; clear it to resume."),
     )
+    offers_counted_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Unanswered offers before this moment (the last resume) no longer count towards auto-pause.",
+    )
     notify_email = models.EmailField(
         _("callback notification email"),
         blank=True,
@@ -105,6 +111,14 @@ class Provider(ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Resuming an auto-paused provider starts its unanswered-offer count afresh (routing's auto-pause rule).
+        if self.pk is not None and not self.auto_paused:
+            was_paused = Provider.objects.filter(pk=self.pk, auto_paused=True).exists()
+            if was_paused:
+                self.offers_counted_since = timezone.now()
+        super().save(*args, **kwargs)
 
 
 class ContractPeriod(models.TextChoices):

@@ -32,6 +32,15 @@ class CallbackError(Exception):
 def notify_callback_assigned(callback: CallbackRequest) -> None:
     """Tell the provider a callback is theirs. The caller's number is never in an email or SMS: the provider
     reveals it in the portal, which logs the reveal."""
+    try:
+        _send_callback_notices(callback)
+    except Exception:
+        # The callback is stored and the caller told; a mail or SMS outage must not change that. The provider
+        # still sees the request in its queue, and the deadline job reassigns it if nobody returns it.
+        logger.exception("Could not notify provider %s of callback %s", callback.provider_id, callback.pk)
+
+
+def _send_callback_notices(callback: CallbackRequest) -> None:
     provider = callback.provider
     due = timezone.localtime(callback.due_at)
     message = (
@@ -47,8 +56,8 @@ def notify_callback_assigned(callback: CallbackRequest) -> None:
 
 
 def choose_reassignment(callback: CallbackRequest, now: dt.datetime) -> Provider | None:
-    """The next provider who could return this call now: eligible for it, not the one who missed it, and the
-    one offered work least recently (the same fairness rule as live calls)."""
+    """The next provider to return this call: one the engine would assign a callback to now (its callback
+    filters), not the one who missed it, with the fewest open callbacks, then offered work least recently."""
     call = callback.call
     policy = build_policy()
     context = CallContext(

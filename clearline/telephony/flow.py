@@ -19,10 +19,18 @@ from clearline.telephony.models import Call
 class Prepared:
     step: Step
     attempt_ids: dict[str, str] = field(default_factory=dict)
+    rang: bool = True  # False when a listing's facility had no verified phone to ring
 
 
 def advance(call: Call, plan: Plan, step: Step) -> Prepared:
     """Make ``step`` ready to render; a wave whose providers all lost their free line counts as unanswered."""
+    if call.number_kind == "listing":
+        # A listing number rings its facility: no provider line is held, no provider attempt recorded. Without a
+        # verified phone there is nothing to ring: straight to the options (try later, 0 free helpline).
+        if isinstance(step, Dial) and not all(t.phone for t in step.targets):
+            services.record_listing_result(call, answered=False)
+            return Prepared(next_step(plan, Progress(at=step.index), Result(Outcome.FAILED)), rang=False)
+        return Prepared(step)
     while isinstance(step, Dial):
         held = services.reserve_lines(call, [t.id for t in step.targets])
         if held:

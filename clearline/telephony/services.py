@@ -32,6 +32,7 @@ from clearline.routing import (
     Result,
     RoutingPolicy,
     Step,
+    auto_pause_due,
     next_step,
     plan_call,
     plan_listing_call,
@@ -265,6 +266,8 @@ def finish_wave(
     # Every line of the wave goes back, including those whose leg already reported busy or no answer.
     release_lines(call, [str(p) for p in wave.values_list("provider_id", flat=True)], now=moment)
     wave.filter(status=AttemptStatus.RINGING).update(status=status, ended_at=moment)
+    if status == AttemptStatus.NO_ANSWER:
+        pause_unresponsive_providers(list(wave.values_list("provider_id", flat=True)), moment)
     Call.objects.filter(pk=call.pk, step_index__lte=step_index).update(
         step_index=step_index + 1, ring_elapsed_s=call.ring_elapsed_s + max(ring_s, 0)
     )
@@ -329,3 +332,22 @@ def record_leg_status(attempt_id: str, leg_status: str, now: dt.datetime | None 
     ):
         # That provider's phone is free again for other callers, even while the rest of the wave rings on.
         release_lines(attempt.call, [str(attempt.provider_id)], now=moment)
+        if leg_status == "no-answer":
+            pause_unresponsive_providers([attempt.provider_id], moment)
+
+
+def pause_unresponsive_providers(provider_ids: list[int], now: dt.datetime) -> list[int]:
+    """Persist routing's auto-pause for providers who left too many offers unanswered (until someone resumes
+    them in the admin, which also restarts their count). Returns the providers paused now."""
+    policy = build_policy()
+    paused = []
+    for snapshot in snapshot_providers(now, policy):
+        due = (
+            int(snapshot.id) in provider_ids
+            and not snapshot.auto_paused
+            and auto_pause_due(snapshot, policy, now)
+        )
+        if due and Provider.objects.filter(pk=int(snapshot.id), auto_paused=False).update(auto_paused=True):
+            logger.warning("Provider %s auto-paused after unanswered offers", snapshot.id)
+            paused.append(int(snapshot.id))
+    return paused

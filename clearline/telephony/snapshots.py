@@ -54,7 +54,9 @@ def build_schedule(provider: Provider) -> Schedule:
 
 def snapshot_providers(now: dt.datetime, policy: RoutingPolicy) -> list[ProviderSnapshot]:
     """Every participating provider as it is at ``now``: hours, documents, pauses, lines in use, caps."""
-    providers = list(Provider.objects.participating(now.date()).prefetch_related("opening_hours", "closures"))
+    providers = list(
+        Provider.objects.participating(timezone.localdate(now)).prefetch_related("opening_hours", "closures")
+    )
     ids = [p.pk for p in providers]
     lines_in_use = dict(
         LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True)
@@ -82,10 +84,13 @@ def snapshot_providers(now: dt.datetime, policy: RoutingPolicy) -> list[Provider
     )
     window_start = now - dt.timedelta(minutes=policy.auto_pause_window_min)
     unanswered: dict[int, list[dt.datetime]] = defaultdict(list)
+    counted_since = {p.pk: p.offers_counted_since for p in providers}
     for provider_id, started_at in Attempt.objects.filter(
         provider_id__in=ids, status=AttemptStatus.NO_ANSWER, started_at__gte=window_start
     ).values_list("provider_id", "started_at"):
-        unanswered[provider_id].append(started_at)
+        since = counted_since.get(provider_id)
+        if since is None or started_at >= since:
+            unanswered[provider_id].append(started_at)
     credits = dict(
         RotationCredit.objects.filter(provider_id__in=ids, period=rotation_period(now)).values_list(
             "provider_id", "credit"

@@ -22,6 +22,7 @@ from clearline.routing import (
     Connect,
     Dial,
     Disclosure,
+    ListingOptions,
     Menu,
     Outcome,
     Progress,
@@ -112,6 +113,10 @@ def render(request: HttpRequest, call: Call, step: Step) -> HttpResponse:
     urls = build_urls(request, call, index)
     if isinstance(step, Connect):
         return respond(twiml.render_hangup())  # the bridged conversation has ended
+    if isinstance(step, ListingOptions):
+        return respond(
+            twiml.render_listing_options(call.language, urls, step.facility_name, rang=prepared.rang)
+        )
     if isinstance(step, Dial) and call.number_kind == "listing":
         target = step.targets[0]
         return respond(

@@ -152,3 +152,23 @@ def test_first_rings_stay_equal_across_many_calls(helpline, providers):
         services.advance_call_status(started.call.call_sid, "completed")
     # 30 calls, waves of 2 among 3 always-eligible providers: 20 first rings each.
     assert sorted(first_rings.values()) == [20, 20, 20]
+
+
+def test_repeated_unanswered_offers_pause_a_provider_until_staff_resume_it(helpline, providers):
+    target = providers[0]
+    for n in range(3):
+        call = start(f"CA-pause-{n}").call
+        services.reserve_lines(call, [str(target.pk)])
+        services.record_attempts(call, 2, [str(target.pk)])
+        services.finish_wave(call, 2, "no-answer", 13)
+    target.refresh_from_db()
+    assert target.auto_paused
+    target.auto_paused = False  # staff resume it in the admin
+    target.save()
+    target.refresh_from_db()
+    assert target.offers_counted_since is not None
+    call = start("CA-pause-after").call
+    services.record_attempts(call, 2, [str(target.pk)])
+    services.finish_wave(call, 2, "no-answer", 13)
+    target.refresh_from_db()
+    assert not target.auto_paused  # the old misses no longer count

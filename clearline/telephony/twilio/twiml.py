@@ -430,8 +430,9 @@ def render_listing_dial(
         return speaker.xml()
 
 
-def render_listing_options(language: str, urls: Urls, facility_name: str = "") -> str:
-    """The listed facility did not answer: call again later, or 0 free helpline, 9 crisis line; never a provider.
+def render_listing_options(language: str, urls: Urls, facility_name: str = "", *, rang: bool = True) -> str:
+    """The listed facility did not answer (or, with ``rang=False``, cannot be rung right now): call again later,
+    or 0 free helpline, 9 crisis line; never a provider.
 
     ``<Gather numDigits=1 action=urls.options_action>``; with no input, goodbye with both free numbers.
     Needs ``urls.options_action``.
@@ -440,7 +441,11 @@ def render_listing_options(language: str, urls: Urls, facility_name: str = "") -
     with override(_base_language(language)):
         speaker = _Speaker(language)
         gather = speaker.response.gather(num_digits=1, timeout=5, action=urls.options_action, method="POST")
-        if facility_name:
+        if not rang:
+            missed = _("We cannot connect you to %(facility)s right now.") % {
+                "facility": facility_name or _("this facility")
+            }
+        elif facility_name:
             missed = _("%(facility)s did not answer.") % {"facility": facility_name}
         else:
             missed = _("The facility did not answer.")
