@@ -17,8 +17,9 @@ Load is open-loop: set-up *i* is due at ``start + i / rate`` and latency counts 
 that falls behind shows it in the figures instead of slowing the client down (no coordinated omission). First a
 steady run at ``--rate`` for ``--seconds``, printing p50/p99 of the voice webhook and of the whole set-up; then a
 ramp in steps of a few seconds, each sustained if it completes >= 95% of its due set-ups without errors and with
-a set-up p99 under 1 s; the highest sustained step is the maximum. Baseline in the same run, through the same
-gunicorn: a GET of a small static file (WhiteNoise), at the same request rate, then as fast as it goes.
+a set-up p99 under 1 s; the highest sustained step is the maximum. Baselines in the same run, through the same
+gunicorn: a GET of a small static file (WhiteNoise), at three times the set-up rate (a set-up is three requests),
+then as fast as 16 clients go; and set-ups one at a time from one client (service time without queueing).
 
 Everything it starts (gunicorn, and PostgreSQL through with_postgres.py) is stopped when it ends, whatever happens.
 """
@@ -328,6 +329,20 @@ def closed_loop_rate(client: Client, seconds: float, threads: int) -> float:
     return done[0] / (time.perf_counter() - start)
 
 
+def one_at_a_time(client: Client, seconds: float) -> Step:
+    """Set-ups back to back from one client: the service time with no queueing (a lower bound on latency)."""
+    step = Step("set-ups one at a time", 0.0, seconds)
+    stop_at = time.perf_counter() + seconds
+    start = time.perf_counter()
+    while time.perf_counter() < stop_at:
+        sample = Sample(due=time.perf_counter())
+        call_setup(client, sample)
+        step.samples.append(sample)
+    step.elapsed = time.perf_counter() - start
+    step.rate = len(step.samples) / step.elapsed
+    return step
+
+
 def describe(step: Step, what: str) -> str:
     ok = step.ok
     first = [s.first_ms for s in ok]
@@ -393,9 +408,11 @@ def main(argv: list[str]) -> int:
         run_open_loop(Step("warm-up", 20, 3), client, "setup")  # every worker imports, connects, caches
 
         baseline = run_open_loop(Step("static GET (baseline)", args.rate * 3, 5), client, "static")
+        serial = one_at_a_time(client, 5)
         steady = run_open_loop(Step("call set-ups", args.rate, args.seconds), client, "setup")
         print("\nSteady load (latency from the moment each request was due):")
         print("  " + describe(baseline, "GET"))
+        print("  " + describe(serial, "voice") + "  (no load: one client, back to back)")
         print("  " + describe(steady, "voice"))
         static_max = closed_loop_rate(client, 4, 16)
         print(f"  static GET as fast as 16 clients go: {static_max:.0f} requests/s")
@@ -405,7 +422,7 @@ def main(argv: list[str]) -> int:
         )
         best = args.rate if sustained(steady) else 0.0
         # Up from the steady rate if it held; otherwise up from low rates to find where it stops holding.
-        ladder = (10, 20, 30, 40, 60, 80, 100, 150, 200, 300, 400, 600)
+        ladder = (5, 10, 15, 20, 30, 40, 60, 80, 100, 150, 200, 300, 400, 600)
         for rate in [r for r in ladder if r > best]:
             if time.perf_counter() - began + args.step_seconds + 5 > args.max_seconds:
                 print("  (time limit reached: ramp stopped)")
