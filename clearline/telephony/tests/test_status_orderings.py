@@ -8,8 +8,9 @@ permutation of those events; the final record must be the same as when they arri
 Examples run inside one test (one transaction). ``start_call`` plans the call once per test (planning costs
 ~50 ms on SQLite, and it is not what this property is about); each example then resets the rows (previous calls,
 their attempts and slots), copies that planned call under a CallSid of its own, and takes it through
-``reserve_lines`` and ``record_attempts``, so examples never see each other. An example costs ~10 ms: 1000
-examples when ``CI`` is set; 200 otherwise, to keep the local run within a few seconds.
+``reserve_lines`` and ``record_attempts``, so examples never see each other. An example costs 25-45 ms on a
+shared 2-core machine (about 40 queries), so 1000 examples (25-45 s) run only when ``CI`` is set; 200 otherwise
+(5-9 s).
 """
 
 from __future__ import annotations
@@ -200,3 +201,19 @@ def test_a_legs_own_final_status_does_not_depend_on_when_the_callers_call_ended(
         apply(call, attempt_ids, leg + caller if leg_first else caller + leg)
         finals.append(Attempt.objects.get(pk=int(attempt_ids[0])).status)
     assert finals[0] == finals[1] == AttemptStatus.NO_ANSWER
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Known gap, reported to the services owner: reserve_lines does not check that the call is still "
+        "live, so a menu/dial action processed after the caller's final status (a slow worker, a retry) "
+        "holds lines for an ended call until reap_line_slots runs."
+    ),
+)
+def test_lines_are_not_reserved_for_a_call_that_has_already_ended(helpline, providers):
+    call = planned_call()
+    services.advance_call_status(call.call_sid, "completed", duration_s=DURATION_S)
+    dial = decode_plan(call.plan).first_dial()
+    services.reserve_lines(call, [t.id for t in dial.targets])
+    assert not LineSlot.objects.filter(call=call, released_at__isnull=True).exists()
