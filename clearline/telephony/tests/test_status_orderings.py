@@ -188,8 +188,9 @@ def test_any_duplication_and_order_of_status_events_gives_the_same_final_record(
     reason=(
         "Known gap, reported to the services owner: a leg's own 'no-answer' that arrives after the caller's "
         "'completed' is dropped (advance_call_status already marked the ringing attempt CANCELED and "
-        "record_leg_status only updates RINGING attempts), so the attempt's final status, which feeds "
-        "auto-pause through snapshot_providers, depends on the order the webhooks arrive in."
+        "record_leg_status only updates RINGING attempts), so the attempt's final status, and with it whether "
+        "that unanswered offer counts toward the persisted auto-pause, depends on the order the webhooks "
+        "arrive in."
     ),
 )
 def test_a_legs_own_final_status_does_not_depend_on_when_the_callers_call_ended(helpline, providers):
