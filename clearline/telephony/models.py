@@ -81,7 +81,8 @@ class AttemptStatus(models.TextChoices):
     BUSY = "busy", _("busy")
     DECLINED = "declined", _("declined (did not press 1)")
     FAILED = "failed", _("failed")
-    CANCELED = "canceled", _("stopped: another provider accepted or the caller hung up")
+    CANCELED = "canceled", _("stopped: another provider accepted")
+    CALL_ENDED = "call-ended", _("still ringing when the caller's call ended")
 
 
 class Attempt(models.Model):

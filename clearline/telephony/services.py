@@ -153,6 +153,10 @@ def reserve_lines(call: Call, provider_ids: list[str]) -> list[str]:
     reserved = []
     for provider_id in provider_ids:
         with transaction.atomic():
+            # Lock the call first: its final status (advance_call_status) and this reservation serialize, so no
+            # line is ever held for a call that has already ended.
+            if not Call.objects.select_for_update().filter(pk=call.pk, ended_at__isnull=True).exists():
+                return reserved
             provider = Provider.objects.select_for_update().get(pk=int(provider_id))
             if LineSlot.objects.filter(call=call, provider=provider, released_at__isnull=True).exists():
                 reserved.append(provider_id)  # a repeated webhook: the line is already ours
@@ -191,8 +195,10 @@ def advance_call_status(
                 ended_at=moment, duration_s=duration_s
             )
             Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=CallOutcome.ABANDONED)
+            # Not CANCELED: a leg's own final status (no answer, busy) may still arrive and must win, so the
+            # record ends the same whatever order Twilio's callbacks come in.
             Attempt.objects.filter(call=call, status=AttemptStatus.RINGING).update(
-                status=AttemptStatus.CANCELED, ended_at=moment
+                status=AttemptStatus.CALL_ENDED, ended_at=moment
             )
             release_lines(call, now=moment)
     return changed
@@ -327,9 +333,9 @@ def record_leg_status(attempt_id: str, leg_status: str, now: dt.datetime | None 
     attempt = Attempt.objects.filter(pk=int(attempt_id)).first()
     if attempt is None:
         raise TelephonyError("Unknown attempt.")
-    if Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.RINGING).update(
-        status=ended[leg_status], ended_at=moment
-    ):
+    if Attempt.objects.filter(
+        pk=attempt.pk, status__in=[AttemptStatus.RINGING, AttemptStatus.CALL_ENDED]
+    ).update(status=ended[leg_status], ended_at=attempt.ended_at or moment):
         # That provider's phone is free again for other callers, even while the rest of the wave rings on.
         release_lines(attempt.call, [str(attempt.provider_id)], now=moment)
         if leg_status == "no-answer":

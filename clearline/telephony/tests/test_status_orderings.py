@@ -183,16 +183,6 @@ def test_any_duplication_and_order_of_status_events_gives_the_same_final_record(
     assert not Attempt.objects.filter(call=call, ended_at__isnull=True).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known gap, reported to the services owner: a leg's own 'no-answer' that arrives after the caller's "
-        "'completed' is dropped (advance_call_status already marked the ringing attempt CANCELED and "
-        "record_leg_status only updates RINGING attempts), so the attempt's final status, and with it whether "
-        "that unanswered offer counts toward the persisted auto-pause, depends on the order the webhooks "
-        "arrive in."
-    ),
-)
 def test_a_legs_own_final_status_does_not_depend_on_when_the_callers_call_ended(helpline, providers):
     finals = []
     for leg_first in (True, False):
@@ -204,14 +194,6 @@ def test_a_legs_own_final_status_does_not_depend_on_when_the_callers_call_ended(
     assert finals[0] == finals[1] == AttemptStatus.NO_ANSWER
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known gap, reported to the services owner: reserve_lines does not check that the call is still "
-        "live, so a menu/dial action processed after the caller's final status (a slow worker, a retry) "
-        "holds lines for an ended call until reap_line_slots runs."
-    ),
-)
 def test_lines_are_not_reserved_for_a_call_that_has_already_ended(helpline, providers):
     call = planned_call()
     services.advance_call_status(call.call_sid, "completed", duration_s=DURATION_S)
