@@ -10,6 +10,7 @@ from .forms import SearchForm
 from .geo import Place, PlaceNotFound, resolve_place
 from .listing import listing_context
 from .models import Facility
+from .presenters import result_rows
 from .search import DEFAULT_RADIUS, search
 
 
@@ -29,9 +30,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         except PlaceNotFound as exc:
             context["not_found"] = exc
         if place is not None:
-            context["result"] = search(
-                place, data["radius"] or DEFAULT_RADIUS, form.code_sets(), page=data["page"] or 1
-            )
+            result = search(place, data["radius"] or DEFAULT_RADIUS, form.code_sets(), page=data["page"] or 1)
+            context["result"], context["rows"] = result, result_rows(result.hits)
             context["query_without_page"] = _query_without_page(request)
     return render(request, "directory/search.html", context)
 

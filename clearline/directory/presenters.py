@@ -1,0 +1,48 @@
+"""Search hits as flat rows for the results template: one Python pass is several times cheaper than the same
+lookups done node by node in the template (measured with bench/search.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .filters import labels_for
+from .search import Hit
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    url: str
+    name: str
+    alternate_name: str
+    distance: str
+    address: str
+    settings: str
+    medications: str
+    payments: str
+    phone_number: str
+    phone_display: str
+
+
+def result_rows(hits: list[Hit]) -> list[ResultRow]:
+    rows = []
+    for hit in hits:
+        facility = hit.facility
+        phones = list(facility.phones.all())
+        street = ", ".join(part for part in (facility.street1, facility.street2) if part)
+        rows.append(
+            ResultRow(
+                url=reverse("directory:facility", args=[facility.pk]),
+                name=facility.name,
+                alternate_name=facility.alternate_name,
+                distance="" if hit.distance_miles is None else f"{hit.distance_miles:.1f}",
+                address=f"{street}, {facility.city}, {facility.state} {facility.postal_code}".lstrip(", "),
+                settings=", ".join(labels_for(facility.service_codes, "setting")),
+                medications=", ".join(labels_for(facility.service_codes, "medication")),
+                payments=", ".join(labels_for(facility.service_codes, "payment")),
+                phone_number=phones[0].number if phones else "",
+                phone_display=phones[0].display if phones else "",
+            )
+        )
+    return rows
