@@ -7,7 +7,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q
+from django.db.models import Case, Count, F, FloatField, Max, Value, When
 from django.utils import timezone
 
 from clearline.providers.models import Provider
@@ -96,6 +96,7 @@ def snapshot_providers(now: dt.datetime, policy: RoutingPolicy) -> list[Provider
             "provider_id", "credit"
         )
     )
+    delivered = count_delivered_today(providers, now)
     snapshots = []
     for provider in providers:
         local_day = now.astimezone(ZoneInfo(provider.timezone)).date()
@@ -115,7 +116,7 @@ def snapshot_providers(now: dt.datetime, policy: RoutingPolicy) -> list[Provider
                 active_calls=lines_in_use.get(provider.pk, 0),
                 ringing=ringing.get(provider.pk, 0),
                 daily_cap=provider.daily_cap,
-                delivered_today=count_delivered(provider, local_day),
+                delivered_today=delivered.get(provider.pk, 0),
                 delivered_on=local_day,
                 open_callbacks=open_callbacks.get(provider.pk, 0),
                 states=frozenset(provider.states or ()),
@@ -137,22 +138,46 @@ def rotation_period(now: dt.datetime) -> str:
 
 
 def apply_share_credit(changes: dict[str, float], now: dt.datetime) -> None:
-    """Add one decision's share-credit changes to the month's running sums (atomic increments)."""
+    """Add one decision's share-credit changes to the month's running sums: one insert of missing rows and one
+    atomic UPDATE for all providers (each row gets its own increment)."""
+    if not changes:
+        return
     period = rotation_period(now)
-    for provider_id, change in changes.items():
-        credit, _ = RotationCredit.objects.get_or_create(provider_id=int(provider_id), period=period)
-        RotationCredit.objects.filter(pk=credit.pk).update(credit=F("credit") + change)
+    ids = [int(p) for p in changes]
+    RotationCredit.objects.bulk_create(
+        [RotationCredit(provider_id=pid, period=period) for pid in ids], ignore_conflicts=True
+    )
+    increment = Case(
+        *(When(provider_id=int(pid), then=Value(change)) for pid, change in changes.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    RotationCredit.objects.filter(provider_id__in=ids, period=period).update(credit=F("credit") + increment)
 
 
-def count_delivered(provider: Provider, local_day: dt.date) -> int:
-    """Calls accepted plus callbacks assigned on the provider's own local date (the daily cap's unit)."""
-    tz = ZoneInfo(provider.timezone)
-    start = dt.datetime.combine(local_day, dt.time(0, 0), tzinfo=tz)
-    end = start + dt.timedelta(days=1)
-    accepted = Call.objects.filter(
-        connected_provider=provider, answered_at__gte=start, answered_at__lt=end
-    ).count()
-    callbacks = CallbackRequest.objects.filter(
-        Q(provider=provider), created_at__gte=start, created_at__lt=end
-    ).count()
-    return accepted + callbacks
+def count_delivered_today(providers: list[Provider], now: dt.datetime) -> dict[int, int]:
+    """Calls accepted plus callbacks assigned on each provider's own local date (the daily cap's unit): two
+    grouped queries per time zone in the roster, not two per provider."""
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for provider in providers:
+        by_zone[provider.timezone].append(provider.pk)
+    counts: dict[int, int] = defaultdict(int)
+    for zone_name, ids in by_zone.items():
+        tz = ZoneInfo(zone_name)
+        start = dt.datetime.combine(now.astimezone(tz).date(), dt.time(0, 0), tzinfo=tz)
+        end = start + dt.timedelta(days=1)
+        accepted = (
+            Call.objects.filter(connected_provider_id__in=ids, answered_at__gte=start, answered_at__lt=end)
+            .values_list("connected_provider_id")
+            .annotate(n=Count("id"))
+            .values_list("connected_provider_id", "n")
+        )
+        callbacks = (
+            CallbackRequest.objects.filter(provider_id__in=ids, created_at__gte=start, created_at__lt=end)
+            .values_list("provider_id")
+            .annotate(n=Count("id"))
+            .values_list("provider_id", "n")
+        )
+        for provider_id, n in [*accepted, *callbacks]:
+            counts[provider_id] += n
+    return counts
