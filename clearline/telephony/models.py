@@ -102,6 +102,8 @@ class Attempt(models.Model):
                 fields=["call", "step_index", "provider"], name="one_attempt_per_wave_provider"
             )
         ]
+        # The rotation reads each provider's latest offer on every call.
+        indexes = [models.Index(fields=["provider", "started_at"])]
 
     def __str__(self) -> str:
         return f"{self.call.call_sid} -> {self.provider} ({self.status})"
