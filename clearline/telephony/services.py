@@ -150,7 +150,7 @@ def reserve_lines(call: Call, provider_ids: list[str]) -> list[str]:
     The count check and the insert run in one transaction that locks the provider rows (PostgreSQL) or the whole
     database (SQLite's IMMEDIATE transactions), so two calls can never both take a provider's last line.
     """
-    reserved = []
+    reserved: list[str] = []
     for provider_id in provider_ids:
         with transaction.atomic():
             # Lock the call first: its final status (advance_call_status) and this reservation serialize, so no
