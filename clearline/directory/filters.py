@@ -106,5 +106,8 @@ GROUPS_BY_PARAM = {group.param: group for group in FILTER_GROUPS}
 
 def labels_for(service_codes: str, param: str) -> list[str]:
     """The labels of a filter group's choices this facility meets ("Medicaid", "Cash or self-payment", …)."""
-    codes = set(service_codes.split())
-    return [str(c.label) for c in GROUPS_BY_PARAM[param].choices if codes.intersection(c.codes)]
+    return labels_for_codes(set(service_codes.split()), param)
+
+
+def labels_for_codes(codes: set[str], param: str) -> list[str]:
+    return [str(c.label) for c in GROUPS_BY_PARAM[param].choices if not codes.isdisjoint(c.codes)]

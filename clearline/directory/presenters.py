@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .filters import labels_for
+from .filters import labels_for_codes
 from .search import Hit
 
 
@@ -27,20 +27,23 @@ class ResultRow:
 
 def result_rows(hits: list[Hit]) -> list[ResultRow]:
     rows = []
+    marker = 987654321
+    url = reverse("directory:facility", args=[marker]).replace(str(marker), "{}")
     for hit in hits:
         facility = hit.facility
+        codes = set(facility.codes)
         phones = list(facility.phones.all())
         street = ", ".join(part for part in (facility.street1, facility.street2) if part)
         rows.append(
             ResultRow(
-                url=reverse("directory:facility", args=[facility.pk]),
+                url=url.format(facility.pk),
                 name=facility.name,
                 alternate_name=facility.alternate_name,
                 distance="" if hit.distance_miles is None else f"{hit.distance_miles:.1f}",
                 address=f"{street}, {facility.city}, {facility.state} {facility.postal_code}".lstrip(", "),
-                settings=", ".join(labels_for(facility.service_codes, "setting")),
-                medications=", ".join(labels_for(facility.service_codes, "medication")),
-                payments=", ".join(labels_for(facility.service_codes, "payment")),
+                settings=", ".join(labels_for_codes(codes, "setting")),
+                medications=", ".join(labels_for_codes(codes, "medication")),
+                payments=", ".join(labels_for_codes(codes, "payment")),
                 phone_number=phones[0].number if phones else "",
                 phone_display=phones[0].display if phones else "",
             )
