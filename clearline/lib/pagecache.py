@@ -55,6 +55,7 @@ class AnonymousPageCacheMiddleware:
         if request.method != "GET" or request.GET or request.user.is_authenticated:
             return self.get_response(request)
         generation = current_generation()
+        request.clearline_generation = generation  # type: ignore[attr-defined]
         key = cache_key(request, generation)
         cached = cache.get(key)
         if cached is not None:
@@ -72,3 +73,12 @@ class AnonymousPageCacheMiddleware:
                 cache.set(key, (response.content, response["Content-Type"], get_language()), TIMEOUT_S)
                 response["X-Clearline-Cache"] = "miss"
         return response
+
+
+def chrome_context(request: HttpRequest) -> dict[str, str]:
+    """Template context: ``chrome_key`` versions the cached header, helpline bar and footer fragments the same
+    way whole pages are versioned (content generation and local date), so they change the moment content does."""
+    generation = getattr(request, "clearline_generation", None)
+    if generation is None:
+        generation = current_generation()
+    return {"chrome_key": f"{generation}:{timezone.localdate().isoformat()}"}
