@@ -19,7 +19,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP)
-	@mkdir -p var
+	@mkdir -p var/static
 
 run: setup
 	$(CLEARLINE) migrate --noinput

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, F, FloatField, Max, Value, When
+from django.db.models import Aggregate, Case, Count, F, FloatField, Max, QuerySet, Value, When
 from django.utils import timezone
 
 from clearline.providers.models import Provider
@@ -52,35 +53,28 @@ def build_schedule(provider: Provider) -> Schedule:
     )
 
 
+def per_provider(queryset: QuerySet[Any], field: str, aggregate: Aggregate) -> dict[int, Any]:
+    """One grouped query: {provider id: aggregate} over ``queryset`` (e.g. lines in use, last offer)."""
+    return dict(queryset.values_list(field).annotate(value=aggregate).values_list(field, "value"))
+
+
 def snapshot_providers(now: dt.datetime, policy: RoutingPolicy) -> list[ProviderSnapshot]:
     """Every participating provider as it is at ``now``: hours, documents, pauses, lines in use, caps."""
     providers = list(
         Provider.objects.participating(timezone.localdate(now)).prefetch_related("opening_hours", "closures")
     )
     ids = [p.pk for p in providers]
-    lines_in_use = dict(
-        LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True)
-        .values_list("provider_id")
-        .annotate(n=Count("id"))
-        .values_list("provider_id", "n")
+    lines_in_use = per_provider(
+        LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True), "provider_id", Count("id")
     )
-    ringing = dict(
-        Attempt.objects.filter(provider_id__in=ids, status=AttemptStatus.RINGING)
-        .values_list("provider_id")
-        .annotate(n=Count("id"))
-        .values_list("provider_id", "n")
+    ringing = per_provider(
+        Attempt.objects.filter(provider_id__in=ids, status=AttemptStatus.RINGING), "provider_id", Count("id")
     )
-    last_offered = dict(
-        Attempt.objects.filter(provider_id__in=ids)
-        .values_list("provider_id")
-        .annotate(at=Max("started_at"))
-        .values_list("provider_id", "at")
-    )
-    open_callbacks = dict(
-        CallbackRequest.objects.filter(provider_id__in=ids, status=CallbackStatus.OPEN)
-        .values_list("provider_id")
-        .annotate(n=Count("id"))
-        .values_list("provider_id", "n")
+    last_offered = per_provider(Attempt.objects.filter(provider_id__in=ids), "provider_id", Max("started_at"))
+    open_callbacks = per_provider(
+        CallbackRequest.objects.filter(provider_id__in=ids, status=CallbackStatus.OPEN),
+        "provider_id",
+        Count("id"),
     )
     window_start = now - dt.timedelta(minutes=policy.auto_pause_window_min)
     unanswered: dict[int, list[dt.datetime]] = defaultdict(list)
@@ -166,18 +160,16 @@ def count_delivered_today(providers: list[Provider], now: dt.datetime) -> dict[i
         tz = ZoneInfo(zone_name)
         start = dt.datetime.combine(now.astimezone(tz).date(), dt.time(0, 0), tzinfo=tz)
         end = start + dt.timedelta(days=1)
-        accepted = (
-            Call.objects.filter(connected_provider_id__in=ids, answered_at__gte=start, answered_at__lt=end)
-            .values_list("connected_provider_id")
-            .annotate(n=Count("id"))
-            .values_list("connected_provider_id", "n")
+        accepted = per_provider(
+            Call.objects.filter(connected_provider_id__in=ids, answered_at__gte=start, answered_at__lt=end),
+            "connected_provider_id",
+            Count("id"),
         )
-        callbacks = (
-            CallbackRequest.objects.filter(provider_id__in=ids, created_at__gte=start, created_at__lt=end)
-            .values_list("provider_id")
-            .annotate(n=Count("id"))
-            .values_list("provider_id", "n")
+        callbacks = per_provider(
+            CallbackRequest.objects.filter(provider_id__in=ids, created_at__gte=start, created_at__lt=end),
+            "provider_id",
+            Count("id"),
         )
-        for provider_id, n in [*accepted, *callbacks]:
+        for provider_id, n in [*accepted.items(), *callbacks.items()]:
             counts[provider_id] += n
     return counts
