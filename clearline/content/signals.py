@@ -12,6 +12,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from clearline.content.models import (
     DefaultHelpline,
+    DisclosureVersion,
     Helpline,
     HelplineSettings,
     Person,
@@ -55,3 +56,16 @@ for _model in (
 ):
     post_save.connect(_bump, sender=_model, dispatch_uid=f"content.pagecache.save.{_model.__name__}")
     post_delete.connect(_bump, sender=_model, dispatch_uid=f"content.pagecache.delete.{_model.__name__}")
+
+
+# The audit log (rule 9): numbers and their assignments, and every disclosure version published.
+def _track_audit() -> None:
+    from clearline.lib.audit import track_changes
+
+    track_changes(Helpline, "content.helpline")
+    track_changes(DefaultHelpline, "content.default_helpline")
+    track_changes(TopicHelpline, "content.topic_helpline")
+    track_changes(DisclosureVersion, "content.disclosure")
+
+
+_track_audit()

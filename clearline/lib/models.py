@@ -19,3 +19,31 @@ class ContentGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class AuditEntry(models.Model):
+    """One append-only, hash-chained record of a change (DESIGN.md rule 9). Written by lib/audit.py only."""
+
+    created_at = models.DateTimeField()
+    action = models.CharField(max_length=100, help_text="e.g. providers.contract.updated")
+    actor = models.CharField(max_length=150)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} by {self.actor}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit entries are append-only.")
