@@ -1,9 +1,12 @@
 """Editors manage helpline numbers and authors/reviewers as snippets in the Wagtail admin."""
 
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from clearline.content.models import DisclosureVersion, Helpline, Person
+from clearline.lib.models import AuditEntry
 
 
 class HelplineViewSet(SnippetViewSet):
@@ -32,16 +35,28 @@ class DisclosureVersionViewSet(SnippetViewSet):
     list_display = ["number", "template_version", "created_at"]
     inspect_view_enabled = True
 
-    def get_permissions_policy(self):
-        from wagtail.permissions import ModelPermissionPolicy
 
-        class ReadOnly(ModelPermissionPolicy):
-            def user_has_permission(self, user, action):
-                return action in {"view", "inspect"} and user.is_staff
+class AuditEntryViewSet(SnippetViewSet):
+    """Read-only: the audit log is append-only and hash-chained (clearline audit_verify)."""
 
-        return ReadOnly(self.model)
+    model = AuditEntry
+    inspect_view_enabled = True
+    icon = "history"
+    menu_label = "Audit log"
+    list_display = ["id", "created_at", "action", "actor", "target_type", "target_id"]
+    list_filter = ["action"]
 
 
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Staff may list and inspect; nobody (superusers included) may add, edit or delete through the admin."""
+
+    def user_has_permission(self, user, action):
+        return action in {"view", "inspect"} and user.is_active and user.is_staff
+
+
+register_permission_policy(DisclosureVersion, ReadOnlyPolicy(DisclosureVersion))
+register_permission_policy(AuditEntry, ReadOnlyPolicy(AuditEntry))
 register_snippet(HelplineViewSet)
 register_snippet(PersonViewSet)
 register_snippet(DisclosureVersionViewSet)
+register_snippet(AuditEntryViewSet)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from clearline.content.disclosure import ensure_current_disclosure
 from clearline.content.models import Helpline, HelplineKind
 from clearline.directory.services import verified_destination_for
+from clearline.lib.audit import log_action
 from clearline.lib.phone import caller_hmac, encrypt_number
 from clearline.providers.models import Provider
 from clearline.routing import (
@@ -355,5 +356,10 @@ def pause_unresponsive_providers(provider_ids: list[int], now: dt.datetime) -> l
         )
         if due and Provider.objects.filter(pk=int(snapshot.id), auto_paused=False).update(auto_paused=True):
             logger.warning("Provider %s auto-paused after unanswered offers", snapshot.id)
+            log_action(
+                "providers.provider.auto_paused",
+                target=Provider(pk=int(snapshot.id)),
+                data={"unanswered_offers": len(snapshot.unanswered_offers)},
+            )
             paused.append(int(snapshot.id))
     return paused
