@@ -23,7 +23,7 @@ from clearline.providers.services import FeeTerms, current_fee_terms, list_parti
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_VERSION = "2026-11.1"
+TEMPLATE_VERSION = "2026-11.2"
 CRISIS_LINE_DISPLAY = "988"
 FREE_HELPLINE_DISPLAY = "1-800-662-4357"
 
@@ -91,8 +91,9 @@ def compose_paragraphs(inputs: DisclosureInputs) -> list[str]:
         paragraphs.append(
             _(
                 "How one is chosen: among the participating providers that are open and have a free line when "
-                "you call, we take turns, starting with the one offered a call least recently. %(ringing)s "
-                "Before you are connected, a recording tells you who will answer."
+                "you call, we take turns so that each gets an equal share of calls: the one furthest behind its "
+                "share goes first, then the one offered a call least recently. %(ringing)s Before you are "
+                "connected, a recording tells you who will answer."
             )
             % {"ringing": ringing}
         )

@@ -206,8 +206,9 @@ LEGAL_PAGES: list[dict] = [
                     <li>has a free line to take your call and has not reached its daily limit;</li>
                     <li>serves your state or area and speaks your language.</li>
                     </ul>
-                    <p>Among the eligible providers we use a fair rotation: the one that was offered a call
-                    least recently goes first. Sometimes several providers ring at once, and the first one
+                    <p>Among the eligible providers we use a fair rotation that keeps each provider's share of
+                    calls equal: the one furthest behind its share goes first, then the one that was offered a
+                    call least recently. Sometimes several providers ring at once, and the first one
                     to accept takes the call. If nobody answers, the call moves on to the next in line.
                     Every decision is logged so that it can be checked later.</p>"""
                 ),
@@ -541,8 +542,9 @@ _ES: dict[str, dict] = {
                     <li>tiene una línea libre para atenderle y no ha llegado a su límite diario;</li>
                     <li>atiende su estado o zona y habla su idioma.</li>
                     </ul>
-                    <p>Entre los proveedores que cumplen los requisitos usamos una rotación justa: va
-                    primero aquel al que se le ofreció una llamada hace más tiempo. A veces suenan varios
+                    <p>Entre los proveedores que cumplen los requisitos usamos una rotación justa que mantiene
+                    igual la parte de llamadas de cada uno: va primero el que está más por debajo de su parte
+                    y, después, aquel al que se le ofreció una llamada hace más tiempo. A veces suenan varios
                     proveedores a la vez, y el primero que acepta se queda con la llamada. Si nadie
                     contesta, la llamada pasa al siguiente. Cada decisión queda registrada para que se
                     pueda comprobar después.</p>"""
