@@ -269,4 +269,7 @@ CLEARLINE_PERIODIC_TASKS += [
     ("clearline.telephony.tasks.enforce_callback_deadlines", 60),
     ("clearline.telephony.tasks.reap_line_slots", 300),
     ("clearline.telephony.tasks.purge_callback_numbers", 3600),
+    ("clearline.providers.tasks.check_documents", 3600),
 ]
+# Operators told two weeks before a provider's license or certification expires (comma-separated).
+CLEARLINE_OPERATOR_EMAILS = env_list("CLEARLINE_OPERATOR_EMAILS", [])

@@ -1,0 +1,73 @@
+"""Eligibility documents: warn before a license or certification expires, and record when one has.
+
+Routing already refuses a provider whose document expired (it reads the dates in every snapshot); this job makes
+the moment visible: an audit entry the day a document lapses, and a warning e-mail to operators two weeks before.
+Safe to run any number of times a day: each fact is recorded once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.utils import timezone
+
+from clearline.lib.audit import log_action
+from clearline.lib.models import AuditEntry
+from clearline.providers.models import Provider
+
+logger = logging.getLogger(__name__)
+
+WARN_DAYS = 14
+DOCUMENTS = (("license_expires_on", "license"), ("certification_expires_on", "certification"))
+
+
+def _recorded(provider: Provider, action: str, expires: dt.date) -> bool:
+    return AuditEntry.objects.filter(
+        action=action, target_type="Provider", target_id=str(provider.pk), data__expires=expires.isoformat()
+    ).exists()
+
+
+def check_document_expiry(today: dt.date | None = None) -> dict[str, int]:
+    """Record lapsed documents and warn about those lapsing within two weeks; returns counts of new facts."""
+    day = today or timezone.localdate()
+    horizon = day + dt.timedelta(days=WARN_DAYS)
+    counts = {"expired": 0, "warned": 0}
+    soon = Q(license_expires_on__lte=horizon) | Q(certification_expires_on__lte=horizon)
+    for provider in Provider.objects.filter(active=True).filter(soon):
+        for field, label in DOCUMENTS:
+            expires = getattr(provider, field)
+            if expires is None:
+                continue
+            if expires < day:
+                action = f"providers.provider.{label}_expired"
+                if not _recorded(provider, action, expires):
+                    log_action(action, target=provider, data={"expires": expires.isoformat()})
+                    logger.warning("Provider %s: %s expired on %s; not eligible", provider.pk, label, expires)
+                    counts["expired"] += 1
+            elif expires <= horizon:
+                action = f"providers.provider.{label}_expiring"
+                if not _recorded(provider, action, expires):
+                    log_action(action, target=provider, data={"expires": expires.isoformat()})
+                    _warn_operators(provider, label, expires)
+                    counts["warned"] += 1
+    return counts
+
+
+def _warn_operators(provider: Provider, label: str, expires: dt.date) -> None:
+    recipients = settings.CLEARLINE_OPERATOR_EMAILS
+    if not recipients:
+        return
+    try:
+        send_mail(
+            f"Clearline: {provider.name}'s {label} expires on {expires:%Y-%m-%d}",
+            f"{provider.name}'s {label} is valid through {expires:%Y-%m-%d}. After that day the provider receives "
+            "no calls until a new expiry date is entered.",
+            None,
+            recipients,
+        )
+    except Exception:
+        logger.exception("Could not e-mail operators about provider %s", provider.pk)
