@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from clearline.routing import Plan
+from clearline.telephony.plan_codec import decode_plan
 
 # Twilio's call statuses, ranked: a status only ever replaces one of lower rank.
 CALL_STATUS_RANK = {
@@ -72,6 +76,11 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"Call {self.call_sid} ({self.outcome})"
+
+    @cached_property
+    def routing_plan(self) -> Plan:
+        """The stored plan as routing types, decoded once per loaded call (webhooks read it several times)."""
+        return decode_plan(self.plan)
 
 
 class AttemptStatus(models.TextChoices):

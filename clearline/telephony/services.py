@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from clearline.content.disclosure import ensure_current_disclosure
@@ -48,8 +49,8 @@ from clearline.telephony.models import (
     CallOutcome,
     LineSlot,
 )
-from clearline.telephony.plan_codec import decode_plan, encode_plan
-from clearline.telephony.snapshots import apply_share_credit, build_policy, snapshot_providers
+from clearline.telephony.plan_codec import encode_plan
+from clearline.telephony.snapshots import apply_share_credit, build_policy, per_provider, snapshot_providers
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def start_call(
     """Create the call record and its routing plan, or return the existing ones for a repeated webhook."""
     existing = Call.objects.filter(call_sid=call_sid).first()
     if existing is not None:
-        return CallStart(existing, decode_plan(existing.plan), created=False)
+        return CallStart(existing, existing.routing_plan, created=False)
     helpline = Helpline.objects.filter(number=to_number).first()
     if helpline is None:
         raise TelephonyError("The dialled number is not a Clearline number.")
@@ -118,7 +119,7 @@ def start_call(
     except IntegrityError:
         # The same CallSid arrived twice at once: the other request's record wins.
         call = Call.objects.get(call_sid=call_sid)
-        return CallStart(call, decode_plan(call.plan), created=False)
+        return CallStart(call, call.routing_plan, created=False)
     first_dial = decision.plan.first_dial()
     if context.number_kind is NumberKind.HELPLINE and first_dial is not None:
         apply_share_credit(
@@ -152,19 +153,26 @@ def reserve_lines(call: Call, provider_ids: list[str]) -> list[str]:
     database (SQLite's IMMEDIATE transactions), so two calls can never both take a provider's last line.
     """
     reserved: list[str] = []
-    for provider_id in provider_ids:
-        with transaction.atomic():
-            # Lock the call first: its final status (advance_call_status) and this reservation serialize, so no
-            # line is ever held for a call that has already ended.
-            if not Call.objects.select_for_update().filter(pk=call.pk, ended_at__isnull=True).exists():
-                return reserved
-            provider = Provider.objects.select_for_update().get(pk=int(provider_id))
-            if LineSlot.objects.filter(call=call, provider=provider, released_at__isnull=True).exists():
+    with transaction.atomic():
+        # Lock the call first: its final status (advance_call_status) and this reservation serialize, so no line
+        # is ever held for a call that has already ended. Providers are locked in id order (no deadlocks).
+        if not Call.objects.select_for_update().filter(pk=call.pk, ended_at__isnull=True).exists():
+            return reserved
+        ids = sorted({int(p) for p in provider_ids})
+        lines = dict(
+            Provider.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "lines")
+        )
+        open_slots = LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True)
+        in_use = per_provider(open_slots, "provider_id", Count("id"))
+        held_by_call = set(open_slots.filter(call=call).values_list("provider_id", flat=True))
+        for provider_id in provider_ids:
+            pk = int(provider_id)
+            if pk in held_by_call:
                 reserved.append(provider_id)  # a repeated webhook: the line is already ours
-                continue
-            in_use = LineSlot.objects.filter(provider=provider, released_at__isnull=True).count()
-            if in_use < provider.lines:
-                LineSlot.objects.create(call=call, provider=provider)
+            elif pk in lines and in_use.get(pk, 0) < lines[pk]:
+                LineSlot.objects.create(call=call, provider_id=pk)
+                in_use[pk] = in_use.get(pk, 0) + 1
+                held_by_call.add(pk)
                 reserved.append(provider_id)
     return reserved
 
@@ -255,7 +263,7 @@ def finish_wave(
     """The wave's <Dial> ended. Connected: the call is done. Otherwise free the wave's lines, mark the attempts
     and ask the engine for the next step. Repeated webhooks for the same wave return the same step."""
     moment = now or timezone.now()
-    plan = decode_plan(call.plan)
+    plan = call.routing_plan
     call.refresh_from_db()
     if call.connected_provider_id is not None:
         return next_step(

@@ -32,7 +32,6 @@ from clearline.routing import (
 )
 from clearline.telephony import flow, services
 from clearline.telephony.models import Attempt, Call
-from clearline.telephony.plan_codec import decode_plan
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.signatures import signed_url, twilio_webhook
 
@@ -106,8 +105,7 @@ def caller_number(request: HttpRequest) -> str | None:
 
 def render(request: HttpRequest, call: Call, step: Step) -> HttpResponse:
     """Prepare (lines, attempts, transfers) and render the step the engine chose."""
-    plan = decode_plan(call.plan)
-    prepared = flow.advance(call, plan, step)
+    prepared = flow.advance(call, call.routing_plan, step)
     step = prepared.step
     index = getattr(step, "index", None)
     urls = build_urls(request, call, index)
@@ -126,7 +124,7 @@ def render(request: HttpRequest, call: Call, step: Step) -> HttpResponse:
 
 
 def greet(request: HttpRequest, call: Call) -> HttpResponse:
-    plan = decode_plan(call.plan)
+    plan = call.routing_plan
     if call.number_kind == "listing":
         first = plan.first_dial()
         return render(request, call, first if first is not None else plan.terminal)
@@ -161,7 +159,7 @@ def menu(request: HttpRequest) -> HttpResponse:
     if digits == twiml.SWITCH_LANGUAGE_DIGIT:
         services.set_call_language(call, "en" if call.language == "es" else "es")
         return greet(request, call)
-    plan = decode_plan(call.plan)
+    plan = call.routing_plan
     menu_step = next((s for s in plan.steps if isinstance(s, Menu)), Menu())
     return render(
         request, call, next_step(plan, Progress(at=menu_step.index), twiml.read_menu_digits(digits))
@@ -179,9 +177,9 @@ def dial(request: HttpRequest) -> HttpResponse:
         services.record_listing_result(call, answered)
         if answered:
             return respond(twiml.render_hangup())
-        plan = decode_plan(call.plan)
+        plan = call.routing_plan
         return render(request, call, next_step(plan, Progress(at=step_index), Result(Outcome.NO_ANSWER)))
-    plan = decode_plan(call.plan)
+    plan = call.routing_plan
     wave = next(s for s in plan.steps if isinstance(s, Dial) and s.index == step_index)
     ring_s = wave.ring_timeout_s if status == "no-answer" else 0
     return render(request, call, services.finish_wave(call, step_index, status, ring_s))
@@ -214,7 +212,7 @@ def confirm_callback(request: HttpRequest, call: Call, offer: CallbackOffer, num
 
 
 def current_offer(call: Call) -> CallbackOffer:
-    plan = decode_plan(call.plan)
+    plan = call.routing_plan
     return next(s for s in plan.steps if isinstance(s, CallbackOffer))
 
 
@@ -222,7 +220,7 @@ def current_offer(call: Call) -> CallbackOffer:
 def callback(request: HttpRequest) -> HttpResponse:
     call = load_call(request)
     digits = request.POST.get("Digits", "")
-    plan = decode_plan(call.plan)
+    plan = call.routing_plan
     offer = current_offer(call)
     if digits == twiml.CALLBACK_DIGIT:
         number = caller_number(request)

@@ -58,7 +58,7 @@ def test_lines_are_never_overbooked(helpline, providers):
 
 def test_the_first_provider_to_press_1_takes_the_call(helpline, providers):
     call = start().call
-    dial = services.decode_plan(call.plan).first_dial()
+    dial = call.routing_plan.first_dial()
     ids = [t.id for t in dial.targets]
     services.reserve_lines(call, ids)
     services.record_attempts(call, dial.index, ids)
@@ -76,7 +76,7 @@ def test_the_first_provider_to_press_1_takes_the_call(helpline, providers):
 
 def test_no_answer_fails_over_and_then_offers_a_named_callback(helpline, providers):
     call = start().call
-    plan = services.decode_plan(call.plan)
+    plan = call.routing_plan
     step = plan.first_dial()
     seen = []
     while isinstance(step, Dial):
