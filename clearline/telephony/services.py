@@ -356,12 +356,8 @@ def pause_unresponsive_providers(provider_ids: list[int], now: dt.datetime) -> l
     them in the admin, which also restarts their count). Returns the providers paused now."""
     policy = build_policy()
     paused = []
-    for snapshot in snapshot_providers(now, policy):
-        due = (
-            int(snapshot.id) in provider_ids
-            and not snapshot.auto_paused
-            and auto_pause_due(snapshot, policy, now)
-        )
+    for snapshot in snapshot_providers(now, policy, only=provider_ids):
+        due = not snapshot.auto_paused and auto_pause_due(snapshot, policy, now)
         if due and Provider.objects.filter(pk=int(snapshot.id), auto_paused=False).update(auto_paused=True):
             logger.warning("Provider %s auto-paused after unanswered offers", snapshot.id)
             log_action(

@@ -58,11 +58,15 @@ def per_provider(queryset: QuerySet[Any], field: str, aggregate: Aggregate) -> d
     return dict(queryset.values_list(field).annotate(value=aggregate).values_list(field, "value"))
 
 
-def snapshot_providers(now: dt.datetime, policy: RoutingPolicy) -> list[ProviderSnapshot]:
-    """Every participating provider as it is at ``now``: hours, documents, pauses, lines in use, caps."""
-    providers = list(
-        Provider.objects.participating(timezone.localdate(now)).prefetch_related("opening_hours", "closures")
-    )
+def snapshot_providers(
+    now: dt.datetime, policy: RoutingPolicy, only: list[int] | None = None
+) -> list[ProviderSnapshot]:
+    """Every participating provider (or only those in ``only``) as it is at ``now``: hours, documents, pauses,
+    lines in use, caps."""
+    roster = Provider.objects.participating(timezone.localdate(now))
+    if only is not None:
+        roster = roster.filter(pk__in=only)
+    providers = list(roster.prefetch_related("opening_hours", "closures"))
     ids = [p.pk for p in providers]
     lines_in_use = per_provider(
         LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True), "provider_id", Count("id")
