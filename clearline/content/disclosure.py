@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clearline.content.models import DisclosureVersion
-from clearline.providers.services import FeeTerms, current_fee_terms, list_participating_providers
+from clearline.providers.services import FeeTerms, current_roster
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,11 @@ class DisclosureInputs:
 
 
 def gather_inputs() -> DisclosureInputs:
-    roster = tuple(RosterEntry(p.pk, p.name) for p in list_participating_providers())
+    roster = current_roster()
     return DisclosureInputs(
-        roster=roster, fee=current_fee_terms(), wave_size=settings.CLEARLINE_ROUTING_WAVE_SIZE
+        roster=tuple(RosterEntry(pk, name) for pk, name in roster.providers),
+        fee=roster.fee,
+        wave_size=settings.CLEARLINE_ROUTING_WAVE_SIZE,
     )
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clearline.providers.models import Contract, Provider
+from clearline.providers.models import Contract
 
 logger = logging.getLogger(__name__)
 
@@ -80,26 +80,29 @@ def create_contract(
     return contract
 
 
-def list_participating_providers(on: dt.date | None = None) -> list[Provider]:
-    """The live roster: active providers with a contract running today, by name."""
-    return list(Provider.objects.participating(on))
+@dataclass(frozen=True)
+class Roster:
+    providers: tuple[tuple[int, str], ...]  # (id, name) of each participating provider, by name
+    fee: FeeTerms | None
 
 
-def current_fee_terms(on: dt.date | None = None) -> FeeTerms | None:
-    """The one flat fee that every running contract shares, or None when none runs or they disagree.
+def current_roster(on: dt.date | None = None) -> Roster:
+    """The live roster and the one flat fee its running contracts share, from a single query.
 
-    Contract.save() refuses unequal fees, so disagreement means rows were changed around the application (a
-    database console, say). Then no page may claim equal fees, and none may fail either: we log an error and the
-    disclosure leaves the fee sentence out until the contracts are fixed.
+    Participating = active with a contract running on the day (today in the operator's zone). ``fee`` is None when
+    no contract runs or, since Contract.save() refuses unequal fees, when rows were changed around the application
+    (a database console, say): then no page may claim equal fees, and none may fail either, so we log an error and
+    the disclosure leaves the fee sentence out until the contracts are fixed.
     """
     day = on or timezone.localdate()
-    terms = {
-        FeeTerms(c.amount, c.currency, c.period)
-        for c in Contract.objects.running_on(day).filter(provider__active=True)
-    }
+    contracts = list(
+        Contract.objects.running_on(day).filter(provider__active=True).select_related("provider")
+    )
+    providers = sorted({(c.provider_id, c.provider.name) for c in contracts}, key=lambda p: (p[1], p[0]))
+    terms = {FeeTerms(c.amount, c.currency, c.period) for c in contracts}
     if len(terms) > 1:
         logger.error(
             "Running contracts have different fees (%s); the disclosure omits the fee sentence", len(terms)
         )
-        return None
-    return terms.pop() if terms else None
+    fee = terms.pop() if len(terms) == 1 else None
+    return Roster(tuple(providers), fee)
