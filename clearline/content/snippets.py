@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from clearline.lib.phone import InvalidPhoneNumber, format_national, normalize_e164, validate_e164
+from clearline.lib.phone import format_national, validate_e164
 
 
 class HelplineIntent(models.TextChoices):
@@ -71,11 +71,6 @@ class Helpline(index.Indexed, models.Model):
             raise ValidationError(
                 {"facility": _("A general helpline number does not ring a single facility.")}
             )
-        if self.number:
-            try:
-                self.number = normalize_e164(self.number)
-            except InvalidPhoneNumber as exc:
-                raise ValidationError({"number": str(exc)}) from exc
 
     @property
     def display_label(self) -> str:
