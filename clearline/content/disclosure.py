@@ -11,7 +11,6 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.text import get_text_list
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clearline.content.models import DisclosureVersion
+from clearline.providers.routing_settings import current_routing_settings
 from clearline.providers.services import FeeTerms, current_roster
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def gather_inputs() -> DisclosureInputs:
     return DisclosureInputs(
         roster=tuple(RosterEntry(pk, name) for pk, name in roster.providers),
         fee=roster.fee,
-        wave_size=settings.CLEARLINE_ROUTING_WAVE_SIZE,
+        wave_size=current_routing_settings().wave_size,
     )
 
 

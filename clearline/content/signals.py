@@ -18,11 +18,12 @@ from clearline.content.models import (
     Person,
     TopicHelpline,
 )
-from clearline.providers.models import Contract, Provider
+from clearline.providers.models import Contract, Provider, RoutingSettings
 
 
 @receiver([post_save, post_delete], sender=Provider, dispatch_uid="content.provider_changed")
 @receiver([post_save, post_delete], sender=Contract, dispatch_uid="content.contract_changed")
+@receiver(post_save, sender=RoutingSettings, dispatch_uid="content.routing_settings_changed")
 def queue_disclosure_refresh(sender: type, **kwargs: Any) -> None:
     from clearline.content.tasks import refresh_disclosure_version
 
@@ -51,6 +52,7 @@ for _model in (
     TopicHelpline,
     Provider,
     Contract,
+    RoutingSettings,
     Locale,
     Site,
 ):

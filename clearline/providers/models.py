@@ -18,9 +18,21 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
 
 from clearline.lib.phone import validate_e164
+from clearline.providers.accounts import Invitation, Membership, MembershipRole
 from clearline.providers.operations import ClosureDay, OpeningHours, validate_timezone
+from clearline.providers.routing_settings import RoutingSettings
 
-__all__ = ["ClosureDay", "Contract", "ContractPeriod", "OpeningHours", "Provider"]
+__all__ = [
+    "ClosureDay",
+    "Contract",
+    "ContractPeriod",
+    "Invitation",
+    "Membership",
+    "MembershipRole",
+    "OpeningHours",
+    "Provider",
+    "RoutingSettings",
+]
 
 
 class ProviderQuerySet(models.QuerySet["Provider"]):
@@ -97,6 +109,13 @@ class Provider(ClusterableModel):
     notify_sms = models.CharField(
         _("callback notification SMS (E.164)"), max_length=16, blank=True, validators=[validate_e164]
     )
+    beds_available = models.PositiveSmallIntegerField(
+        _("beds available"),
+        null=True,
+        blank=True,
+        help_text=_("Kept up to date by the provider in the portal; empty when unknown."),
+    )
+    beds_updated_at = models.DateTimeField(_("beds updated"), null=True, blank=True, editable=False)
     callback_minutes = models.PositiveSmallIntegerField(
         _("callback promise (minutes)"), default=15, help_text=_("How soon the provider returns a callback.")
     )

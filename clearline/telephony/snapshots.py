@@ -7,11 +7,11 @@ from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Aggregate, Case, Count, F, FloatField, Max, QuerySet, Value, When
 from django.utils import timezone
 
 from clearline.providers.models import Provider
+from clearline.providers.routing_settings import current_routing_settings
 from clearline.routing import Intent, ProviderSnapshot, RoutingPolicy, Schedule, TimeRange
 from clearline.telephony.models import (
     Attempt,
@@ -25,12 +25,8 @@ from clearline.telephony.models import (
 
 
 def build_policy(disclosure_version: int | str = "1") -> RoutingPolicy:
-    """Operator routing settings. The wave size is the same setting the public disclosure states."""
-    return RoutingPolicy(
-        version=f"settings-{settings.CLEARLINE_ROUTING_WAVE_SIZE}",
-        disclosure_version=str(disclosure_version),
-        wave_size=settings.CLEARLINE_ROUTING_WAVE_SIZE,
-    )
+    """The routing settings version in force. The wave size is the same row the public disclosure states."""
+    return current_routing_settings().to_policy(disclosure_version)
 
 
 def build_schedule(provider: Provider) -> Schedule:
