@@ -101,6 +101,8 @@ def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
             provider=successor,
             due_at=moment + dt.timedelta(minutes=minutes),
             reassignments=F("reassignments") + 1,
+            claimed_by=None,
+            claimed_at=None,
         )
         if won:
             reassigned += 1

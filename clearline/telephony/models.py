@@ -7,6 +7,7 @@ encrypted inside an open CallbackRequest and is purged after it closes. Status f
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
@@ -147,6 +148,15 @@ class CallbackStatus(models.TextChoices):
     EXPIRED = "expired", _("not returned")
 
 
+class CallbackOutcome(models.TextChoices):
+    """What the provider recorded after calling back (the portal's outcome buttons)."""
+
+    REACHED = "reached", _("Reached the caller")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    DECLINED = "declined", _("Caller declined help")
+
+
 class CallbackRequest(models.Model):
     """Written before the caller hears "you will be called back" (DESIGN.md rule 6)."""
 
@@ -160,7 +170,22 @@ class CallbackRequest(models.Model):
     reassignments = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(max_length=20, blank=True, choices=CallbackOutcome.choices)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The provider staff member working on it (cleared when it is reassigned).",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["provider", "status", "due_at"])]
 
     def __str__(self) -> str:
         return f"Callback for {self.call.call_sid} by {self.provider} due {self.due_at:%H:%M}"
