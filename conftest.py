@@ -100,3 +100,24 @@ def axe_violations(page) -> list[dict]:
         },
     )
     return results.response["violations"]
+
+
+@pytest.fixture
+def login_verified(client):
+    """Sign ``user`` in on the test client as if they had passed the second factor (a confirmed TOTP device);
+    returns the client. The two-factor login itself is tested in clearline/accounts/tests."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(user, on=None):
+        target = on or client
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test phone", confirmed=True
+        )
+        target.force_login(user)
+        session = target.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return target
+
+    return login

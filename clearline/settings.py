@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "clearline.telephony",
     "clearline.reports",
     "clearline.portal",
+    "clearline.accounts",
     "clearline.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -96,6 +97,10 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -116,10 +121,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff and provider pages need a session that passed the second factor (docs/accounts.md).
+    "clearline.accounts.middleware.RequireSecondFactorMiddleware",
+    "clearline.accounts.middleware.SessionLifetimeMiddleware",
     "clearline.lib.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
     # Innermost, so cached pages still pass through every header-setting middleware above.
     "clearline.lib.pagecache.AnonymousPageCacheMiddleware",
 ]
@@ -160,6 +170,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Accounts (docs/accounts.md): every staff and provider login needs a password and a second factor (TOTP or a
+# one-time recovery code); failed logins lock out the username+IP pair; sessions end when idle or too old.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:landing"
+OTP_TOTP_ISSUER = "Clearline"
+AXES_FAILURE_LIMIT = env_int("CLEARLINE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("CLEARLINE_LOGIN_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+CLEARLINE_SESSION_IDLE_MINUTES = env_int("CLEARLINE_SESSION_IDLE_MINUTES", 30, minimum=1)
+CLEARLINE_SESSION_MAX_HOURS = env_int("CLEARLINE_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = CLEARLINE_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = (
+    True  # only sessions that exist (signed-in staff) are written; visitors have none
+)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CLEARLINE_INVITATION_DAYS = env_int("CLEARLINE_INVITATION_DAYS", 7, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,7 +244,8 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
-WAGTAILADMIN_LOGIN_URL = f"/{CLEARLINE_ADMIN_PATH}login/"
+# The admin's own login page is replaced by the two-factor login (clearline.accounts).
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 
 TASKS = {
     "default": {

@@ -70,11 +70,11 @@ def test_entries_cannot_be_changed_or_deleted_through_the_app():
         entry.delete()
 
 
-def test_the_actor_is_the_signed_in_user(client, django_user_model, home):
+def test_the_actor_is_the_signed_in_user(client, django_user_model, home, login_verified):
     from clearline.providers.models import Provider
 
     operator = django_user_model.objects.create_superuser("operator", "op@example.org", "pw")
-    client.force_login(operator)
+    login_verified(operator)
     alder = add_provider("Alder Recovery")
     response = client.post(
         f"/admin/snippets/providers/provider/edit/{alder.pk}/",
@@ -103,15 +103,15 @@ def test_the_actor_is_the_signed_in_user(client, django_user_model, home):
     assert entry.actor == "operator" and entry.data["active"] == {"before": True, "after": False}
 
 
-def test_operators_can_read_the_audit_log_in_the_admin(client, django_user_model, home):
+def test_operators_can_read_the_audit_log_in_the_admin(client, django_user_model, home, login_verified):
     add_provider("Alder Recovery")
-    client.force_login(django_user_model.objects.create_superuser("operator", "op@example.org", "pw"))
+    login_verified(django_user_model.objects.create_superuser("operator", "op@example.org", "pw"))
     response = client.get("/admin/snippets/clearline_lib/auditentry/")
     assert response.status_code == 200 and b"providers.provider.created" in response.content
     assert client.get("/admin/snippets/clearline_lib/auditentry/add/").status_code in (302, 403)
 
 
-def test_nobody_can_type_a_disclosure_version_in_the_admin(client, django_user_model, home):
-    client.force_login(django_user_model.objects.create_superuser("operator", "op@example.org", "pw"))
+def test_nobody_can_type_a_disclosure_version_in_the_admin(client, django_user_model, home, login_verified):
+    login_verified(django_user_model.objects.create_superuser("operator", "op@example.org", "pw"))
     assert client.get("/admin/snippets/content/disclosureversion/").status_code == 200
     assert client.get("/admin/snippets/content/disclosureversion/add/").status_code in (302, 403)

@@ -32,7 +32,7 @@ def demo(db):
     call_command("load_demo_data", verbosity=0)
 
 
-def test_it_builds_the_whole_demo_site(demo, client):
+def test_it_builds_the_whole_demo_site(demo, client, login_verified):
     assert TopicPage.objects.filter(locale__language_code="en").count() == 3
     assert ArticlePage.objects.filter(locale__language_code="en").count() >= 6
     assert ArticlePage.objects.filter(locale__language_code="es").count() >= 1
@@ -56,8 +56,8 @@ def test_it_builds_the_whole_demo_site(demo, client):
     assert len(version.roster) == 3
     # Loading the demo takes seconds, so one test walks the pages and the editor's path on the same data.
     check_the_demo_pages_answer(client)
-    check_an_editor_can_open_the_admin_forms(client)
-    check_an_editor_can_publish_an_article(client)
+    check_an_editor_can_open_the_admin_forms(client, login_verified)
+    check_an_editor_can_publish_an_article(client, login_verified)
 
 
 def test_running_it_again_changes_nothing(demo):
@@ -79,8 +79,8 @@ def check_the_demo_pages_answer(client):
         assert client.get(url).status_code == 200, url
 
 
-def check_an_editor_can_open_the_admin_forms(client):
-    client.force_login(get_user_model().objects.get(username=ADMIN_USERNAME))
+def check_an_editor_can_open_the_admin_forms(client, login_verified):
+    login_verified(get_user_model().objects.get(username=ADMIN_USERNAME))
     heroin = TopicPage.objects.get(slug="heroin", locale__language_code="en")
     article = ArticlePage.objects.get(slug="self-medicating-with-heroin")
     for url in (
@@ -94,10 +94,10 @@ def check_an_editor_can_open_the_admin_forms(client):
         assert client.get(url).status_code == 200, url
 
 
-def check_an_editor_can_publish_an_article(client):
+def check_an_editor_can_publish_an_article(client, login_verified):
     from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-    client.force_login(get_user_model().objects.get(username=ADMIN_USERNAME))
+    login_verified(get_user_model().objects.get(username=ADMIN_USERNAME))
     heroin = TopicPage.objects.get(slug="heroin", locale__language_code="en")
     data = nested_form_data(
         {

@@ -13,10 +13,10 @@ def operator(django_user_model):
     return django_user_model.objects.create_superuser("dana", "dana@example.org", "pw")
 
 
-def test_an_operator_marks_a_phone_verified_and_it_records_who(client, operator):
+def test_an_operator_marks_a_phone_verified_and_it_records_who(client, operator, login_verified):
     load_demo_facilities()
     phone = Phone.objects.get(facility__source_id="demo-1")
-    client.force_login(operator)
+    login_verified(operator)
     response = client.post(
         "/django-admin/directory/phone/", {"action": "mark_verified", "_selected_action": [phone.pk]}
     )
@@ -25,8 +25,8 @@ def test_an_operator_marks_a_phone_verified_and_it_records_who(client, operator)
     assert phone.is_verified and phone.verified_by == "dana"
 
 
-def test_an_operator_can_open_a_facility(client, operator):
+def test_an_operator_can_open_a_facility(client, operator, login_verified):
     load_demo_facilities()
-    client.force_login(operator)
+    login_verified(operator)
     facility = Facility.objects.get(source_id="demo-1")
     assert client.get(f"/django-admin/directory/facility/{facility.pk}/change/").status_code == 200

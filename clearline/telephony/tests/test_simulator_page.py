@@ -27,9 +27,9 @@ def twilio_off(settings):
 
 
 @pytest.fixture
-def staff(client, django_user_model):
+def staff(client, django_user_model, login_verified):
     user = django_user_model.objects.create_user("operator", password="x", is_staff=True)
-    client.force_login(user)
+    login_verified(user)
     return user
 
 
@@ -64,14 +64,14 @@ def test_staff_see_the_form_with_each_number_and_provider(client, staff, helplin
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_anonymous_and_non_staff_users_never_reach_it(
-    client, django_user_model, helpline, providers, settings, monkeypatch, method
+    client, django_user_model, helpline, providers, settings, monkeypatch, method, login_verified
 ):
     ran = []
     monkeypatch.setattr(simulator_views, "simulate_call", lambda **kw: ran.append(kw))
     data = form_data(providers) if method == "post" else None
     anonymous = getattr(client, method)(URL, data)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(settings.WAGTAILADMIN_LOGIN_URL)
-    client.force_login(django_user_model.objects.create_user("visitor", password="x"))
+    login_verified(django_user_model.objects.create_user("visitor", password="x"))
     member = getattr(client, method)(URL, data)
     assert member.status_code in (302, 403)
     assert b"Call simulator" not in member.content
