@@ -308,3 +308,5 @@ CLEARLINE_PERIODIC_TASKS += [
 ]
 # Operators told two weeks before a provider's license or certification expires (comma-separated).
 CLEARLINE_OPERATOR_EMAILS = env_list("CLEARLINE_OPERATOR_EMAILS", [])
+    ("clearline.reports.tasks.compute_daily_figures", 900),
+    ("clearline.reports.tasks.purge_call_details", 3600),

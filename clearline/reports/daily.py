@@ -1,0 +1,124 @@
+"""The worker's side of the figures: store each day's figures, and purge old call details once they are stored.
+
+``compute_daily_figures`` upserts one ``DailyProviderFigures`` row per provider with activity and one
+``DailyTotals`` row per day (unique per provider and day, and per day): running it twice, or in two workers at
+once, leaves the same rows. ``purge_old_call_details`` erases per-call detail past the retention period
+(``clearline.telephony.retention``), one day at a time, and only for days whose figures are complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from clearline.reports.figures import day_start, live_counts, local_today, operator_zone
+from clearline.reports.models import DailyProviderFigures, DailyTotals
+from clearline.telephony import retention
+
+logger = logging.getLogger(__name__)
+
+PROVIDER_FIELDS = [
+    "offered",
+    "answered",
+    "answer_seconds",
+    "callbacks_assigned",
+    "callbacks_on_time",
+    "callbacks_late",
+    "callbacks_open",
+    "callbacks_not_returned",
+    "helpline_connected",
+    "computed_at",
+]
+TOTALS_FIELDS = ["offered", "answered", "helpline_connected", "callbacks_open", "computed_at", "complete"]
+
+
+def compute_day(day: dt.date, now: dt.datetime | None = None) -> DailyTotals:
+    """Recompute and store one day's figures from the call records (an upsert)."""
+    moment = now or timezone.now()
+    per, total = live_counts(day, day)[day]
+    rows = [
+        DailyProviderFigures(
+            provider_id=provider_id,
+            date=day,
+            offered=counts.offered,
+            answered=counts.answered,
+            answer_seconds=sorted(counts.answer_seconds),
+            callbacks_assigned=counts.callbacks_assigned,
+            callbacks_on_time=counts.callbacks_on_time,
+            callbacks_late=counts.callbacks_late,
+            callbacks_open=counts.callbacks_open,
+            callbacks_not_returned=counts.callbacks_not_returned,
+            helpline_connected=counts.helpline_connected,
+            computed_at=moment,
+        )
+        for provider_id, counts in sorted(per.items())
+        if not counts.is_empty()
+    ]
+    totals = DailyTotals(
+        date=day,
+        offered=total.offered,
+        answered=total.answered,
+        helpline_connected=total.helpline_connected,
+        callbacks_open=total.callbacks_open,
+        computed_at=moment,
+        complete=moment >= day_start(day + dt.timedelta(days=1)),
+    )
+    with transaction.atomic():
+        # Rows in provider order, then the day's totals: two workers doing this at once queue behind each other
+        # on the same unique keys in the same order (no deadlock), and the later one rewrites the same values.
+        DailyProviderFigures.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["provider", "date"], update_fields=PROVIDER_FIELDS
+        )
+        DailyProviderFigures.objects.filter(date=day).exclude(
+            provider_id__in=[row.provider_id for row in rows]
+        ).delete()
+        DailyTotals.objects.bulk_create(
+            [totals], update_conflicts=True, unique_fields=["date"], update_fields=TOTALS_FIELDS
+        )
+    return DailyTotals.objects.get(date=day)
+
+
+def days_to_compute(now: dt.datetime) -> list[dt.date]:
+    """Yesterday and today, and every earlier day whose stored figures are not final yet (computed before the day
+    ended, or with callbacks still open then)."""
+    today = local_today(now)
+    days = {today, today - dt.timedelta(days=1)}
+    days.update(
+        DailyTotals.objects.filter(date__lt=today)
+        .exclude(complete=True, callbacks_open=0)
+        .values_list("date", flat=True)
+    )
+    return sorted(days)
+
+
+def compute_daily_figures(day: dt.date | None = None, now: dt.datetime | None = None) -> list[dt.date]:
+    """Store the figures of ``day``, or by default of the days ``days_to_compute`` names; returns the days."""
+    moment = now or timezone.now()
+    days = [day] if day is not None else days_to_compute(moment)
+    for each in days:
+        compute_day(each, moment)
+    return days
+
+
+def purge_old_call_details(now: dt.datetime | None = None) -> int:
+    """Erase per-call detail of calls past the retention period, one whole local day at a time, and only days
+    whose figures are complete (computed after the day ended; computed here first if they are not)."""
+    moment = now or timezone.now()
+    zone = operator_zone()
+    # Whole days only: a day is erased once its last moment is past the retention period.
+    first_kept_day = local_today(retention.retention_cutoff(moment))
+    purged = 0
+    for day in retention.days_with_details(before=day_start(first_kept_day), zone=zone):
+        totals = DailyTotals.objects.filter(date=day).first()
+        if totals is None or not totals.complete:
+            totals = compute_day(day, moment)
+        if not totals.complete:  # cannot happen for a past day; never erase what the figures might still need
+            logger.warning("Figures of %s are not complete; its call details are kept for now", day)
+            continue
+        purged += retention.purge_call_details(day_start(day), day_start(day + dt.timedelta(days=1)))
+    if purged:
+        logger.info("Erased the call details of %s calls past the retention period", purged)
+    return purged

@@ -1,0 +1,60 @@
+"""Retention of per-call detail (DESIGN.md rule 7): what a call record keeps after the retention period.
+
+After ``CLEARLINE_CALL_DETAIL_RETENTION_DAYS`` (default 90) a call keeps only what the published figures and the
+evidence of fairness in aggregate need: when it started and ended, the helpline and kind of number, the outcome,
+the connected provider, the disclosure version played, the language, the routing seed and its attempts (which
+provider was rung, when, with what result: no caller data). It loses:
+
+- ``trace`` and ``plan`` (the decision trace and the plan JSON: every filter each provider passed or failed for
+  this caller, which includes the caller's state, ZIP-derived and language matches);
+- ``caller_hmac`` (the keyed hash that links a caller's calls together: after the period, calls are no longer
+  linkable to one another or to a caller);
+- ``caller_state``.
+
+The encrypted number of a callback request is emptied much sooner, by ``purge_callback_numbers``.
+
+This module only erases. Which days may be erased is the caller's decision: the worker job
+(``clearline.reports.tasks.purge_call_details``) erases a day only once that day's figures are computed and
+complete, so the figures never change after a purge (they do not read these fields anyway). Every function is a
+conditional UPDATE that leaves the same rows whether it runs once, twice or in two workers at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from clearline.telephony.models import Call
+
+PURGED_DETAIL = {"trace": {}, "plan": {}, "caller_hmac": "", "caller_state": ""}
+
+
+def with_details() -> QuerySet[Call]:
+    """Calls that still hold any of the details the purge erases."""
+    return Call.objects.filter(~Q(trace={}) | ~Q(plan={}) | ~Q(caller_hmac="") | ~Q(caller_state=""))
+
+
+def retention_cutoff(now: dt.datetime) -> dt.datetime:
+    """Calls started before this moment are past the retention period."""
+    return now - dt.timedelta(days=settings.CLEARLINE_CALL_DETAIL_RETENTION_DAYS)
+
+
+def days_with_details(before: dt.datetime, zone: zoneinfo.ZoneInfo) -> list[dt.date]:
+    """The local days (in ``zone``) of calls started before ``before`` that still hold details, oldest first."""
+    days = (
+        with_details()
+        .filter(started_at__lt=before)
+        .annotate(day=TruncDate("started_at", tzinfo=zone))
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    return sorted(set(days))
+
+
+def purge_call_details(start: dt.datetime, end: dt.datetime) -> int:
+    """Erase the details of calls started in [start, end); returns how many calls lost details now."""
+    return with_details().filter(started_at__gte=start, started_at__lt=end).update(**PURGED_DETAIL)
