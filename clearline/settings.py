@@ -310,3 +310,7 @@ CLEARLINE_PERIODIC_TASKS += [
 CLEARLINE_OPERATOR_EMAILS = env_list("CLEARLINE_OPERATOR_EMAILS", [])
     ("clearline.reports.tasks.compute_daily_figures", 900),
     ("clearline.reports.tasks.purge_call_details", 3600),
+# Caller privacy: days a call keeps its decision trace, plan, caller HMAC and state (docs/operations.md).
+CLEARLINE_CALL_DETAIL_RETENTION_DAYS = env_int(
+    "CLEARLINE_CALL_DETAIL_RETENTION_DAYS", 90, minimum=7, maximum=3650
+)
