@@ -305,12 +305,12 @@ CLEARLINE_PERIODIC_TASKS += [
     ("clearline.telephony.tasks.reap_line_slots", 300),
     ("clearline.telephony.tasks.purge_callback_numbers", 3600),
     ("clearline.providers.tasks.check_documents", 3600),
-]
-# Operators told two weeks before a provider's license or certification expires (comma-separated).
-CLEARLINE_OPERATOR_EMAILS = env_list("CLEARLINE_OPERATOR_EMAILS", [])
     ("clearline.reports.tasks.compute_daily_figures", 900),
     ("clearline.reports.tasks.purge_call_details", 3600),
+]
 # Caller privacy: days a call keeps its decision trace, plan, caller HMAC and state (docs/operations.md).
 CLEARLINE_CALL_DETAIL_RETENTION_DAYS = env_int(
     "CLEARLINE_CALL_DETAIL_RETENTION_DAYS", 90, minimum=7, maximum=3650
 )
+# Operators told two weeks before a provider's license or certification expires (comma-separated).
+CLEARLINE_OPERATOR_EMAILS = env_list("CLEARLINE_OPERATOR_EMAILS", [])
