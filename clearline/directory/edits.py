@@ -18,12 +18,11 @@ caller can keep the values a change was made against and see later whether the f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clearline.lib.pagecache import bump_generation
@@ -33,6 +32,9 @@ from .geo import STATES, ZIP_RE, zip_centroid
 from .models import Facility, Phone, Schedule, TaxonomyTerm, pad_codes
 from .services import DirectoryError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 # SAMHSA categories a facility may correct: medications, payment, payment assistance, ages, languages.
 EDITABLE_CATEGORIES = ("OM", "PAY", "PYAS", "AGE", "SL", "OL")
 
@@ -40,7 +42,7 @@ EDITABLE_CATEGORIES = ("OM", "PAY", "PYAS", "AGE", "SL", "OL")
 @dataclass(frozen=True)
 class EditableField:
     key: str
-    label: str | Promise
+    label: StrPromise
     max_length: int = 0
 
 
