@@ -181,11 +181,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:landing"
 OTP_TOTP_ISSUER = "Clearline"
 AXES_FAILURE_LIMIT = env_int("CLEARLINE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = env_int("CLEARLINE_LOGIN_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
+CLEARLINE_LOGIN_LOCKOUT_MINUTES = env_int("CLEARLINE_LOGIN_LOCKOUT_MINUTES", 30, minimum=1)
+AXES_COOLOFF_TIME = CLEARLINE_LOGIN_LOCKOUT_MINUTES / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lockout page says when sign-in works again; attempts during the lockout do not push that time back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "clearline.accounts.lockout.lockout_response"
 CLEARLINE_SESSION_IDLE_MINUTES = env_int("CLEARLINE_SESSION_IDLE_MINUTES", 30, minimum=1)
 CLEARLINE_SESSION_MAX_HOURS = env_int("CLEARLINE_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = CLEARLINE_SESSION_IDLE_MINUTES * 60

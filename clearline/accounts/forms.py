@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,12 +39,20 @@ class EnrolForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    username = forms.CharField(label=_("Choose a username"), max_length=150)
+    username = forms.CharField(
+        label=_("Choose a username"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only."),
+        validators=[UnicodeUsernameValidator()],
+    )
     password1 = forms.CharField(
         label=_("Choose a password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not a common password and not only numbers."),
+        help_text=_(
+            "At least 8 characters, not a common password, not only numbers and not like your username or "
+            "email address."
+        ),
     )
     password2 = forms.CharField(
         label=_("The same password again"),
@@ -51,14 +60,21 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords are different."))
         elif first:
+            # The similarity rule compares the password with the username and email about to be saved.
+            candidate = get_user_model()(username=data.get("username", ""), email=self.email)
             try:
-                password_validation.validate_password(first)
+                password_validation.validate_password(first, user=candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data

@@ -13,9 +13,14 @@ import qrcode
 import qrcode.image.svg
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
 from django.http import HttpRequest
+from django_otp import verify_token
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clearline.lib.audit import log_action
 
 PENDING_USER_KEY = "clearline_pending_user"
 PENDING_AT_KEY = "clearline_pending_at"
@@ -80,3 +85,50 @@ def replace_recovery_codes(user: AbstractBaseUser) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+def normalise_token(token: str) -> str:
+    """What people type: spaces and dashes dropped; recovery codes are case-insensitive."""
+    return token.strip().replace(" ", "").replace("-", "").lower()
+
+
+def verify_second_factor(user: AbstractBaseUser, token: str) -> Device | None:
+    """The device that accepts this code, or None.
+
+    Six digits are checked against the user's authenticator only, anything else against the recovery codes
+    only, so a recovery code typed in never counts as a failed authenticator code (django-otp throttles each
+    device after failures) and vice versa. django-otp refuses a TOTP code already used (replay) and deletes a
+    recovery code when it is used.
+    """
+    token = normalise_token(token)
+    if not token:
+        return None
+    devices: Any
+    if token.isdigit() and len(token) == 6:
+        devices = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id")
+    else:
+        devices = StaticDevice.objects.filter(user=user, confirmed=True).order_by("id")
+    for device in devices:
+        verified: Device | None = verify_token(user, device.persistent_id, token)
+        if verified is not None:
+            return verified
+    return None
+
+
+def reset_second_factor(user: AbstractBaseUser, *, actor: str) -> int:
+    """Delete the user's authenticators and recovery codes (an operator's action when someone lost both).
+    Their next sign-in sets up a new authenticator; sessions already open are ended by the caller if needed.
+    Returns how many devices were removed; the audit log records who did it."""
+    with transaction.atomic():
+        totp = TOTPDevice.objects.filter(user=user)
+        static = StaticDevice.objects.filter(user=user)
+        removed = totp.count() + static.count()
+        totp.delete()
+        static.delete()
+        log_action(
+            "accounts.second_factor_reset",
+            actor=actor,
+            target=user,
+            data={"username": user.get_username(), "devices_removed": removed},
+        )
+    return removed

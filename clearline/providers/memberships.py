@@ -9,10 +9,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clearline.lib.audit import current_actor, log_action
 from clearline.providers.accounts import (
     Invitation,
     Membership,
@@ -66,23 +67,88 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 def accept_invitation(token: str, username: str, password: str) -> Membership:
-    """Create the user and membership; the invitation is used once, even if two requests race."""
+    """Create the user and membership; the invitation is used once, even if two requests race.
+
+    The conditional update claims the invitation (the second of two racing requests updates no row); any
+    refusal after that rolls the claim back, so the invitation stays usable."""
     user_model = get_user_model()
+    username = username.strip()
     with transaction.atomic():
         invitation = find_invitation(token)
         if invitation is None:
             raise ValidationError(_("This invitation link is not valid any more. Ask for a new one."))
-        used = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-            accepted_at=timezone.now()
-        )
+        now = timezone.now()
+        used = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(accepted_at=now)
         if not used:
             raise ValidationError(_("This invitation link has already been used."))
         if user_model.objects.filter(username__iexact=username).exists():
             raise ValidationError(_("That username is taken. Choose another."))
-        user = user_model.objects.create_user(username=username, email=invitation.email, password=password)
+        try:
+            with transaction.atomic():
+                user = user_model.objects.create_user(
+                    username=username, email=invitation.email, password=password
+                )
+        except IntegrityError as error:  # the same username chosen at the same moment by someone else
+            raise ValidationError(_("That username is taken. Choose another.")) from error
         Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
-        return Membership.objects.create(user=user, provider=invitation.provider, role=invitation.role)
+        membership = Membership.objects.create(user=user, provider=invitation.provider, role=invitation.role)
+        log_action(
+            "providers.invitation.accepted",
+            actor=username,
+            target=invitation,
+            data={
+                "provider_id": invitation.provider_id,
+                "email": invitation.email,
+                "role": invitation.role,
+                "user_id": user.pk,
+                "membership_id": membership.pk,
+            },
+        )
+        return membership
 
 
-def revoke_invitation(invitation: Invitation) -> None:
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+def revoke_invitation(invitation: Invitation, *, actor: str | None = None) -> bool:
+    """Withdraw an invitation nobody has accepted yet; False if it was already accepted or revoked."""
+    with transaction.atomic():
+        revoked = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        if revoked:
+            log_action(
+                "providers.invitation.revoked",
+                actor=actor or current_actor(),
+                target=invitation,
+                data={
+                    "provider_id": invitation.provider_id,
+                    "email": invitation.email,
+                    "role": invitation.role,
+                },
+            )
+    invitation.refresh_from_db()
+    return bool(revoked)
+
+
+def change_role(membership: Membership, role: str) -> None:
+    if role not in MembershipRole.values:
+        raise ValidationError(_("Choose a role."))
+    membership.role = role
+    membership.save(update_fields=["role"])  # audited by the membership's change tracking
+
+
+def remove_member(membership: Membership, *, actor: str | None = None) -> None:
+    """End someone's access to a provider: the membership goes, and a user who is not operator staff is
+    deactivated, which also ends their open sessions. Both are in the audit log."""
+    user = membership.user
+    with transaction.atomic():
+        membership.delete()  # audited as providers.membership.deleted
+        if not user.is_staff and user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            log_action(
+                "providers.member_deactivated",
+                actor=actor or current_actor(),
+                target=user,
+                data={"username": user.get_username(), "provider_id": membership.provider_id},
+            )

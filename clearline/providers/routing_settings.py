@@ -21,6 +21,13 @@ class RoutingSettingsQuerySet(models.QuerySet["RoutingSettings"]):
     def current(self) -> RoutingSettings | None:
         return self.order_by("-id").first()
 
+    # Bulk edits and deletes would bypass the model's refusal (and the audit log) just the same.
+    def update(self, **kwargs: Any) -> int:
+        raise ValidationError("Routing settings versions are never edited; save a new version instead.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError("Routing settings versions are never deleted.")
+
 
 class RoutingSettings(models.Model):
     wave_size = models.PositiveSmallIntegerField(
@@ -100,16 +107,67 @@ class RoutingSettings(models.Model):
         )
 
     def clean(self) -> None:
+        """Each rule the routing engine enforces, explained on the field it concerns."""
+        errors: dict[str, Any] = {}
         if self.wave_size is not None and not 1 <= self.wave_size <= 5:
-            raise ValidationError({"wave_size": _("Ring between 1 and 5 providers at once.")})
+            errors["wave_size"] = _("Ring between 1 and 5 providers at once.")
         if self.later_wave_size is not None and not 1 <= self.later_wave_size <= 5:
-            raise ValidationError({"later_wave_size": _("Ring between 1 and 5 providers at once.")})
+            errors["later_wave_size"] = _("Ring between 1 and 5 providers at once.")
+        if self.ring_timeout_s is not None and not 5 <= self.ring_timeout_s <= 20:
+            errors["ring_timeout_s"] = _(
+                "Ring each wave for 5 to 20 seconds: shorter gives nobody time to answer, longer keeps the "
+                "caller waiting."
+            )
+        elif (
+            self.ring_budget_s is not None
+            and self.ring_timeout_s is not None
+            and self.ring_budget_s < self.ring_timeout_s
+        ):
+            errors["ring_budget_s"] = _("The total ringing time must be at least one wave's ring time.")
+        if self.callback_deadline_min is not None and self.callback_deadline_min < 1:
+            errors["callback_deadline_min"] = _("Give providers at least 1 minute to return a callback.")
+        if self.auto_pause_after is not None and self.auto_pause_after < 1:
+            errors["auto_pause_after"] = _("Pause after at least 1 unanswered offer.")
+        if self.auto_pause_window_min is not None and self.auto_pause_window_min < 1:
+            errors["auto_pause_window_min"] = _("The window must be at least 1 minute.")
         if self.callback_max_per_line is not None and self.callback_max_per_line <= 0:
-            raise ValidationError({"callback_max_per_line": _("Must be more than 0.")})
+            errors["callback_max_per_line"] = _("Must be more than 0.")
+        if errors:
+            raise ValidationError(errors)
         try:
             self.to_policy()
         except (ValueError, TypeError) as error:
             raise ValidationError(str(error)) from error
+
+    def changes_from(self, previous: RoutingSettings | None) -> dict[str, tuple[Any, Any]]:
+        """Field name -> (before, after) for the settings that differ from the previous version (all of
+        them against the defaults when this is the first version)."""
+        before = previous or default_routing_settings()
+        return {
+            name: (getattr(before, name), getattr(self, name))
+            for name in SETTING_FIELDS
+            if getattr(before, name) != getattr(self, name)
+        }
+
+    def previous_version(self) -> RoutingSettings | None:
+        if self.pk is None:
+            return RoutingSettings.objects.current()
+        return RoutingSettings.objects.filter(pk__lt=self.pk).order_by("-id").first()
+
+
+SETTING_FIELDS = (
+    "wave_size",
+    "later_wave_size",
+    "ring_timeout_s",
+    "ring_budget_s",
+    "repeat_rounds",
+    "callbacks",
+    "callback_deadline_min",
+    "callback_max_per_line",
+    "auto_pause_after",
+    "auto_pause_window_min",
+    "continuity_days",
+)
 
 
 def default_routing_settings() -> RoutingSettings:
