@@ -40,7 +40,7 @@ pytest: setup
 	CLEARLINE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) --no-migrations $(PYTEST_ARGS)
 
 pytest-postgres: setup
-	CLEARLINE_ENV=test $(BIN)/python tools/with_postgres.py -- $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	CLEARLINE_ENV=test $(BIN)/python tools/with_postgres.py --migrate-template -- $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint pytest pytest-postgres
 

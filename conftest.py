@@ -8,6 +8,37 @@ import pytest
 
 os.environ.setdefault("CLEARLINE_ENV", "test")
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the suite twice, on SQLite and on PostgreSQL. The PostgreSQL pass exists to catch what
+    differs between databases, so it runs every test that touches the database and leaves out tests that never
+    do (pure routing, parsing, rendering) and browser tests (they test the page, not the database); both kinds
+    ran in the SQLite pass. CLEARLINE_TEST_EVERYTHING=1 runs them all on PostgreSQL too."""
+    if not on_postgresql() or os.environ.get("CLEARLINE_TEST_EVERYTHING"):
+        return
+    kept, skipped = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        )
+        is_browser = item.get_closest_marker("browser") is not None
+        (kept if uses_database and not is_browser else skipped).append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):

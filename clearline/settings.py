@@ -169,6 +169,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if env_str("CLEARLINE_TEST_DATABASE_TEMPLATE", ""):
+    # Test runs only (tools/with_postgres.py --migrate-template): test databases copy a migrated template.
+    DATABASES["default"]["TEST"] = {"TEMPLATE": env_str("CLEARLINE_TEST_DATABASE_TEMPLATE", "")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts (docs/accounts.md): every staff and provider login needs a password and a second factor (TOTP or a

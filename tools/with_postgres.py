@@ -2,6 +2,9 @@
 
 initdb into a temporary folder, start the server on a Unix socket in that folder (no TCP port at all),
 export DATABASE_URL for the command, then stop the server and delete the folder, whatever the command did.
+With --migrate-template, first apply every migration once to a database named clearline_template and tell the
+test settings to copy it (CLEARLINE_TEST_DATABASE_TEMPLATE): each pytest-xdist worker's test database then
+starts fully migrated instead of each worker applying every migration again.
 initdb refuses to run as root, so as root the server runs as the `postgres` system user.
 If the PostgreSQL binaries are missing, this says so loudly; under CI (CI=true) that is a failure.
 """
@@ -28,9 +31,10 @@ def find_bin_dir() -> Path | None:
 
 def main(argv: list[str]) -> int:
     if "--" not in argv:
-        print("usage: with_postgres.py -- COMMAND [ARGS...]", file=sys.stderr)
+        print("usage: with_postgres.py [--migrate-template] -- COMMAND [ARGS...]", file=sys.stderr)
         return 2
     command = argv[argv.index("--") + 1 :]
+    migrate_template = "--migrate-template" in argv[: argv.index("--")]
     bin_dir = find_bin_dir()
     if bin_dir is None:
         banner = "!" * 78
@@ -88,8 +92,26 @@ def main(argv: list[str]) -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        env = dict(os.environ, DATABASE_URL=f"postgres://postgres@{quote(str(sock_dir), safe='')}/postgres")
+        server = f"postgres://postgres@{quote(str(sock_dir), safe='')}"
+        env = dict(os.environ, DATABASE_URL=f"{server}/postgres")
         print(f"PostgreSQL {bin_dir.parent.name} running on socket {sock_dir}", file=sys.stderr)
+        if migrate_template:
+            subprocess.run(
+                [
+                    *run_as,
+                    str(bin_dir.parent / "bin" / "createdb"),
+                    "-h",
+                    str(sock_dir),
+                    "clearline_template",
+                ],
+                check=True,
+            )
+            subprocess.run(
+                [sys.executable, "-m", "clearline", "migrate", "--noinput", "-v", "0"],
+                env=dict(env, DATABASE_URL=f"{server}/clearline_template"),
+                check=True,
+            )
+            env["CLEARLINE_TEST_DATABASE_TEMPLATE"] = "clearline_template"
         return subprocess.run(command, env=env).returncode
     except subprocess.CalledProcessError as exc:
         print(f"Could not start PostgreSQL: {exc}", file=sys.stderr)
