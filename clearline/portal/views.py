@@ -34,7 +34,7 @@ from clearline.portal.forms import (
     MonthForm,
     WeeklyHoursForm,
 )
-from clearline.portal.team import remove_member, revoke_provider_invitation
+from clearline.portal.team import remove_provider_member, revoke_provider_invitation
 from clearline.providers import availability
 from clearline.providers.accounts import Invitation, Membership
 from clearline.providers.memberships import invite_member
@@ -386,17 +386,20 @@ def invite(request: HttpRequest, member: Member) -> HttpResponse:
 @portal_view(admin_only=True, methods=["POST"])
 def revoke(request: HttpRequest, member: Member, invitation_id: int) -> HttpResponse:
     try:
-        revoke_provider_invitation(member.provider, invitation_id, member.user)
+        revoked = revoke_provider_invitation(member.provider, invitation_id, member.user)
     except Invitation.DoesNotExist as missing:
         raise Http404 from missing
-    messages.success(request, _("Invitation revoked."))
+    if revoked:
+        messages.success(request, _("Invitation revoked."))
+    else:
+        messages.info(request, _("That invitation was already revoked."))
     return redirect("portal:team")
 
 
 @portal_view(admin_only=True, methods=["POST"])
 def remove(request: HttpRequest, member: Member, membership_id: int) -> HttpResponse:
     try:
-        remove_member(member.provider, membership_id, member.user)
+        remove_provider_member(member.provider, membership_id, member.user)
     except Membership.DoesNotExist as missing:
         raise Http404 from missing
     except ValidationError as error:
