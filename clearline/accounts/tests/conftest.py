@@ -23,10 +23,11 @@ def _no_device_throttling(settings):
     settings.OTP_STATIC_THROTTLE_FACTOR = 0
 
 
-def code(device: TOTPDevice, steps_ahead: int = 0) -> str:
+def code(device: TOTPDevice, steps_ahead: int = 0, seconds_ahead: int = 0) -> str:
     """The code the person's authenticator app shows now (or ``steps_ahead`` 30-second steps later, still within
-    django-otp's tolerance of one step, for a second sign-in: a code is accepted once only)."""
-    return f"{totp(device.bin_key, drift=steps_ahead):06d}"
+    django-otp's tolerance of one step, for a second sign-in: a code is accepted once only). ``seconds_ahead``
+    follows a test that moved ``time.time`` forward."""
+    return f"{totp(device.bin_key, t0=-seconds_ahead, drift=steps_ahead):06d}"
 
 
 @pytest.fixture
@@ -76,10 +77,12 @@ def code_step(client, token: str, ip: str = "127.0.0.1"):
     return client.post("/accounts/login/verify/", {"token": token}, REMOTE_ADDR=ip)
 
 
-def sign_in(client, user, device: TOTPDevice, ip: str = "127.0.0.1", steps_ahead: int = 0):
+def sign_in(
+    client, user, device: TOTPDevice, ip: str = "127.0.0.1", steps_ahead: int = 0, seconds_ahead: int = 0
+):
     response = password_step(client, user.username, ip=ip)
     assert response.status_code == 302 and response["Location"] == "/accounts/login/verify/", response
-    return code_step(client, code(device, steps_ahead), ip=ip)
+    return code_step(client, code(device, steps_ahead, seconds_ahead), ip=ip)
 
 
 @pytest.fixture(autouse=True)
