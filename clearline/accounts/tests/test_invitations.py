@@ -119,7 +119,7 @@ def test_a_taken_username_is_explained_and_the_invitation_stays_usable(client, i
 
 
 def test_invitation_events_are_in_the_audit_log(client, invitation, provider):
-    row, token = invitation
+    _row, token = invitation
     accept(client, token)
     actions = list(AuditEntry.objects.order_by("id").values_list("action", "actor"))
     assert ("providers.invitation.created", "system") in actions
