@@ -7,3 +7,6 @@ class TelephonyConfig(AppConfig):
 
     def ready(self) -> None:
         from clearline.telephony import checks  # noqa: F401
+        from clearline.telephony.roster import connect_signals
+
+        connect_signals()

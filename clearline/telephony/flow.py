@@ -32,10 +32,10 @@ def advance(call: Call, plan: Plan, step: Step) -> Prepared:
             return Prepared(next_step(plan, Progress(at=step.index), Result(Outcome.FAILED)), rang=False)
         return Prepared(step)
     while isinstance(step, Dial):
-        held = services.reserve_lines(call, [t.id for t in step.targets])
-        if held:
-            wave = dataclasses.replace(step, targets=tuple(t for t in step.targets if t.id in held))
-            return Prepared(wave, services.record_attempts(call, step.index, held))
+        attempts = services.ring_wave(call, step.index, [t.id for t in step.targets])
+        if attempts:
+            wave = dataclasses.replace(step, targets=tuple(t for t in step.targets if t.id in attempts))
+            return Prepared(wave, attempts)
         step = next_step(
             plan, Progress(at=step.index, ring_elapsed_s=call.ring_elapsed_s), Result(Outcome.NO_ANSWER)
         )

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, DateTimeField, F, PositiveIntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from clearline.content.disclosure import ensure_current_disclosure
-from clearline.content.models import Helpline, HelplineKind
+from clearline.content.models import HelplineKind
+from clearline.directory.models import Facility
 from clearline.directory.services import verified_destination_for
 from clearline.lib.audit import log_action
 from clearline.lib.phone import caller_hmac, encrypt_number
@@ -40,6 +42,7 @@ from clearline.routing import (
     plan_listing_call,
     share_credit_changes,
 )
+from clearline.telephony import roster
 from clearline.telephony.models import (
     CALL_STATUS_RANK,
     Attempt,
@@ -50,7 +53,8 @@ from clearline.telephony.models import (
     LineSlot,
 )
 from clearline.telephony.plan_codec import encode_plan
-from clearline.telephony.snapshots import apply_share_credit, build_policy, per_provider, snapshot_providers
+from clearline.telephony.roster import bump_routing_stamp
+from clearline.telephony.snapshots import apply_share_credit
 
 logger = logging.getLogger(__name__)
 
@@ -80,32 +84,44 @@ def start_call(
     language: str = "en",
     now: dt.datetime | None = None,
 ) -> CallStart:
-    """Create the call record and its routing plan, or return the existing ones for a repeated webhook."""
-    existing = Call.objects.filter(call_sid=call_sid).first()
-    if existing is not None:
-        return CallStart(existing, existing.routing_plan, created=False)
-    helpline = Helpline.objects.filter(number=to_number).first()
-    if helpline is None:
-        raise TelephonyError("The dialled number is not a Clearline number.")
+    """Create the call record and its routing plan, or return the existing ones for a repeated webhook.
+
+    Reads one statement on the usual call (the roster's stamp and counts; the roster itself, the helpline
+    numbers, the disclosure and the routing settings are cached under that stamp, see ``roster.py``) and writes
+    two (the call, the rotation credit). A repeated CallSid is caught by the unique constraint, not looked up
+    first: repeats are rare, and the other request's record wins.
+    """
     moment = now or timezone.now()
+    inputs, counts = roster.current(moment)
+    entry = inputs.helplines.get(to_number)
+    if entry is None:
+        existing = Call.objects.filter(call_sid=call_sid).first()
+        if existing is not None:
+            return CallStart(existing, existing.routing_plan, created=False)
+        raise TelephonyError("The dialled number is not a Clearline number.")
     hmac_value = caller_hmac(caller_number) if caller_number else ""
     seed = seed_for(call_sid)
-    disclosure = ensure_current_disclosure()
-    policy = build_policy(disclosure.number)
+    disclosure = inputs.disclosure()
+    policy = inputs.policy(disclosure.number)
     context = CallContext(
         call_id=call_sid,
-        number_kind=NumberKind.LISTING if helpline.kind == HelplineKind.LISTING else NumberKind.HELPLINE,
-        intent=Intent(helpline.intent) if helpline.intent in Intent._value2member_map_ else None,
+        number_kind=NumberKind.LISTING if entry.kind == HelplineKind.LISTING else NumberKind.HELPLINE,
+        intent=Intent(entry.intent) if entry.intent in Intent._value2member_map_ else None,
         language=language,
         caller_hmac=hmac_value or None,
         caller_state=caller_state or None,
     )
-    decision = _plan(context, helpline, policy, moment, seed)
+    if context.number_kind is NumberKind.LISTING:
+        decision = _plan_listing(context, entry, policy, moment, seed)
+    else:
+        decision = plan_call(context, roster.snapshots(inputs, counts, moment), policy, moment, seed)
     try:
-        with transaction.atomic():
+        # Outside a transaction a failed INSERT leaves nothing to undo; inside one (the call simulator, tests) it
+        # needs a savepoint, or the whole transaction would be lost.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
             call = Call.objects.create(
                 call_sid=call_sid,
-                helpline=helpline,
+                helpline_id=entry.id,
                 number_kind=context.number_kind.value,
                 language=language,
                 caller_hmac=hmac_value,
@@ -117,7 +133,7 @@ def start_call(
                 routing_started_at=moment,
             )
     except IntegrityError:
-        # The same CallSid arrived twice at once: the other request's record wins.
+        # The same CallSid arrived again (a retry, or twice at once): the stored record wins.
         call = Call.objects.get(call_sid=call_sid)
         return CallStart(call, call.routing_plan, created=False)
     first_dial = decision.plan.first_dial()
@@ -131,50 +147,70 @@ def start_call(
     return CallStart(call, decision.plan, created=True)
 
 
-def _plan(
-    context: CallContext, helpline: Helpline, policy: RoutingPolicy, moment: dt.datetime, seed: int
+def _plan_listing(
+    context: CallContext, entry: roster.HelplineEntry, policy: RoutingPolicy, moment: dt.datetime, seed: int
 ) -> Decision:
-    if context.number_kind is NumberKind.LISTING:
-        facility = helpline.facility
-        phone = verified_destination_for(facility.pk) if facility else None
-        target = ListingTarget(
-            facility_id=str(facility.pk) if facility else "",
-            name=facility.name if facility else "",
-            phone=phone or "",
-        )
-        return plan_listing_call(context, target, policy, moment, seed)
-    return plan_call(context, snapshot_providers(moment, policy), policy, moment, seed)
+    facility = Facility.objects.filter(pk=entry.facility_id).first() if entry.facility_id else None
+    phone = verified_destination_for(facility.pk) if facility else None
+    target = ListingTarget(
+        facility_id=str(facility.pk) if facility else "",
+        name=facility.name if facility else "",
+        phone=phone or "",
+    )
+    return plan_listing_call(context, target, policy, moment, seed)
 
 
 def reserve_lines(call: Call, provider_ids: list[str]) -> list[str]:
-    """Hold one line of each provider before dialling; return the providers whose line could be held.
+    """Hold one line of each provider before dialling; return the providers whose line could be held."""
+    return list(_hold_lines(call, provider_ids, step_index=None))
+
+
+def ring_wave(call: Call, step_index: int, provider_ids: list[str]) -> dict[str, str]:
+    """``reserve_lines`` and ``record_attempts`` for the providers whose line was held, in one transaction:
+    returns provider id -> attempt id of each provider about to be rung (empty when none has a free line)."""
+    return _hold_lines(call, provider_ids, step_index=step_index)
+
+
+def _hold_lines(call: Call, provider_ids: list[str], step_index: int | None) -> dict[str, str]:
+    """Hold the lines (and, with ``step_index``, record the attempts) of a wave; provider id -> attempt id ("" when
+    no attempt was asked for).
 
     The count check and the insert run in one transaction that locks the provider rows (PostgreSQL) or the whole
     database (SQLite's IMMEDIATE transactions), so two calls can never both take a provider's last line.
     """
-    reserved: list[str] = []
+    held: dict[str, str] = {}
     with transaction.atomic():
         # Lock the call first: its final status (advance_call_status) and this reservation serialize, so no line
         # is ever held for a call that has already ended. Providers are locked in id order (no deadlocks).
         if not Call.objects.select_for_update().filter(pk=call.pk, ended_at__isnull=True).exists():
-            return reserved
+            return held
         ids = sorted({int(p) for p in provider_ids})
         lines = dict(
             Provider.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "lines")
         )
-        open_slots = LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True)
-        in_use = per_provider(open_slots, "provider_id", Count("id"))
-        held_by_call = set(open_slots.filter(call=call).values_list("provider_id", flat=True))
+        # Counted after the locks, in a statement of its own: it sees every slot committed before them.
+        usage = {
+            pk: (in_use, mine)
+            for pk, in_use, mine in LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True)
+            .values("provider_id")
+            .annotate(in_use=Count("id"), mine=Count("id", filter=Q(call_id=call.pk)))
+            .values_list("provider_id", "in_use", "mine")
+        }
+        new_slots = []
         for provider_id in provider_ids:
             pk = int(provider_id)
-            if pk in held_by_call:
-                reserved.append(provider_id)  # a repeated webhook: the line is already ours
-            elif pk in lines and in_use.get(pk, 0) < lines[pk]:
-                LineSlot.objects.create(call=call, provider_id=pk)
-                in_use[pk] = in_use.get(pk, 0) + 1
-                held_by_call.add(pk)
-                reserved.append(provider_id)
-    return reserved
+            in_use, mine = usage.get(pk, (0, 0))
+            if mine:
+                held[provider_id] = ""  # a repeated webhook: the line is already ours
+            elif pk in lines and in_use < lines[pk]:
+                new_slots.append(LineSlot(call_id=call.pk, provider_id=pk))
+                usage[pk] = (in_use + 1, 1)
+                held[provider_id] = ""
+        if new_slots:
+            LineSlot.objects.bulk_create(new_slots)
+        if step_index is not None and held:
+            held = record_attempts(call, step_index, list(held))
+    return held
 
 
 def release_lines(call: Call, provider_ids: list[str] | None = None, now: dt.datetime | None = None) -> int:
@@ -194,34 +230,50 @@ def advance_call_status(
         raise TelephonyError(f"Unknown call status {status!r}.")
     lower = [s for s, r in CALL_STATUS_RANK.items() if r < rank]
     moment = now or timezone.now()
+    if rank < 3:
+        return Call.objects.filter(call_sid=call_sid, status__in=lower).update(status=status) == 1
     with transaction.atomic():
         changed = Call.objects.filter(call_sid=call_sid, status__in=lower).update(status=status) == 1
-        if rank == 3:
-            call = Call.objects.filter(call_sid=call_sid).first()
-            if call is None:
-                raise TelephonyError("Unknown call.")
-            Call.objects.filter(pk=call.pk, ended_at__isnull=True).update(
-                ended_at=moment, duration_s=duration_s
-            )
-            Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=CallOutcome.ABANDONED)
-            # Not CANCELED: a leg's own final status (no answer, busy) may still arrive and must win, so the
-            # record ends the same whatever order Twilio's callbacks come in.
-            Attempt.objects.filter(call=call, status=AttemptStatus.RINGING).update(
-                status=AttemptStatus.CALL_ENDED, ended_at=moment
-            )
-            release_lines(call, now=moment)
+        # The first final status ends the call; a repeated one changes nothing (each column keeps its value).
+        ended = Call.objects.filter(call_sid=call_sid).update(
+            ended_at=Coalesce(F("ended_at"), Value(moment, output_field=DateTimeField())),
+            duration_s=Case(
+                When(ended_at__isnull=True, then=Value(duration_s, output_field=PositiveIntegerField())),
+                default=F("duration_s"),
+            ),
+            outcome=Case(
+                When(outcome=CallOutcome.PENDING, then=Value(CallOutcome.ABANDONED.value)),
+                default=F("outcome"),
+            ),
+        )
+        if not ended:
+            raise TelephonyError("Unknown call.")
+        # Not CANCELED: a leg's own final status (no answer, busy) may still arrive and must win, so the
+        # record ends the same whatever order Twilio's callbacks come in.
+        this_call = Call.objects.filter(call_sid=call_sid).values("pk")
+        Attempt.objects.filter(call_id__in=this_call, status=AttemptStatus.RINGING).update(
+            status=AttemptStatus.CALL_ENDED, ended_at=moment
+        )
+        LineSlot.objects.filter(call_id__in=this_call, released_at__isnull=True).update(released_at=moment)
     return changed
 
 
 def record_attempts(call: Call, step_index: int, provider_ids: list[str]) -> dict[str, str]:
-    """One attempt per provider rung in this wave; returns provider id -> attempt id (for the leg's URLs)."""
-    attempts = {}
-    for provider_id in provider_ids:
-        attempt, _created = Attempt.objects.get_or_create(
-            call=call, step_index=step_index, provider_id=int(provider_id)
-        )
-        attempts[provider_id] = str(attempt.pk)
-    return attempts
+    """One attempt per provider rung in this wave; returns provider id -> attempt id (for the leg's URLs).
+
+    One statement: new attempts are inserted, a repeated webhook's existing ones are found by the unique
+    constraint (``ON CONFLICT``), and both come back with their ids.
+    """
+    wanted = list(dict.fromkeys(int(p) for p in provider_ids))
+    rows = [Attempt(call_id=call.pk, step_index=step_index, provider_id=pk) for pk in wanted]
+    Attempt.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["call", "step_index", "provider"],
+        update_fields=["step_index"],
+    )
+    ids = {row.provider_id: str(row.pk) for row in rows}
+    return {provider_id: ids[int(provider_id)] for provider_id in provider_ids}
 
 
 def accept_attempt(call: Call, step_index: int, provider_id: str, now: dt.datetime | None = None) -> bool:
@@ -354,11 +406,14 @@ def record_leg_status(attempt_id: str, leg_status: str, now: dt.datetime | None 
 def pause_unresponsive_providers(provider_ids: list[int], now: dt.datetime) -> list[int]:
     """Persist routing's auto-pause for providers who left too many offers unanswered (until someone resumes
     them in the admin, which also restarts their count). Returns the providers paused now."""
-    policy = build_policy()
+    wanted = {int(p) for p in provider_ids}
+    inputs, counts = roster.current(now, only=wanted)
+    policy = inputs.policy()
     paused = []
-    for snapshot in snapshot_providers(now, policy, only=provider_ids):
+    for snapshot in roster.snapshots(inputs, counts, now, only=wanted):
         due = not snapshot.auto_paused and auto_pause_due(snapshot, policy, now)
         if due and Provider.objects.filter(pk=int(snapshot.id), auto_paused=False).update(auto_paused=True):
+            bump_routing_stamp()  # an update() sends no post_save: tell every process's cached roster
             logger.warning("Provider %s auto-paused after unanswered offers", snapshot.id)
             log_action(
                 "providers.provider.auto_paused",
