@@ -12,6 +12,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,6 +32,16 @@ def _recorded(provider: Provider, action: str, expires: dt.date) -> bool:
     ).exists()
 
 
+def _record_once(provider: Provider, action: str, expires: dt.date) -> bool:
+    """Append the entry unless it exists; the provider row lock makes a second worker wait, then see it."""
+    with transaction.atomic():
+        list(Provider.objects.select_for_update().filter(pk=provider.pk).values_list("pk"))
+        if _recorded(provider, action, expires):
+            return False
+        log_action(action, target=provider, data={"expires": expires.isoformat()})
+        return True
+
+
 def check_document_expiry(today: dt.date | None = None) -> dict[str, int]:
     """Record lapsed documents and warn about those lapsing within two weeks; returns counts of new facts."""
     day = today or timezone.localdate()
@@ -44,14 +55,12 @@ def check_document_expiry(today: dt.date | None = None) -> dict[str, int]:
                 continue
             if expires < day:
                 action = f"providers.provider.{label}_expired"
-                if not _recorded(provider, action, expires):
-                    log_action(action, target=provider, data={"expires": expires.isoformat()})
+                if _record_once(provider, action, expires):
                     logger.warning("Provider %s: %s expired on %s; not eligible", provider.pk, label, expires)
                     counts["expired"] += 1
             elif expires <= horizon:
                 action = f"providers.provider.{label}_expiring"
-                if not _recorded(provider, action, expires):
-                    log_action(action, target=provider, data={"expires": expires.isoformat()})
+                if _record_once(provider, action, expires):
                     _warn_operators(provider, label, expires)
                     counts["warned"] += 1
     return counts
