@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -50,7 +51,15 @@ CALLS_PER_PAGE = 25
 def _render(
     request: HttpRequest, member: Member, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    base = {"member": member, "provider": member.provider, "portal_section": template.split("/")[-1][:-5]}
+    base = {
+        "member": member,
+        "provider": member.provider,
+        "portal_section": template.split("/")[-1][:-5],
+        # staff_base.html gives its message list role="status", which strips the list semantics axe requires of
+        # its items; portal/base.html shows them in a status region around a plain list instead.
+        "messages": (),
+        "portal_messages": get_messages(request),
+    }
     return render(request, template, {**base, **context}, status=status)
 
 
