@@ -283,6 +283,15 @@ def display_value(key: str, value: Any, names: dict[str, str] | None = None) -> 
     if key == "services":
         names = names or {}
         return ", ".join(names.get(code, code) for code in value) if value else "—"
+    if key in ("phone", "intake_phone") and value:
+        import phonenumbers
+
+        from clearline.lib.phone import format_national
+
+        try:
+            return format_national(str(value))
+        except phonenumbers.NumberParseException:  # shown as it is
+            return str(value)
     return str(value) if value not in (None, "") else "—"
 
 

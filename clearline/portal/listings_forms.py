@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from clearline.directory.edits import FIELD_KEYS, LABELS, LOCATING_FIELDS, editable_terms
+from clearline.directory.edits import FIELD_KEYS, LABELS, LOCATING_FIELDS, display_value, editable_terms
 from clearline.directory.geo import STATES, ZIP_RE, zip_index
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 
@@ -72,11 +72,26 @@ class ListingEditForm(forms.Form):
     )
 
     def __init__(self, data: Any = None, *, current: dict[str, Any]) -> None:
-        super().__init__(data, initial=current)
+        # Numbers are shown as people write them; cleaning turns them back into E.164 for the comparison.
+        initial = {
+            **current,
+            **{k: display_value(k, current[k]) for k in ("phone", "intake_phone") if current[k]},
+        }
+        super().__init__(data, initial=initial)
         self.current = current
         services = self.fields["services"]
         assert isinstance(services, forms.MultipleChoiceField)
-        services.choices = _services_choices()
+        self.service_choices = _services_choices()
+        services.choices = self.service_choices
+
+    def service_groups(self) -> list[tuple[str, list[Any]]]:
+        """The services checkboxes category by category, for one fieldset (with a legend) per category."""
+        widgets = list(self["services"])
+        groups, start = [], 0
+        for label, options in self.service_choices:
+            groups.append((label, widgets[start : start + len(options)]))
+            start += len(options)
+        return groups
 
     def _clean_phone(self, key: str) -> str:
         text = self.cleaned_data.get(key, "").strip()

@@ -238,6 +238,9 @@ def test_a_changed_phone_is_normalised_and_stays_unverified_after_approval(
     verify_phone(cedar.phones.get(kind="main").pk, "Dana at Clearline")
     assert verified_destination_for(cedar.pk) == "+13035550101"
     login_verified(alder.admin)
+    form = client.get(reverse("portal:listing_propose", args=[cedar.pk])).content.decode()
+    assert 'value="(303) 555-0101"' in form  # as people write it; the unchanged number is no change
+    assert propose(client, cedar, phone="(303) 555-0101").status_code == 400
     bad = propose(client, cedar, phone="555-12")
     assert bad.status_code == 400 and "wrong number of digits" in bad.content.decode()
     assert "A listing needs a main phone number." in propose(client, cedar, phone="").content.decode()
