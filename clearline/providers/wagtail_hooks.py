@@ -1,10 +1,20 @@
-"""Operators manage participating providers (and their flat-fee contracts) in the Wagtail admin."""
+"""Operators manage participating providers (and their flat-fee contracts) in the Wagtail admin, and provider
+access and routing settings (clearline/providers/back_office.py)."""
 
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from clearline.providers.models import Contract, Provider
+from clearline.providers.back_office import (
+    INVITATION_POLICY,
+    MEMBERSHIP_POLICY,
+    ROUTING_SETTINGS_POLICY,
+    ProviderAccessGroup,
+    RoutingSettingsViewSet,
+)
+from clearline.providers.models import Contract, Invitation, Membership, Provider, RoutingSettings
 
 
 class ProviderViewSet(SnippetViewSet):
@@ -79,3 +89,18 @@ class ContractViewSet(SnippetViewSet):
 
 register_snippet(ProviderViewSet)
 register_snippet(ContractViewSet)
+
+
+register_permission_policy(Membership, MEMBERSHIP_POLICY)
+register_permission_policy(Invitation, INVITATION_POLICY)
+register_permission_policy(RoutingSettings, ROUTING_SETTINGS_POLICY)
+
+
+@hooks.register("register_admin_viewset")
+def register_provider_access() -> ProviderAccessGroup:
+    return ProviderAccessGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_routing_settings() -> RoutingSettingsViewSet:
+    return RoutingSettingsViewSet("routing_settings")
