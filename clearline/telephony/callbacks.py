@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from clearline.lib.audit import log_action
 from clearline.lib.phone import decrypt_number
@@ -37,7 +37,7 @@ class CallbackError(Exception):
     """A callback action that cannot happen; the message is fit to show the provider's staff."""
 
 
-NOT_YOURS = _lazy(
+NOT_YOURS = gettext_lazy(
     "This callback is closed, or it has been reassigned to another provider. Reload the page to see your "
     "current callbacks."
 )

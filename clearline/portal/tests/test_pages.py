@@ -82,7 +82,8 @@ def test_the_pages_speak_spanish_under_es(client, login_verified, alder):
     login_verified(alder.agent)
     response = client.get("/es" + reverse("portal:dashboard"))
     assert response.status_code == 200
-    assert 'lang="es"' in response.content.decode()
+    html = response.content.decode()
+    assert 'lang="es"' in html and "Llamadas que debe devolver" in html and "quedan" in html
 
 
 def test_a_member_landing_goes_to_the_dashboard(client, login_verified, alder):
