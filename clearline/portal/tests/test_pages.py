@@ -94,3 +94,19 @@ def test_a_member_landing_goes_to_the_dashboard(client, login_verified, alder):
 def test_signed_out_visitors_are_sent_to_the_login(client, alder):
     response = client.get(reverse("portal:calls"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_monthly_figures_show_the_providers_month_beside_everyones(client, login_verified, alder, birch):
+    login_verified(alder.agent)
+    response = client.get(reverse("portal:figures"))
+    figures = response.context["figures"]
+    assert figures.provider_id == alder.provider.pk
+    assert (figures.provider.offered, figures.provider.answered) == (2, 1)
+    assert (figures.totals.offered, figures.totals.answered) == (4, 2)
+    assert figures.provider.callbacks_assigned == 1
+    html = response.content.decode()
+    assert "Previous month" in html and "Next month" not in html
+    earlier = client.get(reverse("portal:figures"), {"month": "2020-02"})
+    assert earlier.context["figures"].provider.offered == 0 and "Next month" in earlier.content.decode()
+    bad = client.get(reverse("portal:figures"), {"month": "2020-13"})
+    assert bad.status_code == 200 and "Choose a month as YYYY-MM." in bad.content.decode()
