@@ -6,14 +6,20 @@ numbers.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
@@ -37,12 +43,42 @@ from clearline.demo.content.legal import LEGAL_PAGES
 from clearline.demo.content.people import PEOPLE
 from clearline.demo.content.providers import FLAT_FEE, PROVIDERS
 from clearline.demo.content.site import HOME, TOPICS
-from clearline.providers.models import Contract, OpeningHours, Provider
+from clearline.providers.models import Contract, Membership, MembershipRole, OpeningHours, Provider
 
 logger = logging.getLogger(__name__)
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "clearline-demo"  # noqa: S105 - printed in README; demo only
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo sign-in. Every demo account has the password ``clearline-demo`` and a fixed authenticator key
+    (20 bytes, written here in hex; apps take it in base32, which ``load_demo_data`` prints with an otpauth
+    URI). These keys are public: the demo must never run on a real site (it refuses CLEARLINE_ENV=production)."""
+
+    username: str
+    key_hex: str
+    provider_slug: str = ""  # empty: the operator
+    role: str = ""
+
+    @property
+    def recovery_codes(self) -> list[str]:
+        return [f"{self.username.replace('-', '')}{n}" for n in range(1, 4)]
+
+
+def _demo_key(text: str) -> str:
+    return text.encode().hex()
+
+
+# Each key is a readable 20-byte text (so the docs can say where it comes from), hex-encoded.
+DEMO_ACCOUNTS = (
+    DemoAccount(ADMIN_USERNAME, _demo_key("clearline-demo-admin")),
+    DemoAccount("cedar-admin", _demo_key("demo-cedar-admin-key"), "cedar-harbor", MembershipRole.ADMIN),
+    DemoAccount("cedar-agent", _demo_key("demo-cedar-agent-key"), "cedar-harbor", MembershipRole.AGENT),
+    DemoAccount("mesa-admin", _demo_key("demo-mesa-admin-key!"), "mesa-verde-health", MembershipRole.ADMIN),
+    DemoAccount("mesa-agent", _demo_key("demo-mesa-agent-key!"), "mesa-verde-health", MembershipRole.AGENT),
+)
 
 # Fictional numbers (555-01xx) for the demo helplines. Keys: topic slug -> [(label, intent), ...]
 HELPLINES: dict[str, list[tuple[str, str, str, str]]] = {
@@ -350,6 +386,65 @@ def ensure_admin() -> None:
         user_model.objects.create_superuser(ADMIN_USERNAME, "admin@example.invalid", ADMIN_PASSWORD)
 
 
+@dataclass(frozen=True)
+class DemoSignIn:
+    username: str
+    password: str
+    who: str
+    key_base32: str
+    otpauth_uri: str
+    recovery_codes: list[str]
+
+
+def ensure_demo_accounts() -> list[DemoSignIn]:
+    """The operator and, for two demo providers, an administrator and an agent, each with a confirmed
+    authenticator on a fixed demo key and three recovery codes. Existing accounts and devices are kept as
+    they are (a code already used stays used)."""
+    ensure_admin()
+    user_model = get_user_model()
+    sign_ins = []
+    for account in DEMO_ACCOUNTS:
+        user = user_model.objects.filter(username=account.username).first()
+        if user is None:
+            user = user_model.objects.create_user(
+                account.username, f"{account.username}@example.invalid", ADMIN_PASSWORD
+            )
+        who = "Clearline operator (the whole back office)"
+        if account.provider_slug:
+            provider = Provider.objects.get(slug=account.provider_slug)
+            Membership.objects.get_or_create(user=user, defaults={"provider": provider, "role": account.role})
+            who = f"{MembershipRole(account.role).label} at {provider.name} (provider portal)"
+        device, created = TOTPDevice.objects.get_or_create(
+            user=user, name="demo authenticator", defaults={"key": account.key_hex, "confirmed": True}
+        )
+        if created:
+            codes, _made = StaticDevice.objects.get_or_create(
+                user=user, name="recovery codes", defaults={"confirmed": True}
+            )
+            StaticToken.objects.bulk_create(
+                StaticToken(device=codes, token=code) for code in account.recovery_codes
+            )
+        sign_ins.append(
+            DemoSignIn(
+                username=account.username,
+                password=ADMIN_PASSWORD,
+                who=who,
+                key_base32=base64.b32encode(bytes.fromhex(account.key_hex)).decode(),
+                otpauth_uri=device.config_url,
+                recovery_codes=account.recovery_codes,
+            )
+        )
+    return sign_ins
+
+
+def refuse_in_production() -> None:
+    if settings.CLEARLINE_ENV == "production":
+        raise ImproperlyConfigured(
+            "load_demo_data refuses to run with CLEARLINE_ENV=production: it creates accounts whose passwords "
+            "and authenticator keys are published."
+        )
+
+
 def load_demo_facilities() -> int:
     try:
         from clearline.directory.demo import load_demo_facilities as load
@@ -359,7 +454,8 @@ def load_demo_facilities() -> int:
 
 
 @transaction.atomic
-def load_demo_data() -> dict[str, int]:
+def load_demo_data() -> dict[str, Any]:
+    refuse_in_production()
     english, spanish = ensure_locales()
     home = ensure_home(english)
     translate(home, spanish, {"title": HOME["es"]["title"], "intro": HOME["es"]["intro"]})
@@ -369,7 +465,12 @@ def load_demo_data() -> dict[str, int]:
     articles = ensure_articles(topics, spanish, people)
     ensure_legal_pages(home, spanish)
     ensure_providers()
-    ensure_admin()
+    sign_ins = ensure_demo_accounts()
     facilities = load_demo_facilities()
     version = ensure_current_disclosure()
-    return {"articles_created": articles, "facilities": facilities, "disclosure_version": version.number}
+    return {
+        "articles_created": articles,
+        "facilities": facilities,
+        "disclosure_version": version.number,
+        "sign_ins": sign_ins,
+    }

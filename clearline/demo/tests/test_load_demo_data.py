@@ -116,3 +116,70 @@ def check_an_editor_can_publish_an_article(client, login_verified):
     page = ArticlePage.objects.get(slug="talking-to-a-doctor")
     assert page.live
     assert client.get(page.url).status_code == 200
+
+
+def test_demo_sign_ins_work_with_their_published_keys(demo, client):
+    import base64
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from clearline.demo.loader import DEMO_ACCOUNTS
+    from clearline.providers.models import Membership
+
+    assert TOTPDevice.objects.filter(confirmed=True).count() == len(DEMO_ACCOUNTS) == 5
+    memberships = {
+        (m.user.username, m.provider.slug, m.role)
+        for m in Membership.objects.select_related("user", "provider")
+    }
+    assert memberships == {
+        ("cedar-admin", "cedar-harbor", "admin"),
+        ("cedar-agent", "cedar-harbor", "agent"),
+        ("mesa-admin", "mesa-verde-health", "admin"),
+        ("mesa-agent", "mesa-verde-health", "agent"),
+    }
+    # The operator signs in with the key as printed (base32), the way an authenticator app would.
+    key = base64.b32decode("MNWGKYLSNRUW4ZJNMRSW23ZNMFSG22LO")
+    assert key == b"clearline-demo-admin"
+    client.post("/accounts/login/", {"username": "admin", "password": "clearline-demo"})
+    response = client.post("/accounts/login/verify/", {"token": f"{totp(key):06d}"})
+    assert response["Location"] == "/accounts/"
+    # A provider agent signs in with a recovery code.
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"username": "mesa-agent", "password": "clearline-demo"})
+    assert client.post("/accounts/login/verify/", {"token": "mesaagent1"})["Location"] == "/accounts/"
+
+
+def test_running_it_again_keeps_the_accounts_and_their_devices(demo):
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    StaticToken.objects.filter(token="cedaradmin1").delete()  # a recovery code used meanwhile
+    before = (get_user_model().objects.count(), TOTPDevice.objects.count(), StaticToken.objects.count())
+    call_command("load_demo_data", verbosity=0)
+    assert (
+        get_user_model().objects.count(),
+        TOTPDevice.objects.count(),
+        StaticToken.objects.count(),
+    ) == before
+
+
+def test_the_command_prints_how_to_sign_in(demo):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    text = out.getvalue()
+    assert "admin / clearline-demo" in text
+    assert "key: MNWGKYLSNRUW4ZJNMRSW23ZNMFSG22LO" in text
+    assert "otpauth://totp/Clearline%3Aadmin?secret=MNWGKYLSNRUW4ZJNMRSW23ZNMFSG22LO" in text
+    assert "cedar-agent / clearline-demo" in text
+
+
+def test_it_refuses_to_run_in_production(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.CLEARLINE_ENV = "production"
+    with pytest.raises(CommandError, match="refuses to run with CLEARLINE_ENV=production"):
+        call_command("load_demo_data", verbosity=0)
+    assert not get_user_model().objects.exists()
