@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +80,7 @@ class ListingEditForm(forms.Form):
         }
         super().__init__(data, initial=initial)
         self.current = current
+        self.inline_extensions: dict[str, str] = {}
         services = self.fields["services"]
         assert isinstance(services, forms.MultipleChoiceField)
         self.service_choices = _services_choices()
@@ -98,9 +100,14 @@ class ListingEditForm(forms.Form):
         if not text:
             return ""
         try:
-            return normalize_e164(text)
+            number = normalize_e164(text)
         except InvalidPhoneNumber as exc:
             raise forms.ValidationError(gettext(str(exc))) from exc
+        # "303-555-0101 x12": E.164 has no room for the extension, which goes to its own field (see clean()).
+        extension = phonenumbers.parse(text, "US").extension
+        if extension:
+            self.inline_extensions[key] = extension
+        return number
 
     def clean_phone(self) -> str:
         number = self._clean_phone("phone")
@@ -138,6 +145,16 @@ class ListingEditForm(forms.Form):
             ("phone", "phone_extension"),
             ("intake_phone", "intake_phone_extension"),
         ):
+            inline = self.inline_extensions.get(number_key)
+            if inline and extension_key in data:
+                if data[extension_key] and data[extension_key] != inline:
+                    self.add_error(
+                        extension_key,
+                        gettext("The number says extension %(ext)s; this field says another.")
+                        % {"ext": inline},
+                    )
+                else:
+                    data[extension_key] = inline
             if data.get(extension_key) and not data.get(number_key):
                 self.add_error(extension_key, gettext("An extension needs a phone number."))
         moved = any(data.get(key) != self.current.get(key) for key in LOCATING_FIELDS)

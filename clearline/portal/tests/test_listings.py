@@ -274,6 +274,10 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, login_verified, ald
         ({"website": "not a site"}, "Enter a valid URL."),
         ({"phone_extension": "abc"}, "An extension is digits only"),
         ({"intake_phone_extension": "12"}, "An extension needs a phone number."),
+        (
+            {"phone": "303-555-0101 x12", "phone_extension": "13"},
+            "The number says extension 12; this field says",
+        ),
         ({"name": ""}, "This field is required."),
         ({"services": ["DT"]}, "Select a valid choice."),
         ({}, "Nothing was changed, so there is nothing to review."),
@@ -283,6 +287,12 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, login_verified, ald
         assert response.status_code == 400, changes
         assert message in response.content.decode(), changes
     assert not ListingEdit.objects.exists()
+
+
+def test_an_extension_typed_with_the_number_goes_to_its_own_field(client, login_verified, alder, facilities):
+    login_verified(alder.agent)
+    assert propose(client, facilities["alder"], phone="(303) 555-0188 ext. 12").status_code == 302
+    assert ListingEdit.objects.get().changes == {"phone": "+13035550188", "phone_extension": "12"}
 
 
 def test_services_are_proposed_as_codes_and_shown_as_names(
