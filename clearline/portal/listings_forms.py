@@ -6,13 +6,20 @@ from typing import Any
 
 import phonenumbers
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from clearline.directory.edits import FIELD_KEYS, LABELS, LOCATING_FIELDS, display_value, editable_terms
 from clearline.directory.geo import STATES, ZIP_RE, zip_index
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 
+# clearline.lib.phone explains a bad number in English; its messages, for the catalogue (shown through gettext).
+PHONE_PROBLEMS = (
+    gettext_noop("No phone number was given."),
+    gettext_noop("This is not a phone number."),
+    gettext_noop("This phone number has the wrong number of digits."),
+    gettext_noop("This is not a valid phone number."),
+)
 PHONE_HELP = _("A U.S. number, e.g. (303) 555-0100. A changed number is checked by Clearline before a listing "
                "number rings it.")  # fmt: skip
 
