@@ -136,4 +136,7 @@ def test_invitation_events_are_in_the_audit_log(client, invitation, provider):
 def test_the_invitation_page_speaks_spanish(client, invitation):
     _row, token = invitation
     response = client.get(url(token), HTTP_ACCEPT_LANGUAGE="es")
-    assert '<html lang="es">' in response.content.decode()
+    text = response.content.decode()
+    assert '<html lang="es">' in text
+    assert "Únase a Alder Recovery en Clearline" in text
+    assert "Al menos 8 caracteres" in text

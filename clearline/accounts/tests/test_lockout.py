@@ -104,7 +104,11 @@ def test_the_lockout_page_is_in_spanish_for_spanish_browsers(client, operator):
             HTTP_ACCEPT_LANGUAGE="es",
         )
     assert response.status_code == 429
-    assert '<html lang="es">' in response.content.decode()
+    text = response.content.decode()
+    assert '<html lang="es">' in text
+    assert "Demasiados intentos" in text
+    assert "después de 3 contraseñas o códigos incorrectos" in text
+    assert "Inténtelo de nuevo dentro de 30 minutos." in text
 
 
 def test_an_unknown_username_is_locked_out_the_same_way(client, db):

@@ -177,3 +177,9 @@ def test_the_sign_in_pages_are_in_spanish_for_spanish_browsers(client, operator,
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="es")
     assert '<html lang="es">' in response.content.decode()
     assert "Iniciar sesión" in response.content.decode()
+    # Coming from a Spanish portal page, the whole sign-in stays in Spanish, whatever the browser says.
+    client.get("/accounts/login/", {"next": "/es/portal/"})
+    password_step(client, "olivia", next_url="/es/portal/")
+    wrong = code_step(client, "000000" if code(operator_device) != "000000" else "111111")
+    assert "Escriba su código" in wrong.content.decode()
+    assert "Ese código no es correcto o ya se usó." in wrong.content.decode()
