@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -55,10 +54,6 @@ def _render(
         "member": member,
         "provider": member.provider,
         "portal_section": template.split("/")[-1][:-5],
-        # staff_base.html gives its message list role="status", which strips the list semantics axe requires of
-        # its items; portal/base.html shows them in a status region around a plain list instead.
-        "messages": (),
-        "portal_messages": get_messages(request),
     }
     return render(request, template, {**base, **context}, status=status)
 
