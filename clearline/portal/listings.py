@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clearline.directory.edits import listing_values
+from clearline.directory.edits import editable_codes, listing_values
 from clearline.directory.listing import address_line
 
 from .access import Member, portal_view
@@ -51,10 +51,13 @@ def listings(request: HttpRequest, member: Member) -> HttpResponse:
     ):
         edits.setdefault(edit.facility_id, []).append(edit)
     rows = []
+    codes = editable_codes()
     for facility in facilities:
         mine = edits.get(facility.pk, [])
         pending = next((e for e in mine if e.is_pending), None)
-        stale = pending is not None and any(r.stale for r in edit_diff(pending, listing_values(facility)))
+        stale = pending is not None and any(
+            r.stale for r in edit_diff(pending, listing_values(facility, codes))
+        )
         rows.append(
             {
                 "facility": facility,

@@ -146,8 +146,8 @@ class ListingEditForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for key in ("name", "alternate_name", "street1", "street2", "city", "description", "hours"):
-            if isinstance(data.get(key), str):
-                data[key] = data[key].strip()
+            if isinstance(data.get(key), str):  # browsers send text areas with CRLF line ends
+                data[key] = data[key].replace("\r\n", "\n").strip()
         for number_key, extension_key in (
             ("phone", "phone_extension"),
             ("intake_phone", "intake_phone_extension"),

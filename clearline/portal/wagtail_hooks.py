@@ -30,7 +30,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from clearline.directory.edits import listing_values
+from clearline.directory.edits import editable_codes, listing_values
 from clearline.directory.models import Facility
 
 from .listings_services import ListingEditError, approve_edit, edit_diff, reject_edit
@@ -165,8 +165,9 @@ class ReviewQueueView(WagtailAdminTemplateMixin, TemplateView):
             )
         )
         context["pending"] = []
+        codes = editable_codes()
         for edit in pending:
-            diff = edit_diff(edit, listing_values(facilities[edit.facility_id]))
+            diff = edit_diff(edit, listing_values(facilities[edit.facility_id], codes))
             context["pending"].append(
                 {
                     "edit": edit,

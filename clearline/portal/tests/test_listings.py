@@ -295,6 +295,12 @@ def test_an_extension_typed_with_the_number_goes_to_its_own_field(client, login_
     assert ListingEdit.objects.get().changes == {"phone": "+13035550188", "phone_extension": "12"}
 
 
+def test_text_areas_are_stored_with_plain_line_ends(client, login_verified, alder, facilities):
+    login_verified(alder.agent)
+    assert propose(client, facilities["alder"], hours="Mon-Fri 8-6\r\nSat 9-1 ").status_code == 302
+    assert ListingEdit.objects.get().changes == {"hours": "Mon-Fri 8-6\nSat 9-1"}
+
+
 def test_services_are_proposed_as_codes_and_shown_as_names(
     client, login_verified, alder, facilities, reviewer
 ):
