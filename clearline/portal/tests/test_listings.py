@@ -370,8 +370,14 @@ def test_operators_link_a_facility_to_a_provider_in_the_admin_and_it_is_audited(
 
 def test_the_listing_pages_render_in_spanish(client, login_verified, alder, facilities):
     login_verified(alder.agent)
-    urls = [reverse("portal:listings"), reverse("portal:listing_propose", args=[facilities["alder"].pk])]
-    for url in urls:  # reversed first: a request under /es/ leaves Spanish active for reverse()
+    cedar = facilities["alder"]
+    urls = [reverse("portal:listings"), reverse("portal:listing_propose", args=[cedar.pk])]
+    data = form_data(cedar, phone="555-12")  # reversed first: a request under /es/ leaves Spanish active
+    for url, title in zip(
+        urls, ("Sus fichas", "Corregir la ficha de Cedar Hollow Recovery Center"), strict=True
+    ):
         response = client.get("/es" + url)
         assert response.status_code == 200 and 'lang="es"' in response.content.decode()
-        assert "Cedar Hollow Recovery Center" in response.content.decode()
+        assert title in response.content.decode()
+    bad = client.post("/es" + urls[1], data)
+    assert "Este número de teléfono no tiene el número correcto de dígitos." in bad.content.decode()
