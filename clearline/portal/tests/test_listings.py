@@ -363,6 +363,8 @@ def test_operators_link_a_facility_to_a_provider_in_the_admin_and_it_is_audited(
     assert (link.provider, link.facility) == (alder.provider, facility)
     entry = AuditEntry.objects.get(action="portal.provider_listing.created")
     assert entry.actor == "reviewer" and entry.data["after"]["facility_id"] == facility.pk
+    index = client.get(reverse("wagtailsnippets_portal_providerlisting:list"), {"q": facility.name[:6]})
+    assert index.status_code == 200 and facility.name in index.content.decode()
     client.logout()
     login_verified(alder.agent)
     assert facility.name in client.get(reverse("portal:listings")).content.decode()
@@ -381,3 +383,33 @@ def test_the_listing_pages_render_in_spanish(client, login_verified, alder, faci
         assert title in response.content.decode()
     bad = client.post("/es" + urls[1], data)
     assert "Este número de teléfono no tiene el número correcto de dígitos." in bad.content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_the_listing_pages_pass_axe(page, live_server, alder, facilities, settings):
+    from clearline.portal.tests.test_browser import assert_accessible, sign_in
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    sign_in(page, live_server.url, alder.agent)
+    page.get_by_role("navigation", name="Provider portal").get_by_role("link", name="Listings").click()
+    assert_accessible(page, "listings")
+    page.get_by_role("link", name="Propose a correction").click()
+    assert_accessible(page, "proposal form")
+    page.get_by_label("ZIP code").fill("35007")
+    page.get_by_role("group", name="Payment accepted").get_by_label("Medicare").uncheck()
+    page.get_by_role("button", name="Send for review").click()
+    assert page.get_by_text("ZIP code 35007 is in Alabama, not Colorado.").is_visible()
+    assert_accessible(page, "proposal form with an error")
+    page.get_by_label("ZIP code").fill("80202")
+    page.get_by_label("Main phone", exact=True).fill("303 555 0177")
+    page.get_by_role("button", name="Send for review").click()
+    assert page.get_by_text("Clearline staff will review your change").is_visible()
+    assert_accessible(page, "proposed change")
+    assert ListingEdit.objects.get().changes == {
+        "phone": "+13035550177",
+        "services": sorted(set(listing_values(facilities["alder"])["services"]) - {"MC"}),
+    }
+    page.get_by_role("button", name="Withdraw this change").click()
+    assert page.get_by_text("The change was withdrawn.").is_visible()
+    assert_accessible(page, "withdrawn change")
