@@ -87,4 +87,6 @@ def listing_context(facility: Facility) -> dict[str, Any]:
         "address": address_line(facility),
         "directions_url": directions_url(facility),
         "json_ld": json_ld(facility, phones),
+        "organization": facility.organization,
+        "hours": [s.description for s in facility.schedules.all() if s.description],
     }

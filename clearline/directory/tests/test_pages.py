@@ -128,3 +128,15 @@ def test_a_listing_number_says_it_rings_this_facility_only(rf, real_slice):
 
 def test_a_missing_facility_is_a_404(client, db):
     assert client.get("/treatment/999999/").status_code == 404
+
+
+def test_the_listing_shows_the_description_website_and_hours_an_approved_edit_can_set(client, real_slice):
+    facility = Facility.objects.select_related("organization").first()
+    facility.organization.description = "Walk-in assessments on weekdays."
+    facility.organization.website = "https://example.org/care"
+    facility.organization.save()
+    facility.schedules.create(description="Mon-Fri 8:00-17:00\nSat 9:00-12:00")
+    text = client.get(reverse("directory:facility", args=[facility.pk])).content.decode()
+    assert "Walk-in assessments on weekdays." in text
+    assert 'href="https://example.org/care" rel="noopener noreferrer nofollow"' in text
+    assert "Mon-Fri 8:00-17:00<br>Sat 9:00-12:00" in text
