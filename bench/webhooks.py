@@ -21,6 +21,12 @@ a set-up p99 under 1 s; the highest sustained step is the maximum. Baselines in 
 gunicorn: a GET of a small static file (WhiteNoise), at three times the set-up rate (a set-up is three requests),
 then as fast as 16 clients go; and set-ups one at a time from one client (service time without queueing).
 
+CPU per set-up: client, server and database share this machine's CPUs, and other work on it (a test suite, say)
+inflates every latency. So each step also prints the CPU time it cost, per completed set-up, of the gunicorn
+processes, the PostgreSQL processes (exited ones included, through their parent's ``cutime``) and this client,
+read from ``/proc``: figures that hold under contention, and the ceiling they imply (CPUs x 1000 ms over the
+CPU one set-up costs). The load average is printed before and after.
+
 Everything it starts (gunicorn, and PostgreSQL through with_postgres.py) is stopped when it ends, whatever happens.
 """
 
@@ -39,6 +45,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -198,6 +205,68 @@ def path_of(action: bytes) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _cpu_s(fields: list[str], children: bool) -> float:
+    # utime, stime (and, with ``children``, cutime, cstime: what its exited children used): fields 14-17.
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLOCK_TICKS
+
+
+def process_tree_cpu_s(root: int) -> float:
+    """CPU seconds used by ``root`` and its descendants, exited ones included (once ``root`` reaped them)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat(int(entry))) is not None:
+            parents[int(entry)] = int(fields[1])
+    total, frontier = 0.0, [root]
+    while frontier:
+        pid = frontier.pop()
+        fields = _stat(pid)
+        if fields is not None:
+            total += _cpu_s(fields, children=True)
+        frontier += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds of the server (gunicorn's tree), the database (the postmaster's tree) and this client."""
+
+    server_pid: int
+    postmaster_pid: int
+
+    def read(self) -> tuple[float, float, float]:
+        return (
+            process_tree_cpu_s(self.server_pid),
+            process_tree_cpu_s(self.postmaster_pid) if self.postmaster_pid else 0.0,
+            time.process_time(),
+        )
+
+
+def postmaster_pid() -> int:
+    """The PostgreSQL server's main process: the parent of the backend serving a fresh connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
+    connection.close()
+    fields = _stat(backend)
+    return int(fields[1]) if fields else 0
+
+
 @dataclass
 class Sample:
     due: float
@@ -215,6 +284,7 @@ class Step:
     late_starts: int = 0
     skipped: int = 0
     elapsed: float = 0.0
+    cpu_s: tuple[float, float, float] = (0.0, 0.0, 0.0)  # server, database, client, over the step
 
     @property
     def ok(self) -> list[Sample]:
@@ -259,6 +329,14 @@ def static_get(client: Client, sample: Sample) -> None:
     sample.first_ms = sample.total_ms = (time.perf_counter() - sample.due) * 1000
     if status != 200:
         sample.error = f"static {status}"
+
+
+def measured(step: Step, meter: CpuMeter | None, run: Callable[[], object]) -> Step:
+    before = meter.read() if meter else (0.0, 0.0, 0.0)
+    run()
+    after = meter.read() if meter else (0.0, 0.0, 0.0)
+    step.cpu_s = (after[0] - before[0], after[1] - before[1], after[2] - before[2])
+    return step
 
 
 def run_open_loop(step: Step, client: Client, job: str) -> Step:
@@ -329,10 +407,9 @@ def closed_loop_rate(client: Client, seconds: float, threads: int) -> float:
     return done[0] / (time.perf_counter() - start)
 
 
-def one_at_a_time(client: Client, seconds: float) -> Step:
+def one_at_a_time(step: Step, client: Client) -> Step:
     """Set-ups back to back from one client: the service time with no queueing (a lower bound on latency)."""
-    step = Step("set-ups one at a time", 0.0, seconds)
-    stop_at = time.perf_counter() + seconds
+    stop_at = time.perf_counter() + step.seconds
     start = time.perf_counter()
     while time.perf_counter() < stop_at:
         sample = Sample(due=time.perf_counter())
@@ -341,6 +418,19 @@ def one_at_a_time(client: Client, seconds: float) -> Step:
     step.elapsed = time.perf_counter() - start
     step.rate = len(step.samples) / step.elapsed
     return step
+
+
+def cpu_line(step: Step, what: str) -> str:
+    done = len(step.ok)
+    if not done or not any(step.cpu_s):
+        return ""
+    server, database, client = (1000 * c / done for c in step.cpu_s)
+    cpus = os.cpu_count() or 1
+    return (
+        f"CPU per {what}: server {server:5.2f} ms, PostgreSQL {database:5.2f} ms, client {client:5.2f} ms; "
+        f"ceiling on {cpus} CPUs: {cpus * 1000 / (server + database + client):5.0f}/s with this client, "
+        f"{cpus * 1000 / (server + database):5.0f}/s server and database alone"
+    )
 
 
 def describe(step: Step, what: str) -> str:
@@ -383,6 +473,7 @@ def main(argv: list[str]) -> int:
         rerun_under_postgres(argv)
     began = time.perf_counter()
     prepare_database()
+    database_pid = postmaster_pid()
     port = free_port()
     server = start_gunicorn(port, args.workers)
     try:
@@ -405,15 +496,22 @@ def main(argv: list[str]) -> int:
             f"{os.cpu_count()} CPUs (client, server and database share them); "
             f"load average before: {os.getloadavg()[0]:.2f}"
         )
+        meter = CpuMeter(server.pid, database_pid)
         run_open_loop(Step("warm-up", 20, 3), client, "setup")  # every worker imports, connects, caches
 
-        baseline = run_open_loop(Step("static GET (baseline)", args.rate * 3, 5), client, "static")
-        serial = one_at_a_time(client, 5)
-        steady = run_open_loop(Step("call set-ups", args.rate, args.seconds), client, "setup")
+        baseline = Step("static GET (baseline)", args.rate * 3, 5)
+        measured(baseline, meter, lambda: run_open_loop(baseline, client, "static"))
+        serial = Step("set-ups one at a time", 0.0, 5)
+        measured(serial, meter, lambda: one_at_a_time(serial, client))
+        steady = Step("call set-ups", args.rate, args.seconds)
+        measured(steady, meter, lambda: run_open_loop(steady, client, "setup"))
         print("\nSteady load (latency from the moment each request was due):")
         print("  " + describe(baseline, "GET"))
         print("  " + describe(serial, "voice") + "  (no load: one client, back to back)")
         print("  " + describe(steady, "voice"))
+        print("\nCPU time per completed unit, from /proc (holds under contention from other work):")
+        for step, what in ((baseline, "GET"), (serial, "set-up"), (steady, "set-up")):
+            print(f"  {step.label:<22} " + cpu_line(step, what))
         static_max = closed_loop_rate(client, 4, 16)
         print(f"  static GET as fast as 16 clients go: {static_max:.0f} requests/s")
 
@@ -427,9 +525,11 @@ def main(argv: list[str]) -> int:
             if time.perf_counter() - began + args.step_seconds + 5 > args.max_seconds:
                 print("  (time limit reached: ramp stopped)")
                 break
-            step = run_open_loop(Step(f"ramp {rate}/s", rate, args.step_seconds), client, "setup")
+            step = Step(f"ramp {rate}/s", rate, args.step_seconds)
+            measured(step, meter, lambda step=step: run_open_loop(step, client, "setup"))  # type: ignore[misc]
             ok = sustained(step)
             print("  " + describe(step, "voice") + ("  sustained" if ok else "  NOT sustained"))
+            print("  " + " " * 23 + cpu_line(step, "set-up"))
             if not ok:
                 break
             best = rate

@@ -14,8 +14,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, DateTimeField, F, PositiveIntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clearline.content.models import HelplineKind
@@ -42,7 +40,7 @@ from clearline.routing import (
     plan_listing_call,
     share_credit_changes,
 )
-from clearline.telephony import roster
+from clearline.telephony import roster, statements
 from clearline.telephony.models import (
     CALL_STATUS_RANK,
     Attempt,
@@ -179,23 +177,15 @@ def _hold_lines(call: Call, provider_ids: list[str], step_index: int | None) -> 
     database (SQLite's IMMEDIATE transactions), so two calls can never both take a provider's last line.
     """
     held: dict[str, str] = {}
+    moment = timezone.now()
     with transaction.atomic():
         # Lock the call first: its final status (advance_call_status) and this reservation serialize, so no line
         # is ever held for a call that has already ended. Providers are locked in id order (no deadlocks).
-        if not Call.objects.select_for_update().filter(pk=call.pk, ended_at__isnull=True).exists():
+        if not statements.lock_live_call(call.pk):
             return held
-        ids = sorted({int(p) for p in provider_ids})
-        lines = dict(
-            Provider.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "lines")
-        )
+        lines = statements.lock_provider_lines([int(p) for p in provider_ids])
         # Counted after the locks, in a statement of its own: it sees every slot committed before them.
-        usage = {
-            pk: (in_use, mine)
-            for pk, in_use, mine in LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True)
-            .values("provider_id")
-            .annotate(in_use=Count("id"), mine=Count("id", filter=Q(call_id=call.pk)))
-            .values_list("provider_id", "in_use", "mine")
-        }
+        usage = statements.open_lines(list(lines), call.pk)
         new_slots = []
         for provider_id in provider_ids:
             pk = int(provider_id)
@@ -203,13 +193,12 @@ def _hold_lines(call: Call, provider_ids: list[str], step_index: int | None) -> 
             if mine:
                 held[provider_id] = ""  # a repeated webhook: the line is already ours
             elif pk in lines and in_use < lines[pk]:
-                new_slots.append(LineSlot(call_id=call.pk, provider_id=pk))
+                new_slots.append(pk)
                 usage[pk] = (in_use + 1, 1)
                 held[provider_id] = ""
-        if new_slots:
-            LineSlot.objects.bulk_create(new_slots)
+        statements.insert_line_slots(call.pk, new_slots, moment)
         if step_index is not None and held:
-            held = record_attempts(call, step_index, list(held))
+            held = record_attempts(call, step_index, list(held), now=moment)
     return held
 
 
@@ -229,51 +218,30 @@ def advance_call_status(
     if rank is None:
         raise TelephonyError(f"Unknown call status {status!r}.")
     lower = [s for s, r in CALL_STATUS_RANK.items() if r < rank]
-    moment = now or timezone.now()
     if rank < 3:
-        return Call.objects.filter(call_sid=call_sid, status__in=lower).update(status=status) == 1
+        return statements.advance_status(call_sid, status, lower)
+    moment = now or timezone.now()
     with transaction.atomic():
-        changed = Call.objects.filter(call_sid=call_sid, status__in=lower).update(status=status) == 1
-        # The first final status ends the call; a repeated one changes nothing (each column keeps its value).
-        ended = Call.objects.filter(call_sid=call_sid).update(
-            ended_at=Coalesce(F("ended_at"), Value(moment, output_field=DateTimeField())),
-            duration_s=Case(
-                When(ended_at__isnull=True, then=Value(duration_s, output_field=PositiveIntegerField())),
-                default=F("duration_s"),
-            ),
-            outcome=Case(
-                When(outcome=CallOutcome.PENDING, then=Value(CallOutcome.ABANDONED.value)),
-                default=F("outcome"),
-            ),
-        )
-        if not ended:
+        changed = statements.advance_status(call_sid, status, lower)
+        if not statements.end_call(
+            call_sid, moment, duration_s, CallOutcome.PENDING.value, CallOutcome.ABANDONED.value
+        ):
             raise TelephonyError("Unknown call.")
-        # Not CANCELED: a leg's own final status (no answer, busy) may still arrive and must win, so the
-        # record ends the same whatever order Twilio's callbacks come in.
-        this_call = Call.objects.filter(call_sid=call_sid).values("pk")
-        Attempt.objects.filter(call_id__in=this_call, status=AttemptStatus.RINGING).update(
-            status=AttemptStatus.CALL_ENDED, ended_at=moment
-        )
-        LineSlot.objects.filter(call_id__in=this_call, released_at__isnull=True).update(released_at=moment)
     return changed
 
 
-def record_attempts(call: Call, step_index: int, provider_ids: list[str]) -> dict[str, str]:
+def record_attempts(
+    call: Call, step_index: int, provider_ids: list[str], now: dt.datetime | None = None
+) -> dict[str, str]:
     """One attempt per provider rung in this wave; returns provider id -> attempt id (for the leg's URLs).
 
     One statement: new attempts are inserted, a repeated webhook's existing ones are found by the unique
     constraint (``ON CONFLICT``), and both come back with their ids.
     """
-    wanted = list(dict.fromkeys(int(p) for p in provider_ids))
-    rows = [Attempt(call_id=call.pk, step_index=step_index, provider_id=pk) for pk in wanted]
-    Attempt.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["call", "step_index", "provider"],
-        update_fields=["step_index"],
+    ids = statements.upsert_attempts(
+        call.pk, step_index, [int(p) for p in provider_ids], now or timezone.now()
     )
-    ids = {row.provider_id: str(row.pk) for row in rows}
-    return {provider_id: ids[int(provider_id)] for provider_id in provider_ids}
+    return {provider_id: str(ids[int(provider_id)]) for provider_id in provider_ids}
 
 
 def accept_attempt(call: Call, step_index: int, provider_id: str, now: dt.datetime | None = None) -> bool:

@@ -11,9 +11,10 @@ import functools
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_POST
 
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
@@ -69,27 +70,33 @@ def provider_leg_webhook(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return twilio_webhook(require_POST(safely(view, provider_leg=True)))
 
 
+@functools.cache
+def _paths(script_prefix: str) -> dict[str, str]:
+    """The webhooks' paths, reversed once per script prefix (the URL configuration never changes at run time)."""
+    names = ("menu", "dial", "whisper", "whisper_accept", "callback", "number", "options", "status")
+    return {name: reverse(f"telephony:{name}") for name in names}
+
+
 def build_urls(request: HttpRequest, call: Call, step_index: int | None = None) -> twiml.Urls:
     base = signed_url(request)
     origin = base[: base.index("/", base.index("//") + 2)]
+    paths = _paths(get_script_prefix())
+    query = urlencode(
+        {"call": call.call_sid, **({"step": str(step_index)} if step_index is not None else {})}
+    )
 
-    def url(name: str, **params: str) -> str:
-        query = {
-            "call": call.call_sid,
-            **({"step": str(step_index)} if step_index is not None else {}),
-            **params,
-        }
-        return twiml.with_query(origin + reverse(f"telephony:{name}"), **query)
+    def url(name: str) -> str:
+        return f"{origin}{paths[name]}?{query}"
 
     return twiml.Urls(
         menu_action=url("menu"),
         dial_action=url("dial"),
-        whisper=origin + reverse("telephony:whisper"),
-        whisper_accept=origin + reverse("telephony:whisper_accept"),
+        whisper=origin + paths["whisper"],
+        whisper_accept=origin + paths["whisper_accept"],
         callback_action=url("callback"),
         number_action=url("number"),
         options_action=url("options"),
-        status_callback=origin + reverse("telephony:status"),
+        status_callback=origin + paths["status"],
     )
 
 
@@ -137,7 +144,9 @@ def greet(request: HttpRequest, call: Call) -> HttpResponse:
 
 
 def load_call(request: HttpRequest) -> Call:
-    return Call.objects.select_related("disclosure_version").get(call_sid=request.GET["call"])
+    # Not the trace (every filter of every provider): no webhook after the first reads it. The disclosure version
+    # is loaded only by the one answer that needs it (the greeting again, in the other language).
+    return Call.objects.defer("trace").get(call_sid=request.GET["call"])
 
 
 @webhook

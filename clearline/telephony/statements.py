@@ -1,0 +1,136 @@
+"""Hand-written SQL for the statements every call set-up runs: holding a wave's lines, recording its attempts,
+and ending the call.
+
+Each function is one short statement that the ORM would spend more CPU composing than the database spends
+running it (a call set-up runs a dozen of them: see ``bench/webhooks.py``). They read and write exactly what the
+equivalent ORM code did; table and column names come from the models' metadata, values are always parameters,
+and the same SQL runs on SQLite and PostgreSQL (``FOR UPDATE`` only where the database has it; SQLite's
+IMMEDIATE transactions lock the whole database instead). ``services.py`` is their only caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+from clearline.providers.models import Provider
+from clearline.telephony.models import Attempt, AttemptStatus, Call, LineSlot
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _for_update() -> str:
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _when(moment: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _run(sql: str, params: Sequence[Any]) -> tuple[list[tuple[Any, ...]], int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall() if cursor.description else []
+        return rows, cursor.rowcount
+
+
+def lock_live_call(call_id: int) -> bool:
+    """Lock the call's row if it has not ended (inside a transaction); False when it has ended."""
+    sql = f"SELECT id FROM {_table(Call)} WHERE id = %s AND ended_at IS NULL{_for_update()}"  # noqa: S608
+    return bool(_run(sql, [call_id])[0])
+
+
+def lock_provider_lines(provider_ids: Sequence[int]) -> dict[int, int]:
+    """Lock the providers' rows in id order (no deadlocks); provider id -> concurrent lines."""
+    ids = sorted(set(provider_ids))
+    if not ids:
+        return {}
+    sql = f"SELECT id, lines FROM {_table(Provider)} WHERE id IN ({_marks(ids)}) ORDER BY id{_for_update()}"  # noqa: S608
+    return {int(pk): int(lines) for pk, lines in _run(sql, ids)[0]}
+
+
+def open_lines(provider_ids: Sequence[int], call_id: int) -> dict[int, tuple[int, int]]:
+    """Provider id -> (lines held now by anyone, of which by this call), in one grouped statement."""
+    ids = sorted(set(provider_ids))
+    if not ids:
+        return {}
+    sql = (
+        f"SELECT provider_id, COUNT(*), SUM(CASE WHEN call_id = %s THEN 1 ELSE 0 END) FROM {_table(LineSlot)} "  # noqa: S608
+        f"WHERE provider_id IN ({_marks(ids)}) AND released_at IS NULL GROUP BY provider_id"
+    )
+    return {int(pk): (int(n), int(mine or 0)) for pk, n, mine in _run(sql, [call_id, *ids])[0]}
+
+
+def insert_line_slots(call_id: int, provider_ids: Sequence[int], now: dt.datetime) -> None:
+    if not provider_ids:
+        return
+    rows = ", ".join(["(%s, %s, %s, NULL)"] * len(provider_ids))
+    params: list[object] = []
+    for pk in provider_ids:
+        params += [pk, call_id, _when(now)]
+    _run(
+        f"INSERT INTO {_table(LineSlot)} (provider_id, call_id, reserved_at, released_at) VALUES {rows}",  # noqa: S608
+        params,
+    )
+
+
+def upsert_attempts(
+    call_id: int, step_index: int, provider_ids: Sequence[int], now: dt.datetime
+) -> dict[int, int]:
+    """Insert a ringing attempt per provider, or find the one a repeated webhook already inserted (the unique
+    constraint on call, step and provider); provider id -> attempt id, in one statement."""
+    ids = list(dict.fromkeys(provider_ids))
+    if not ids:
+        return {}
+    rows = ", ".join(["(%s, %s, %s, %s, %s, NULL, NULL)"] * len(ids))
+    params: list[object] = []
+    for pk in ids:
+        params += [call_id, step_index, pk, AttemptStatus.RINGING.value, _when(now)]
+    sql = (
+        f"INSERT INTO {_table(Attempt)} (call_id, step_index, provider_id, status, started_at, answered_at, ended_at) "  # noqa: S608
+        f"VALUES {rows} ON CONFLICT (call_id, step_index, provider_id) DO UPDATE SET step_index = excluded.step_index "
+        "RETURNING provider_id, id"
+    )
+    return {int(pk): int(attempt) for pk, attempt in _run(sql, params)[0]}
+
+
+def advance_status(call_sid: str, status: str, lower: Sequence[str]) -> bool:
+    """Set the call's status if its current one ranks lower; whether it changed."""
+    sql = f"UPDATE {_table(Call)} SET status = %s WHERE call_sid = %s AND status IN ({_marks(lower)})"  # noqa: S608
+    return _run(sql, [status, call_sid, *lower])[1] == 1
+
+
+def end_call(call_sid: str, now: dt.datetime, duration_s: int | None, pending: str, abandoned: str) -> bool:
+    """The first final status ends the call (its end, duration, and outcome if still pending); a repeated one
+    leaves every column as it is. Then its ringing attempts end and its lines are freed, each exactly once.
+    False when no call has this CallSid (nothing is written)."""
+    call = _table(Call)
+    ended = _run(
+        f"UPDATE {call} SET ended_at = COALESCE(ended_at, %s), "  # noqa: S608
+        "duration_s = CASE WHEN ended_at IS NULL THEN %s ELSE duration_s END, "
+        "outcome = CASE WHEN outcome = %s THEN %s ELSE outcome END WHERE call_sid = %s",
+        [_when(now), duration_s, pending, abandoned, call_sid],
+    )[1]
+    if not ended:
+        return False
+    this_call = f"(SELECT id FROM {call} WHERE call_sid = %s)"  # noqa: S608
+    # Not CANCELED: a leg's own final status (no answer, busy) may still arrive and must win.
+    _run(
+        f"UPDATE {_table(Attempt)} SET status = %s, ended_at = %s WHERE call_id = {this_call} AND status = %s",  # noqa: S608
+        [AttemptStatus.CALL_ENDED.value, _when(now), call_sid, AttemptStatus.RINGING.value],
+    )
+    _run(
+        f"UPDATE {_table(LineSlot)} SET released_at = %s WHERE call_id = {this_call} AND released_at IS NULL",  # noqa: S608
+        [_when(now), call_sid],
+    )
+    return True
