@@ -1,0 +1,120 @@
+"""TwiML for every moment of a call: pure functions from plain values (and routing steps) to XML strings.
+
+Nothing here touches the database or a request. ``telephony/views.py`` decides *what* happens (with
+``clearline.routing.next_step``) and calls one ``render_*`` function to say it in Twilio's wire format, passing the
+absolute callback URLs it computed in a ``Urls``. Every response ends in a verb that keeps the call going
+(``<Dial>`` with an action, ``<Redirect>``) or says goodbye before ``<Hangup/>``: no caller is left in silence
+(DESIGN.md §3 rule 5). Only the crisis line and the free helpline are ever transferred to; never 911.
+
+The renderers live in one module per kind of step (``speech``: what they share, transfers, goodbye;
+``greeting``; ``dial``: waves and the whisper; ``callback``; ``listing``; ``fallback``); this package exports them
+all under the names they always had, with ``render_step`` for the steps that need nothing but the step.
+
+Spoken text is marked for translation and rendered in the call's language (``"en"`` or ``"es"``), with Twilio's
+``<Say language="en-US|es-US">`` and its default voice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from clearline.routing import CallbackOffer, Dial, Ended, Goodbye, ListingOptions, Step, Transfer
+from clearline.telephony.twilio.twiml.callback import (
+    render_ask_for_number,
+    render_callback_confirmed,
+    render_callback_offer,
+)
+from clearline.telephony.twilio.twiml.dial import (
+    is_whisper_accepted,
+    render_dial,
+    render_whisper,
+    render_whisper_result,
+)
+from clearline.telephony.twilio.twiml.fallback import (
+    FALLBACK_CRISIS_DOCUMENT,
+    render_fallback,
+    render_fallback_crisis,
+)
+from clearline.telephony.twilio.twiml.greeting import read_menu_digits, render_greeting
+from clearline.telephony.twilio.twiml.listing import render_listing_dial, render_listing_options
+from clearline.telephony.twilio.twiml.speech import (
+    ACCEPT_DIGIT,
+    ATTEMPT_PARAM,
+    CALLBACK_DIGIT,
+    CRISIS_SPOKEN,
+    E164,
+    FREE_HELPLINE_SPOKEN,
+    NO_INPUT_PARAM,
+    SAY_LANGUAGES,
+    STATUS_EVENTS,
+    SWITCH_LANGUAGE_DIGIT,
+    TRANSFER_NUMBERS,
+    Urls,
+    render_goodbye,
+    render_hangup,
+    render_option_choice,
+    render_transfer,
+    say_language,
+    with_query,
+)
+
+__all__ = [
+    "ACCEPT_DIGIT",
+    "ATTEMPT_PARAM",
+    "CALLBACK_DIGIT",
+    "CRISIS_SPOKEN",
+    "E164",
+    "FALLBACK_CRISIS_DOCUMENT",
+    "FREE_HELPLINE_SPOKEN",
+    "NO_INPUT_PARAM",
+    "SAY_LANGUAGES",
+    "STATUS_EVENTS",
+    "SWITCH_LANGUAGE_DIGIT",
+    "TRANSFER_NUMBERS",
+    "Urls",
+    "is_whisper_accepted",
+    "read_menu_digits",
+    "render_ask_for_number",
+    "render_callback_confirmed",
+    "render_callback_offer",
+    "render_dial",
+    "render_fallback",
+    "render_fallback_crisis",
+    "render_goodbye",
+    "render_greeting",
+    "render_hangup",
+    "render_listing_dial",
+    "render_listing_options",
+    "render_option_choice",
+    "render_step",
+    "render_transfer",
+    "render_whisper",
+    "render_whisper_result",
+    "say_language",
+    "with_query",
+]
+
+
+def render_step(step: Step, language: str, urls: Urls, attempt_ids: Mapping[str, str] | None = None) -> str:
+    """Render what ``clearline.routing.next_step`` returned, for the steps that need nothing but the step.
+
+    ``Dial`` (with ``attempt_ids``), ``CallbackOffer``, ``Transfer``, ``ListingOptions``, ``Goodbye`` and
+    ``Ended``. The others need values the step does not carry: ``Disclosure``/``Menu`` → ``render_greeting``
+    (the disclosure version's sentence), ``CallbackConfirmed`` → ``render_callback_confirmed`` (the provider's
+    name and minutes, after the request is stored); ``Connect`` happens inside Twilio (the whisper accepted).
+    """
+    if isinstance(step, Dial):
+        if attempt_ids is None:
+            raise ValueError("a Dial needs the attempt ids created for its targets")
+        return render_dial(step, language, urls, attempt_ids)
+    if isinstance(step, CallbackOffer):
+        return render_callback_offer(step.provider_name, step.minutes, language, urls)
+    if isinstance(step, Transfer):
+        return render_transfer(step.number, "", language)
+    if isinstance(step, ListingOptions):
+        return render_listing_options(language, urls, step.facility_name)
+    if isinstance(step, Goodbye):
+        return render_goodbye(language)
+    if isinstance(step, Ended):
+        return render_hangup()
+    raise TypeError(f"render {type(step).__name__} with its own function (see render_step's docstring)")
