@@ -17,10 +17,23 @@ from clearline.telephony.models import CallbackOutcome
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# The years a date or month on a portal page may name. Outside them a day's bounds in a time zone, or the month
+# after, fall off the calendar Python can represent (year 1 to 9999): refused with a message, never a 500.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def check_year(value: dt.date) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
 
 class CallFilterForm(forms.Form):
-    first = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    last = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    first = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET, validators=[check_year])
+    last = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET, validators=[check_year])
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         required=False,
@@ -164,3 +177,13 @@ class MonthForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Choose a month as YYYY-MM.")},
     )
+
+    def clean_month(self) -> str:
+        month = str(self.cleaned_data["month"] or "")
+        if month and not FIRST_YEAR <= int(month[:4]) <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a month between %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+        return month
