@@ -8,6 +8,7 @@ order; call counts feed reports, never invoices.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from clearline.lib.phone import validate_e164
 from clearline.providers.accounts import Invitation, Membership, MembershipRole
 from clearline.providers.operations import ClosureDay, OpeningHours, validate_timezone
 from clearline.providers.routing_settings import RoutingSettings
+from clearline.routing import Intent
 
 __all__ = [
     "ClosureDay",
@@ -33,6 +35,42 @@ __all__ = [
     "Provider",
     "RoutingSettings",
 ]
+
+
+# The routing lists typed in the back office as JSON. Each must be a list of such strings: anything else would
+# silently change who the provider serves (a string "en" is the letters e and n) or, for call types, stop the
+# roster of every provider from being built (an unknown type cannot become an Intent).
+ROUTING_LISTS: dict[str, tuple[re.Pattern[str], Any]] = {
+    "states": (
+        re.compile(r"[A-Z]{2}"),
+        _(
+            'A list of two-letter state codes in capitals and quotes, e.g. ["WA", "OR"], or [] for everywhere.'
+        ),
+    ),
+    "zip_prefixes": (
+        re.compile(r"[0-9]{1,5}"),
+        _('A list of ZIP code beginnings in quotes, 1 to 5 digits each, e.g. ["981", "98052"], or [].'),
+    ),
+    "languages": (
+        re.compile(r"[a-z]{2,3}"),
+        _('A list of language codes in quotes, e.g. ["en", "es"], or [] for English only.'),
+    ),
+    "intents": (
+        re.compile("|".join(re.escape(intent.value) for intent in Intent)),
+        _('A list taken from "detox", "rehabilitation" and "hotline", e.g. ["detox"], or [] for all.'),
+    ),
+}
+
+
+def routing_list_errors(provider: Any) -> dict[str, Any]:
+    errors = {}
+    for name, (pattern, message) in ROUTING_LISTS.items():
+        value = getattr(provider, name)
+        if not isinstance(value, list) or not all(
+            isinstance(item, str) and pattern.fullmatch(item) for item in value
+        ):
+            errors[name] = message
+    return errors
 
 
 class ProviderQuerySet(models.QuerySet["Provider"]):
@@ -130,6 +168,11 @@ class Provider(ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if errors := routing_list_errors(self):
+            raise ValidationError(errors)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Resuming an auto-paused provider starts its unanswered-offer count afresh (routing's auto-pause rule).
