@@ -14,6 +14,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from clearline.lib.pagecache import bump_generation
 from clearline.reports.figures import day_start, live_counts, local_today, operator_zone
 from clearline.reports.models import DailyProviderFigures, DailyTotals
 from clearline.telephony import retention
@@ -33,6 +34,17 @@ PROVIDER_FIELDS = [
     "computed_at",
 ]
 TOTALS_FIELDS = ["offered", "answered", "helpline_connected", "callbacks_open", "computed_at", "complete"]
+# What the public transparency page shows of a day (every stored figure but the moment it was computed).
+PUBLISHED_PROVIDER_FIELDS = [name for name in PROVIDER_FIELDS if name != "computed_at"]
+PUBLISHED_TOTALS_FIELDS = ["offered", "answered", "helpline_connected", "callbacks_open"]
+
+
+def _published_values(rows: list[DailyProviderFigures], totals: DailyTotals | None) -> tuple[object, ...]:
+    provider_values = sorted(
+        (row.provider_id, *(getattr(row, name) for name in PUBLISHED_PROVIDER_FIELDS)) for row in rows
+    )
+    totals_values = None if totals is None else [getattr(totals, name) for name in PUBLISHED_TOTALS_FIELDS]
+    return (provider_values, totals_values)
 
 
 def compute_day(day: dt.date, now: dt.datetime | None = None) -> DailyTotals:
@@ -66,7 +78,19 @@ def compute_day(day: dt.date, now: dt.datetime | None = None) -> DailyTotals:
         computed_at=moment,
         complete=moment >= day_start(day + dt.timedelta(days=1)),
     )
+    # The transparency page publishes finished months, and the page cache keeps a month's page only once all its
+    # days are final (reports/transparency.py), so a cached page shows stored rows of final days only. When such
+    # a day's figures change here, bump the page generation in this transaction: the figures and the new
+    # generation become visible together (a page rendered in between is not kept: the cache middleware compares
+    # the generation after rendering). Only changes bump: the job recomputes yesterday all day on the 1st.
+    published = day < local_today(moment).replace(day=1)
     with transaction.atomic():
+        stored_totals = DailyTotals.objects.filter(date=day).first() if published else None
+        before = (
+            _published_values(list(DailyProviderFigures.objects.filter(date=day)), stored_totals)
+            if stored_totals is not None and stored_totals.final
+            else None
+        )
         # Rows in provider order, then the day's totals: two workers doing this at once queue behind each other
         # on the same unique keys in the same order (no deadlock), and the later one rewrites the same values.
         DailyProviderFigures.objects.bulk_create(
@@ -78,6 +102,8 @@ def compute_day(day: dt.date, now: dt.datetime | None = None) -> DailyTotals:
         DailyTotals.objects.bulk_create(
             [totals], update_conflicts=True, unique_fields=["date"], update_fields=TOTALS_FIELDS
         )
+        if before is not None and before != _published_values(rows, totals):
+            bump_generation()
     return DailyTotals.objects.get(date=day)
 
 

@@ -1,0 +1,81 @@
+"""The public transparency page (DESIGN.md rule 9): thin views over ``reports.transparency``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from clearline.lib.pagecache import mark_cacheable
+from clearline.reports import transparency
+from clearline.reports.transparency import MonthNotPublished
+
+
+@require_safe
+def transparency_page(request: HttpRequest) -> HttpResponse:
+    """The latest finished month; the month picker's GET form lands here and is sent to the month's own URL."""
+    if "month" in request.GET:
+        try:
+            month = transparency.parse_month(request.GET["month"])
+        except ValueError:
+            return _not_found(request, None, request.GET["month"])
+        return redirect("reports:transparency_month", month=f"{month:%Y-%m}")
+    return _month_page(request, transparency.latest_month())
+
+
+@require_safe
+def transparency_month(request: HttpRequest, month: str) -> HttpResponse:
+    try:
+        first_day = transparency.parse_month(month)
+    except ValueError:
+        return _not_found(request, None, month)
+    return _month_page(request, first_day)
+
+
+@require_safe
+def transparency_csv(request: HttpRequest, month: str) -> HttpResponse:
+    try:
+        first_day = transparency.parse_month(month)
+        published = transparency.published_month(first_day.year, first_day.month)
+    except ValueError:
+        return _not_found(request, None, month)
+    except MonthNotPublished as missing:
+        return _not_found(request, missing, month)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="clearline-figures-{first_day:%Y-%m}.csv"'
+    csv.writer(response, lineterminator="\r\n").writerows(transparency.csv_rows(published))
+    return response
+
+
+def _month_page(request: HttpRequest, first_day: dt.date) -> HttpResponse:
+    try:
+        published = transparency.published_month(first_day.year, first_day.month)
+    except MonthNotPublished as missing:
+        return _not_found(request, missing, f"{first_day:%Y-%m}")
+    in_progress = transparency.month_after(published.latest_month)
+    response = render(
+        request,
+        "reports/transparency.html",
+        {
+            "published": published,
+            "in_progress": in_progress,
+            "appears_on": transparency.month_after(in_progress),
+            "min_offered": transparency.MIN_OFFERED_FOR_RATES,
+            "zone": settings.TIME_ZONE,
+        },
+    )
+    # Cached only once nothing on it can change but through a job that bumps the page generation (daily.py).
+    return mark_cacheable(response) if published.final else response
+
+
+def _not_found(request: HttpRequest, missing: MonthNotPublished | None, asked: str) -> HttpResponse:
+    return render(
+        request,
+        "reports/transparency_not_found.html",
+        {"missing": missing, "asked": asked[:20], "latest": transparency.latest_month()},
+        status=404,
+    )
