@@ -363,3 +363,17 @@ def test_the_footer_and_the_disclosure_page_link_to_it(client, providers):
         soup = BeautifulSoup(page, "html.parser")
         assert soup.select_one(f"footer a[href='{prefix}/transparency/']") is not None
         assert soup.select_one(f"main a[href='{prefix}/transparency/']") is not None
+
+
+def test_the_page_in_spanish(client, october):
+    compute_october()
+    response = client.get("/es/transparency/")
+    page = response.content.decode()
+    assert '<html lang="es">' in page
+    assert "Cifras de la línea de ayuda por proveedor" in page
+    assert "octubre de 2026" in page
+    assert 'href="/es/transparency/2026-10.csv"' in page
+    cells = table(response)
+    assert cells["Alder Recovery"][2] == "83,3%"
+    assert cells["Cedar Care"][2] == "muy pocas llamadas"
+    assert "Todos los proveedores" in cells
