@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from html.parser import HTMLParser
 
 import pytest
 
@@ -118,6 +119,37 @@ def page_without_javascript(chromium):
     page = context.new_page()
     yield page
     context.close()
+
+
+class _FormFields(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.described: list[tuple[str, list[str]]] = []
+        self.invalid: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        if values.get("aria-describedby"):
+            self.described.append((str(values.get("name")), str(values["aria-describedby"]).split()))
+        if values.get("aria-invalid") == "true":
+            self.invalid.append(str(values.get("name")))
+
+
+def assert_errors_tied(html: str, *names: str) -> None:
+    """Every id a field's aria-describedby names is on the page (axe only asks a person to review a missing one);
+    each of ``names`` is aria-invalid and described by its error message."""
+    fields = _FormFields()
+    fields.feed(html)
+    for name, ids in fields.described:
+        missing = [i for i in ids if i not in fields.ids]
+        assert not missing, f"{name}: aria-describedby names {missing}, which are not on the page"
+    for name in names:
+        assert name in fields.invalid, f"{name} is not marked aria-invalid"
+        ids = next(ids for field, ids in fields.described if field == name)
+        assert any(i.endswith("_error") for i in ids), f"{name} is not described by its error"
 
 
 def axe_violations(page) -> list[dict]:
