@@ -74,6 +74,11 @@ class Call(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        # The roster's calls-delivered-today count; the portal's calls list and the daily figures.
+        indexes = [
+            models.Index(fields=["connected_provider", "answered_at"]),
+            models.Index(fields=["started_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Call {self.call_sid} ({self.outcome})"
@@ -113,7 +118,11 @@ class Attempt(models.Model):
             )
         ]
         # The rotation reads each provider's latest offer on every call.
-        indexes = [models.Index(fields=["provider", "started_at"])]
+        # The rotation's latest offer per provider; the roster's ringing and unanswered-offer counts.
+        indexes = [
+            models.Index(fields=["provider", "started_at"]),
+            models.Index(fields=["provider", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.call.call_sid} -> {self.provider} ({self.status})"
@@ -185,7 +194,11 @@ class CallbackRequest(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["provider", "status", "due_at"])]
+        # The portal's queue (open, by deadline) and the roster's callbacks-delivered-today count.
+        indexes = [
+            models.Index(fields=["provider", "status", "due_at"]),
+            models.Index(fields=["provider", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Callback for {self.call.call_sid} by {self.provider} due {self.due_at:%H:%M}"
