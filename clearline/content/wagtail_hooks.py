@@ -54,8 +54,16 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return action in {"view", "inspect"} and user.is_active and user.is_staff
 
 
+class AuditLogPolicy(ReadOnlyPolicy):
+    """The audit log holds contract terms, invitation addresses, license numbers and who did what: read only by
+    staff with its view permission ("Can view audit entry"; superusers have it), not by every editor."""
+
+    def user_has_permission(self, user, action):
+        return super().user_has_permission(user, action) and user.has_perm(self._get_permission_name("view"))
+
+
 register_permission_policy(DisclosureVersion, ReadOnlyPolicy(DisclosureVersion))
-register_permission_policy(AuditEntry, ReadOnlyPolicy(AuditEntry))
+register_permission_policy(AuditEntry, AuditLogPolicy(AuditEntry))
 register_snippet(HelplineViewSet)
 register_snippet(PersonViewSet)
 register_snippet(DisclosureVersionViewSet)

@@ -111,6 +111,31 @@ def test_operators_can_read_the_audit_log_in_the_admin(client, django_user_model
     assert client.get("/admin/snippets/clearline_lib/auditentry/add/").status_code in (302, 403)
 
 
+def test_staff_without_the_audit_permission_cannot_read_the_log(
+    client, django_user_model, home, login_verified
+):
+    from django.contrib.auth.models import Group, Permission
+
+    add_provider("Alder Recovery")
+    editors = Group.objects.create(name="Editors")
+    editors.permissions.add(Permission.objects.get(codename="access_admin"))
+    editor = django_user_model.objects.create_user("edith", "ed@example.org", "pw", is_staff=True)
+    editor.groups.add(editors)
+    login_verified(editor)
+    entry = AuditEntry.objects.last()
+    for url in (
+        "/admin/snippets/clearline_lib/auditentry/",
+        f"/admin/snippets/clearline_lib/auditentry/inspect/{entry.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 403) and b"providers.provider" not in response.content, url
+
+    editors.permissions.add(Permission.objects.get(codename="view_auditentry"))
+    editor = django_user_model.objects.get(pk=editor.pk)  # permissions are cached per user object
+    response = client.get("/admin/snippets/clearline_lib/auditentry/")
+    assert response.status_code == 200 and b"providers.provider.created" in response.content
+
+
 def test_nobody_can_type_a_disclosure_version_in_the_admin(client, django_user_model, home, login_verified):
     login_verified(django_user_model.objects.create_superuser("operator", "op@example.org", "pw"))
     assert client.get("/admin/snippets/content/disclosureversion/").status_code == 200
