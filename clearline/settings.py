@@ -295,6 +295,11 @@ CLEARLINE_PERIODIC_TASKS = [
     ("clearline.content.tasks.refresh_disclosure_version", 300),
 ]
 
+# Requests under these paths (signed telephony webhooks) get only this middleware in the WSGI application
+# (clearline/wsgi.py): no sessions, users, language, CSRF or page cache, which they never use.
+CLEARLINE_LEAN_PATHS = ("/telephony/twilio/",)
+CLEARLINE_LEAN_MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+
 # Twilio (docs/twilio.md). Unset = the integration is off: its webhooks answer 404, `clearline check` says why.
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", None) or None
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", None) or None

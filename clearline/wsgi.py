@@ -1,6 +1,46 @@
-import os
+"""The WSGI application: pages through the full middleware stack, telephony webhooks through a lean one.
 
+Twilio's webhooks carry no cookies, sessions, users, language or CSRF token, and answer TwiML, not pages; the
+views check Twilio's signature themselves and set the language of every sentence explicitly. So requests under
+``CLEARLINE_LEAN_PATHS`` go to a second Django handler built with ``CLEARLINE_LEAN_MIDDLEWARE`` only, which saves
+the work of a dozen middleware on every webhook (docs/twilio.md, "Webhook performance").
+"""
+
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clearline.settings")
-application = get_wsgi_application()
+
+
+class LeanHandler(WSGIHandler):
+    """A Django handler whose middleware chain is ``CLEARLINE_LEAN_MIDDLEWARE`` instead of ``MIDDLEWARE``."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        # BaseHandler reads settings.MIDDLEWARE while it builds the chain; swap the list for that moment only
+        # (this runs once, while the process starts, before any request).
+        full = settings.MIDDLEWARE
+        settings.MIDDLEWARE = list(settings.CLEARLINE_LEAN_MIDDLEWARE)
+        try:
+            super().load_middleware(is_async)
+        finally:
+            settings.MIDDLEWARE = full
+
+
+def build_application() -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
+    pages = get_wsgi_application()
+    lean = LeanHandler()
+    prefixes = tuple(settings.CLEARLINE_LEAN_PATHS)
+
+    def application(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        handler = lean if environ.get("PATH_INFO", "").startswith(prefixes) else pages
+        return handler(environ, start_response)
+
+    return application
+
+
+application = build_application()
