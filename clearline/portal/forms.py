@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clearline.portal.queries import OUTCOME_FILTERS
-from clearline.providers.accounts import MembershipRole
+from clearline.providers.accounts import Invitation, MembershipRole
 from clearline.providers.availability import MAX_BEDS, MAX_LINES
 from clearline.providers.operations import Weekday
 from clearline.telephony.models import CallbackOutcome
@@ -167,7 +167,10 @@ class BedsForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    # The invitation's column holds 254 characters; a form's EmailField allows 320 by default.
+    email = forms.EmailField(
+        label=_("Email address"), max_length=Invitation._meta.get_field("email").max_length
+    )
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.AGENT)
 
 

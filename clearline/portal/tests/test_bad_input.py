@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 
 ODD_VALUES = ["", " ", "9" * 40, "-5", "1.5", "abc", "ñ😀\u202e", "a\x00b", "x" * 5000]
 EDGE_DATES = ["9999-12-31", "0001-01-01", "2024-02-30", "10000-01-01"]
+# A valid address longer than the 254 characters an email column holds (PostgreSQL refuses to store it).
+LONG_ADDRESS = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"
 EDGE_MONTHS = ["0000-01", "0001-01", "9999-12", "2024-13", "2024-1"]
 
 
@@ -46,6 +48,7 @@ def post_cases(callback_id: int) -> list[tuple[str, dict[str, str]]]:
             (reverse("portal:callback_outcome", args=[callback_id]), {"seen": "0", "outcome": value}),
         ]
     cases += [(reverse("portal:add_closure"), {"date": day}) for day in EDGE_DATES if day != "9999-12-31"]
+    cases.append((reverse("portal:invite"), {"email": LONG_ADDRESS, "role": "agent"}))
     return cases
 
 
@@ -71,3 +74,10 @@ def test_odd_form_values_change_nothing_and_never_cause_a_server_error(login_ver
         response = client.post(url, data)
         assert response.status_code < 500, (url, data, response.status_code)
     assert database_state() == before
+
+
+def test_an_address_too_long_to_store_is_refused_on_the_invitation_form(client, login_verified, alder):
+    login_verified(alder.admin)
+    response = client.post(reverse("portal:invite"), {"email": LONG_ADDRESS, "role": "agent"})
+    assert response.status_code == 400
+    assert "at most 254 characters" in response.content.decode()
