@@ -27,7 +27,7 @@ from clearline.telephony.models import Call
 # about how a provider answers, and comparing 1 of 2 with 90 of 100 would mislead. The page states the rule.
 MIN_OFFERED_FOR_RATES = 5
 
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits only: \d also matches "２０２６"
 # Characters a spreadsheet may take as the start of a formula (OWASP "CSV injection"; tab and CR too).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,7 +41,7 @@ class MonthNotPublished(Exception):
     BEFORE_FIRST = "before_first"
 
     def __init__(self, month: dt.date, reason: str, *, first_month: dt.date, latest_month: dt.date) -> None:
-        super().__init__(f"{month:%Y-%m}: {reason}")
+        super().__init__(f"{month_text(month)}: {reason}")
         self.month = month
         self.reason = reason
         self.first_month = first_month
@@ -58,6 +58,11 @@ def parse_month(text: str) -> dt.date:
     if match is None:
         raise ValueError(f"not a YYYY-MM month: {text!r}")
     return dt.date(int(match[1]), int(match[2]), 1)
+
+
+def month_text(first_day: dt.date) -> str:
+    """ISO year and month, '2026-10' (strftime's %Y drops the zeros of years below 1000 on glibc)."""
+    return f"{first_day.year:04d}-{first_day.month:02d}"
 
 
 def month_after(first_day: dt.date) -> dt.date:
@@ -242,7 +247,7 @@ def csv_rows(published: PublishedMonth) -> list[list[str]]:
         figures, withheld = row.figures, row.too_few_calls
         rows.append(
             [
-                published.month.strftime("%Y-%m"),
+                month_text(published.month),
                 kind,
                 safe_cell(row.name),
                 str(figures.offered),

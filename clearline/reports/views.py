@@ -23,7 +23,7 @@ def transparency_page(request: HttpRequest) -> HttpResponse:
             month = transparency.parse_month(request.GET["month"])
         except ValueError:
             return _not_found(request, None, request.GET["month"])
-        return redirect("reports:transparency_month", month=f"{month:%Y-%m}")
+        return redirect("reports:transparency_month", month=transparency.month_text(month))
     return _month_page(request, transparency.latest_month())
 
 
@@ -46,7 +46,8 @@ def transparency_csv(request: HttpRequest, month: str) -> HttpResponse:
     except MonthNotPublished as missing:
         return _not_found(request, missing, month)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="clearline-figures-{first_day:%Y-%m}.csv"'
+    filename = f"clearline-figures-{transparency.month_text(first_day)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     csv.writer(response, lineterminator="\r\n").writerows(transparency.csv_rows(published))
     return response
 
@@ -55,7 +56,7 @@ def _month_page(request: HttpRequest, first_day: dt.date) -> HttpResponse:
     try:
         published = transparency.published_month(first_day.year, first_day.month)
     except MonthNotPublished as missing:
-        return _not_found(request, missing, f"{first_day:%Y-%m}")
+        return _not_found(request, missing, transparency.month_text(first_day))
     in_progress = transparency.month_after(published.latest_month)
     response = render(
         request,
