@@ -309,6 +309,9 @@ TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM", None) or None
 CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS = env_int(
     "CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS", 3, minimum=0, maximum=14
 )
+# An overdue callback no provider can take is reported to CLEARLINE_OPERATOR_EMAILS once; one still open this
+# many hours after the caller asked is closed as not returned, so its number is purged like any other.
+CLEARLINE_CALLBACK_GIVE_UP_HOURS = env_int("CLEARLINE_CALLBACK_GIVE_UP_HOURS", 48, minimum=1, maximum=168)
 # A line slot still held this long after it was reserved belongs to a call whose end we never heard about.
 CLEARLINE_LINE_SLOT_TTL_MINUTES = env_int("CLEARLINE_LINE_SLOT_TTL_MINUTES", 120, minimum=10)
 CLEARLINE_PERIODIC_TASKS += [

@@ -94,8 +94,20 @@ def choose_reassignment(callback: CallbackRequest, now: dt.datetime) -> Provider
 
 
 def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
-    """Reassign every open callback past its deadline; return how many were reassigned."""
+    """Reassign every open callback past its deadline; return how many were reassigned. One that no other
+    provider can take is reported to the operators once; one still open ``CLEARLINE_CALLBACK_GIVE_UP_HOURS``
+    after the caller asked is closed as not returned (its number is then purged like any closed callback's)."""
     moment = now or timezone.now()
+    give_up_before = moment - dt.timedelta(hours=settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS)
+    expired = CallbackRequest.objects.filter(
+        status=CallbackStatus.OPEN, created_at__lt=give_up_before
+    ).update(status=CallbackStatus.EXPIRED, closed_at=moment, claimed_by=None, claimed_at=None)
+    if expired:
+        logger.warning(
+            "%s callbacks were still open after %s hours: closed as not returned",
+            expired,
+            settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS,
+        )
     reassigned = 0
     overdue = CallbackRequest.objects.filter(status=CallbackStatus.OPEN, due_at__lt=moment).select_related(
         "call__helpline", "provider"
@@ -103,7 +115,7 @@ def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
     for callback in overdue:
         successor = choose_reassignment(callback, moment)
         if successor is None:
-            logger.warning("Callback %s is overdue and no other provider can take it now", callback.pk)
+            escalate_callback(callback, moment)
             continue
         minutes = successor.callback_minutes
         won = CallbackRequest.objects.filter(
@@ -124,6 +136,39 @@ def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
             logger.info("Callback %s reassigned to provider %s", callback.pk, successor.pk)
             notify_callback_assigned(callback)
     return reassigned
+
+
+def escalate_callback(callback: CallbackRequest, now: dt.datetime) -> bool:
+    """Tell the operators, once, that a callback is overdue and no other provider can take it now (the
+    assigned provider keeps it and the deadline job keeps looking). Never includes the caller's number."""
+    with transaction.atomic():
+        won = CallbackRequest.objects.filter(
+            pk=callback.pk, status=CallbackStatus.OPEN, escalated_at__isnull=True
+        ).update(escalated_at=now)
+        if not won:
+            return False
+        log_action(
+            "telephony.callback.escalated",
+            target=callback,
+            data={"callback_id": callback.pk, "provider_id": callback.provider_id, "due_at": callback.due_at},
+        )
+    logger.warning(
+        "Callback %s is overdue and no other provider can take it now; operators told", callback.pk
+    )
+    recipients = settings.CLEARLINE_OPERATOR_EMAILS
+    if recipients:
+        due = timezone.localtime(callback.due_at)
+        message = (
+            f"Clearline: callback request {callback.pk}, assigned to {callback.provider.name}, was due at "
+            f"{due:%Y-%m-%d %H:%M %Z} and has not been returned. No other participating provider can take it "
+            f"now. The provider can still return it in the portal; it closes as not returned "
+            f"{settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS} hours after the caller asked."
+        )
+        try:
+            send_mail("Clearline: overdue callback nobody else can take", message, None, list(recipients))
+        except Exception:
+            logger.exception("Could not email the operators about callback %s", callback.pk)
+    return True
 
 
 def _open_callback(

@@ -192,6 +192,11 @@ class CallbackRequest(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    escalated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When operators were told it is overdue and no other provider can take it.",
+    )
 
     class Meta:
         # The portal's queue (open, by deadline) and the roster's callbacks-delivered-today count.

@@ -85,3 +85,45 @@ def test_the_reaper_frees_lines_of_ended_and_forgotten_calls(helpline, providers
     assert list(LineSlot.objects.filter(released_at__isnull=True).values_list("call_id", flat=True)) == [
         live.pk
     ]
+
+
+def test_an_overdue_callback_nobody_else_can_take_is_reported_to_operators_once(
+    callback, providers, settings
+):
+    from clearline.lib.models import AuditEntry
+
+    settings.CLEARLINE_OPERATOR_EMAILS = ["ops@example.org"]
+    for provider in providers[1:]:
+        provider.paused = True
+        provider.save()
+    late = callback.due_at + dt.timedelta(minutes=1)
+    sent = len(mail.outbox)
+    assert callbacks.enforce_callback_deadlines(late) == 0
+    assert callbacks.enforce_callback_deadlines(late + dt.timedelta(minutes=1)) == 0
+    report = mail.outbox[sent:]
+    assert [m.to for m in report] == [["ops@example.org"]]
+    assert str(callback.pk) in report[0].body and providers[0].name in report[0].body
+    assert CALLER not in report[0].body and CALLER[2:] not in report[0].body
+    callback.refresh_from_db()
+    assert callback.status == CallbackStatus.OPEN and callback.provider == providers[0]
+    assert callback.escalated_at == late
+    assert AuditEntry.objects.filter(action="telephony.callback.escalated").count() == 1
+
+
+def test_a_callback_still_open_after_the_give_up_time_closes_as_not_returned_and_loses_its_number(
+    callback, settings
+):
+    settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS = 48
+    settings.CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS = 3
+    almost = callback.created_at + dt.timedelta(hours=47)
+    callbacks.enforce_callback_deadlines(almost)
+    callback.refresh_from_db()
+    assert callback.status == CallbackStatus.OPEN
+    after = callback.created_at + dt.timedelta(hours=48, minutes=1)
+    callbacks.enforce_callback_deadlines(after)
+    callback.refresh_from_db()
+    assert callback.status == CallbackStatus.EXPIRED and callback.closed_at == after
+    with pytest.raises(callbacks.CallbackError):
+        callbacks.reveal_callback_number(callback.pk, callback.provider_id, None)
+    assert callbacks.purge_callback_numbers(after + dt.timedelta(days=3, minutes=1)) == 1
+    assert CallbackRequest.objects.get().encrypted_number == ""
