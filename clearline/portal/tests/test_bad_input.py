@@ -81,3 +81,11 @@ def test_an_address_too_long_to_store_is_refused_on_the_invitation_form(client, 
     response = client.post(reverse("portal:invite"), {"email": LONG_ADDRESS, "role": "agent"})
     assert response.status_code == 400
     assert "at most 254 characters" in response.content.decode()
+
+
+def test_the_messages_are_in_spanish_under_es(client, login_verified, alder):
+    login_verified(alder.admin)
+    figures = client.get("/es/portal/figures/", {"month": "0001-01"}).content.decode()
+    assert "Elija un mes entre 1900 y 2999." in figures
+    calls = client.get("/es/portal/calls/", {"first": "0001-01-01"}).content.decode()
+    assert "Elija una fecha entre 1900 y 2999." in calls
