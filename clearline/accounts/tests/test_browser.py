@@ -1,0 +1,72 @@
+"""The sign-in, set-up, recovery-code and invitation pages in headless Chromium: axe-core finds nothing on any of
+them, errors included, and a newcomer sets up an authenticator with a real code."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clearline.accounts.tests.conftest import PASSWORD
+from clearline.providers.memberships import invite_member
+from conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_accessible(page, what: str) -> None:
+    violations = axe_violations(page)
+    assert violations == [], (what, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
+
+
+def test_the_sign_in_and_set_up_pages_pass_axe(page, live_server, provider, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    get_user_model().objects.create_user("nadia", "nadia@example.invalid", PASSWORD, is_staff=True)
+    page.goto(live_server.url + "/accounts/login/")
+    assert_accessible(page, "login")
+    page.get_by_label("Username").fill("nadia")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, "login with an error")
+
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    assert page.url.endswith("/accounts/login/set-up/")
+    assert_accessible(page, "set-up")
+    page.get_by_label("The 6-digit code your app shows now").fill("000000")
+    page.get_by_role("button").last.click()
+    assert_accessible(page, "set-up with an error")
+    device = TOTPDevice.objects.get(user__username="nadia")
+    page.get_by_label("The 6-digit code your app shows now").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button").last.click()
+    assert page.url.endswith("/accounts/recovery-codes/")
+    assert_accessible(page, "recovery codes")
+
+
+def test_the_code_and_invitation_pages_pass_axe(
+    page, live_server, provider, operator, operator_device, settings
+):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("olivia")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page, "code")
+    page.get_by_label("Code from your authenticator app, or a recovery code").fill("12345678")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("That code is not right").is_visible()
+    assert_accessible(page, "code with an error")
+
+    _invitation, token = invite_member(provider, "mina@example.org", "agent", operator, "https://x/{token}/")
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/invitation/{token}/")
+    assert_accessible(page, "invitation")
+    page.get_by_label("Choose a password").fill("123")
+    page.get_by_label("The same password again").fill("123")
+    page.get_by_role("button").last.click()
+    assert re.search("too short|too common|entirely numeric", page.content())
+    assert_accessible(page, "invitation with an error")
