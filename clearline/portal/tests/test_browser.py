@@ -89,3 +89,25 @@ def test_an_administrators_pages_pass_axe(page, live_server, alder, settings):
     assert_accessible(page, "availability with an error")
     page.goto(live_server.url + reverse("portal:team"))
     assert_accessible(page, "team")
+
+
+# Controls a person taps: navigation, pagination, buttons, form fields, and the labels holding a checkbox or radio
+# button. Links inside a sentence are left out (they are text, and WCAG exempts them).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'nav a, main button, main select, main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), '
+    + 'main label:has(> input[type=checkbox]), main label:has(> input[type=radio])'
+  )].map(e => [e.tagName, (e.innerText || e.name || '').trim().slice(0, 40), e.getBoundingClientRect()])
+  .filter(([, , box]) => box.width > 0 && (box.height < 44 || box.width < 44))
+  .map(([tag, text, box]) => `${tag} "${text}" ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+
+
+def test_every_control_on_the_portal_pages_is_at_least_44_pixels(page, live_server, alder, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    sign_in(page, live_server.url, alder.admin)
+    names = ["dashboard", "calls", "callbacks", "availability", "figures", "team", "listings"]
+    small = {}
+    for name in names:
+        page.goto(live_server.url + reverse(f"portal:{name}"))
+        if found := page.evaluate(SMALL_TARGETS):
+            small[name] = found
+    assert small == {}
