@@ -8,6 +8,7 @@ once, leaves the same rows. ``purge_old_call_details`` erases per-call detail pa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 
@@ -55,16 +56,8 @@ def compute_day(day: dt.date, now: dt.datetime | None = None) -> DailyTotals:
         DailyProviderFigures(
             provider_id=provider_id,
             date=day,
-            offered=counts.offered,
-            answered=counts.answered,
-            answer_seconds=sorted(counts.answer_seconds),
-            callbacks_assigned=counts.callbacks_assigned,
-            callbacks_on_time=counts.callbacks_on_time,
-            callbacks_late=counts.callbacks_late,
-            callbacks_open=counts.callbacks_open,
-            callbacks_not_returned=counts.callbacks_not_returned,
-            helpline_connected=counts.helpline_connected,
             computed_at=moment,
+            **{**dataclasses.asdict(counts), "answer_seconds": sorted(counts.answer_seconds)},
         )
         for provider_id, counts in sorted(per.items())
         if not counts.is_empty()

@@ -8,6 +8,7 @@ Months and days are the operator's (settings.TIME_ZONE).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
@@ -96,17 +97,9 @@ def live_counts(first: dt.date, last: dt.date) -> dict[dt.date, tuple[dict[int, 
 
 
 def _stored_counts(row: DailyProviderFigures) -> DayCounts:
-    return DayCounts(
-        offered=row.offered,
-        answered=row.answered,
-        answer_seconds=list(row.answer_seconds),
-        callbacks_assigned=row.callbacks_assigned,
-        callbacks_on_time=row.callbacks_on_time,
-        callbacks_late=row.callbacks_late,
-        callbacks_open=row.callbacks_open,
-        callbacks_not_returned=row.callbacks_not_returned,
-        helpline_connected=row.helpline_connected,
-    )
+    """A stored day back as the counts it was made from (the model has exactly DayCounts' fields)."""
+    values = {f.name: getattr(row, f.name) for f in dataclasses.fields(DayCounts)}
+    return DayCounts(**{**values, "answer_seconds": list(row.answer_seconds)})
 
 
 def period_counts(
