@@ -285,6 +285,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own loggers (including runserver's request lines) would otherwise keep the unfiltered handlers
+    # of its default configuration; they go through the redacting handler like everything else.
+    "loggers": {
+        name: {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False}
+        for name in ("django", "django.server")
+    },
 }
 
 # How many participating providers ring at once for a general helpline call (1 = one at a time).

@@ -86,3 +86,20 @@ def test_logs_never_carry_phone_numbers_even_in_tracebacks():
     RedactPhoneNumbersFilter().filter(record)
     line = logging.Formatter().format(record)
     assert "5550177" not in line and "[redacted-number]" in line and "ValueError" in line
+
+
+def test_djangos_own_loggers_go_through_the_redacting_handler_only():
+    import logging
+
+    for name in ("django", "django.server", "django.request"):
+        logger = logging.getLogger(name)
+        while logger is not None and not logger.handlers:
+            logger = logger.parent if logger.propagate else None
+        assert logger is not None, name
+        for handler in logger.handlers:
+            if type(handler).__module__.startswith("_pytest"):
+                continue  # pytest's own capture handlers
+            assert any(type(f).__name__ == "RedactPhoneNumbersFilter" for f in handler.filters), (
+                name,
+                handler,
+            )
