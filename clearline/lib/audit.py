@@ -14,15 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from clearline.lib.locks import hold_lock
 from clearline.lib.models import AuditEntry
 
 GENESIS = "0" * 64
-# PostgreSQL advisory lock key serialising appends ("CLAUDIT" in ASCII); any fixed bigint unique to this use.
-AUDIT_CHAIN_LOCK = 0x434C4155444954
 
 
 def _digest(entry: AuditEntry) -> str:
@@ -48,11 +47,9 @@ def log_action(
 ) -> AuditEntry:
     """Append one entry, chained to the latest; the row lock (or SQLite's write lock) keeps the chain linear."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # A row lock on the latest entry is not enough: a second writer waiting on it gets that same row back
-            # once the first commits, and chains to it too (a fork). One lock for every append serialises them.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+        # A row lock on the latest entry is not enough on PostgreSQL: a second writer waiting on it gets that same
+        # row back once the first commits, and chains to it too (a fork). One lock for every append serialises them.
+        hold_lock("audit-chain")
         previous = AuditEntry.objects.select_for_update().order_by("-id").first()
         entry = AuditEntry(
             created_at=timezone.now(),

@@ -12,12 +12,13 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
 
+from clearline.lib.locks import hold_lock
 from clearline.lib.phone import validate_e164
 from clearline.providers.accounts import Invitation, Membership, MembershipRole
 from clearline.providers.operations import ClosureDay, OpeningHours, validate_timezone
@@ -222,8 +223,11 @@ class Contract(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Checked on every save, not only in forms: "the same flat fee" must hold whatever code writes contracts.
-        self.full_clean()
-        super().save(*args, **kwargs)
+        # The lock makes check and write one step, so two contracts saved at once cannot both pass the check.
+        with transaction.atomic():
+            hold_lock("providers-contract-fees")
+            self.full_clean()
+            super().save(*args, **kwargs)
 
     def overlaps(self, other: Contract) -> bool:
         self_end = self.ends_on or dt.date.max
