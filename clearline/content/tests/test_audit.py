@@ -117,7 +117,7 @@ def test_staff_without_the_audit_permission_cannot_read_the_log(
     from django.contrib.auth.models import Group, Permission
 
     add_provider("Alder Recovery")
-    editors = Group.objects.create(name="Editors")
+    editors = Group.objects.create(name="Admin access only")
     editors.permissions.add(Permission.objects.get(codename="access_admin"))
     editor = django_user_model.objects.create_user("edith", "ed@example.org", "pw", is_staff=True)
     editor.groups.add(editors)
