@@ -20,13 +20,30 @@ def redact(text: str) -> str:
     return PHONE_LIKE.sub(_replace, text)
 
 
+def _redact_arg(arg: object) -> object:
+    text = str(arg)
+    redacted = redact(text)
+    return arg if redacted == text else redacted
+
+
 class RedactPhoneNumbersFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = redact(message)
-        if redacted != message:
-            record.msg = redacted
-            record.args = None
+        # The template and each argument are redacted on their own, so separate small numbers (a status code
+        # and a size in a request line) are not read together as one phone number; a number inside any one
+        # piece is still masked.
+        if isinstance(record.args, tuple) and record.args:
+            pieces = tuple(_redact_arg(arg) for arg in record.args)
+            try:
+                message = redact(str(record.msg)) % pieces
+            except (TypeError, ValueError):  # e.g. %d given a masked piece: mask the whole message instead
+                message = redact(record.getMessage())
+            record.msg, record.args = message, None
+        else:
+            message = record.getMessage()
+            redacted = redact(message)
+            if redacted != message:
+                record.msg = redacted
+                record.args = None
         if record.exc_info and record.exc_info[0] is not None:
             # Exception messages may quote their input; format the traceback now, redacted, and drop the original.
             formatted = logging.Formatter().formatException(record.exc_info)

@@ -88,6 +88,24 @@ def test_logs_never_carry_phone_numbers_even_in_tracebacks():
     assert "5550177" not in line and "[redacted-number]" in line and "ValueError" in line
 
 
+def test_a_request_line_keeps_its_status_and_size_but_numbers_in_any_piece_are_masked():
+    import logging
+
+    from clearline.lib.logging import RedactPhoneNumbersFilter
+
+    def logged(msg, *args):
+        record = logging.LogRecord("django.server", logging.INFO, __file__, 1, msg, args, None)
+        RedactPhoneNumbersFilter().filter(record)
+        return record.getMessage()
+
+    assert logged('"%s" %s %s', "GET /transparency/ HTTP/1.1", "200", "14567") == (
+        '"GET /transparency/ HTTP/1.1" 200 14567'
+    )
+    assert "5550177" not in logged('"%s" %s %s', "GET /?from=+12065550177 HTTP/1.1", "200", "14")
+    assert "5550177" not in logged("call from %d", 12065550177)
+    assert "5550177" not in logged("caller +1 206 555 0177 and %s", "x")
+
+
 def test_djangos_own_loggers_go_through_the_redacting_handler_only():
     import logging
 
