@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from wagtail.models import Page
 
 from clearline.content.models import ArticlePage, DisclosureVersion, Helpline, LegalPage, TopicPage
@@ -22,14 +24,50 @@ def counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def demo(db):
+@pytest.fixture(scope="module")
+def _demo_loaded_for_the_module(django_db_setup, django_db_blocker):
+    # Loading the demo takes seconds, so the module loads it once, inside a transaction of its own that every
+    # test's transaction nests in (as a savepoint) and that is rolled back when the module ends: each test still
+    # starts from a freshly loaded demo, whatever an earlier test changed. The settings are those the suite's
+    # autouse fixtures give every test (immediate tasks, fast password hashing). A test that wants an empty
+    # database must come before the first test that uses ``demo``.
     from wagtail.models import Locale
 
-    english, _ = Locale.objects.get_or_create(language_code="en")
-    if Page.get_first_root_node() is None:  # test tables built without Wagtail's data migration
-        Page.add_root(instance=Page(title="Root", slug="root", locale=english))
-    call_command("load_demo_data", verbosity=0)
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            with override_settings(
+                TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            ):
+                english, _ = Locale.objects.get_or_create(language_code="en")
+                if Page.get_first_root_node() is None:  # test tables built without Wagtail's data migration
+                    Page.add_root(instance=Page(title="Root", slug="root", locale=english))
+                call_command("load_demo_data", verbosity=0)
+        except BaseException:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_loaded_for_the_module, db):
+    """The whole demo site, loaded by ``load_demo_data`` into an empty database."""
+
+
+def test_it_refuses_to_run_in_production(db, settings):
+    # First in the module: it needs a database without the demo (see _demo_loaded_for_the_module).
+    from django.core.management.base import CommandError
+
+    settings.CLEARLINE_ENV = "production"
+    with pytest.raises(CommandError, match="refuses to run with CLEARLINE_ENV=production"):
+        call_command("load_demo_data", verbosity=0)
+    assert not get_user_model().objects.exists()
 
 
 def test_it_builds_the_whole_demo_site(demo, client, login_verified):
@@ -174,12 +212,3 @@ def test_the_command_prints_how_to_sign_in(demo):
     assert "key: MNWGKYLSNRUW4ZJNMRSW23ZNMFSG22LO" in text
     assert "otpauth://totp/Clearline%3Aadmin?secret=MNWGKYLSNRUW4ZJNMRSW23ZNMFSG22LO" in text
     assert "cedar-agent / clearline-demo" in text
-
-
-def test_it_refuses_to_run_in_production(db, settings):
-    from django.core.management.base import CommandError
-
-    settings.CLEARLINE_ENV = "production"
-    with pytest.raises(CommandError, match="refuses to run with CLEARLINE_ENV=production"):
-        call_command("load_demo_data", verbosity=0)
-    assert not get_user_model().objects.exists()
