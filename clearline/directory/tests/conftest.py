@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from clearline.directory.importers.samhsa import import_samhsa
 
@@ -53,9 +55,42 @@ def slice_csv(tmp_path: Path) -> Path:
     return write_csv(tmp_path / "slice.csv", fieldnames, rows)
 
 
+def pytest_collection_modifyitems(items):
+    # Within each module, the tests that need no slice run first, on an empty database; the slice is then
+    # imported once for the rest of the module (see below), so no test that did not ask for it ever sees it.
+    # Every xdist worker collects the same order, as it must.
+    first = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.nodeid.split("::")[0], index)
+    items.sort(key=lambda item: (first[item.nodeid.split("::")[0]], "real_slice" in item.fixturenames))
+
+
+@pytest.fixture(scope="module")
+def _slice_imported_for_the_module(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[int]:
+    # Importing the slice takes a second or two and two dozen tests only read it (or change it inside their own
+    # test transaction), so each module imports it once, inside a transaction of its own that every test's
+    # transaction nests in (as a savepoint) and that is rolled back when the module ends: no test sees another
+    # test's changes, and no other module sees the slice. Only for modules whose tests are not transactional.
+    # Within a module the tests that use the slice run last (pytest_collection_modifyitems above).
+    fieldnames, rows = real_rows()
+    path = write_csv(tmp_path_factory.mktemp("slice") / "slice.csv", fieldnames, rows)
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            report = import_samhsa(path, CODES_CSV)
+            assert not report.rejected
+        except BaseException:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+            raise
+    yield report.created
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+
+
 @pytest.fixture
-def real_slice(slice_csv: Path, db: None) -> int:
+def real_slice(_slice_imported_for_the_module: int, db: None) -> int:
     """The slice imported; returns how many facilities it made."""
-    report = import_samhsa(slice_csv, CODES_CSV)
-    assert not report.rejected
-    return report.created
+    return _slice_imported_for_the_module
