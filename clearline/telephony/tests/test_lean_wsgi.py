@@ -13,12 +13,10 @@ from twilio.request_validator import RequestValidator
 
 from clearline.telephony.models import Call
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
+from clearline.telephony.tests.test_webhooks import ACCOUNT, TOKEN, twilio_on  # noqa: F401 (autouse fixture)
 from clearline.wsgi import build_application
 
 pytestmark = pytest.mark.django_db
-
-TOKEN = "test-auth-token-0123456789abcdef"
-ACCOUNT = "AC" + "0" * 32
 
 
 @pytest.fixture(autouse=True)
@@ -29,13 +27,6 @@ def keep_the_test_connection():
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture(autouse=True)
-def twilio_on(settings):
-    settings.TWILIO_ACCOUNT_SID = ACCOUNT
-    settings.TWILIO_AUTH_TOKEN = TOKEN
-    settings.CLEARLINE_PUBLIC_URL = ""
 
 
 def call_wsgi(application, method: str, path: str, fields: dict[str, str] | None = None, headers=None):
