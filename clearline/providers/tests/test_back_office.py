@@ -17,18 +17,9 @@ from clearline.providers.memberships import accept_invitation, invite_member
 from clearline.providers.models import Provider
 from clearline.providers.routing_settings import RoutingSettings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wagtail_root")]
 
 PASSWORD = "quiet-harbor-lantern-42"
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_root(db):
-    from wagtail.models import Locale, Page
-
-    if Page.get_first_root_node() is None:
-        english, _ = Locale.objects.get_or_create(language_code="en")
-        Page.add_root(instance=Page(title="Root", slug="root", locale=english))
 
 
 @pytest.fixture

@@ -10,18 +10,9 @@ from django.contrib.auth import get_user_model
 
 from clearline.providers.models import Contract, Provider
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wagtail_root")]
 
 MESSAGE = "Every participating provider pays the same flat fee"
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_root(db):
-    from wagtail.models import Locale, Page
-
-    if Page.get_first_root_node() is None:
-        english, _ = Locale.objects.get_or_create(language_code="en")
-        Page.add_root(instance=Page(title="Root", slug="root", locale=english))
 
 
 @pytest.fixture

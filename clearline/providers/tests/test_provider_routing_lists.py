@@ -14,16 +14,7 @@ from django.core.exceptions import ValidationError
 from clearline.providers.models import Contract, Provider
 from clearline.routing import Intent
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_root(db):
-    from wagtail.models import Locale, Page
-
-    if Page.get_first_root_node() is None:
-        english, _ = Locale.objects.get_or_create(language_code="en")
-        Page.add_root(instance=Page(title="Root", slug="root", locale=english))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wagtail_root")]
 
 
 @pytest.fixture
