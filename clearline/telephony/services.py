@@ -52,7 +52,6 @@ from clearline.telephony.models import (
 )
 from clearline.telephony.plan_codec import encode_plan
 from clearline.telephony.roster import bump_routing_stamp
-from clearline.telephony.snapshots import apply_share_credit
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +135,7 @@ def start_call(
         return CallStart(call, call.routing_plan, created=False)
     first_dial = decision.plan.first_dial()
     if context.number_kind is NumberKind.HELPLINE and first_dial is not None:
-        apply_share_credit(
+        statements.apply_share_credit(
             share_credit_changes(decision.trace.eligible_ids, [t.id for t in first_dial.targets]), moment
         )
     logger.info(

@@ -1,5 +1,5 @@
-"""Hand-written SQL for the statements every call set-up runs: holding a wave's lines, recording its attempts,
-and ending the call.
+"""Hand-written SQL for the statements every call set-up runs: adding the decision's share credit, holding a
+wave's lines, recording its attempts, and ending the call.
 
 Each function is one short statement that the ORM would spend more CPU composing than the database spends
 running it (a call set-up runs a dozen of them: see ``bench/webhooks.py``). They read and write exactly what the
@@ -18,7 +18,8 @@ from django.db import connection
 from django.db.models import Model
 
 from clearline.providers.models import Provider
-from clearline.telephony.models import Attempt, AttemptStatus, Call, LineSlot
+from clearline.telephony.models import Attempt, AttemptStatus, Call, LineSlot, RotationCredit
+from clearline.telephony.roster import rotation_period
 
 
 def _table(model: type[Model]) -> str:
@@ -134,3 +135,21 @@ def end_call(call_sid: str, now: dt.datetime, duration_s: int | None, pending: s
         [_when(now), call_sid],
     )
     return True
+
+
+def apply_share_credit(changes: dict[str, float], now: dt.datetime) -> None:
+    """Add one decision's share-credit changes to the month's running sums: one upsert for all providers, each
+    row created or incremented atomically (rows in provider order, so concurrent calls lock them alike)."""
+    if not changes:
+        return
+    period = rotation_period(now)
+    rows = sorted((int(pid), float(change)) for pid, change in changes.items())
+    table = _table(RotationCredit)
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    params = [value for pid, change in rows for value in (pid, period, change)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (provider_id, period, credit) VALUES {values} "  # noqa: S608 (no user input)
+            f"ON CONFLICT (provider_id, period) DO UPDATE SET credit = {table}.credit + excluded.credit",
+            params,
+        )
