@@ -20,13 +20,11 @@ SESSION_STARTED_KEY = "clearline_session_started"
 
 
 def protected_prefixes() -> tuple[str, ...]:
-    return (
-        f"/{settings.CLEARLINE_ADMIN_PATH}",
-        "/django-admin/",
-        "/portal/",
-        "/es/portal/",
-        "/telephony/simulator/",
-    )
+    # The portal is under i18n_patterns: /portal/ in the default language, /<code>/portal/ in every other.
+    portal = ["/portal/"] + [
+        f"/{code}/portal/" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+    ]
+    return (f"/{settings.CLEARLINE_ADMIN_PATH}", "/django-admin/", *portal, "/telephony/simulator/")
 
 
 def is_protected(path: str) -> bool:
