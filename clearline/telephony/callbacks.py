@@ -293,8 +293,18 @@ def purge_callback_numbers(now: dt.datetime | None = None) -> int:
 def reap_line_slots(now: dt.datetime | None = None) -> int:
     """Release slots of calls that ended, and slots held past the TTL (a final status that never arrived)."""
     moment = now or timezone.now()
-    ended = LineSlot.objects.filter(released_at__isnull=True, call__ended_at__isnull=False).update(
-        released_at=moment
+    # Ids first, then an UPDATE whose own WHERE says "still held": an UPDATE filtered through the join becomes
+    # "id IN (subquery)", which PostgreSQL does not re-check after waiting on a row another reaper just released,
+    # so both reapers would release (and count) the same slot.
+    ended_ids = list(
+        LineSlot.objects.filter(released_at__isnull=True, call__ended_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    ended = (
+        LineSlot.objects.filter(pk__in=ended_ids, released_at__isnull=True).update(released_at=moment)
+        if ended_ids
+        else 0
     )
     stale_before = moment - dt.timedelta(minutes=settings.CLEARLINE_LINE_SLOT_TTL_MINUTES)
     stale = LineSlot.objects.filter(released_at__isnull=True, reserved_at__lt=stale_before).update(
