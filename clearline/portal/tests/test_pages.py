@@ -33,7 +33,9 @@ def test_the_dashboard_shows_todays_calls_the_callback_owed_and_the_status(
     login_verified(alder.agent)
     html = client.get(reverse("portal:dashboard")).content.decode()
     assert "Open now." in html
-    assert f"#{alder.callback.pk}" in html and f"#{birch.callback.pk}" not in html
+    # By row id: "#<pk>" alone can also occur inside a random-looking caller tag ("caller #88a1f0").
+    assert f'id="callback-{alder.callback.pk}"' in html
+    assert f'id="callback-{birch.callback.pk}"' not in html
     assert "min left" in html
     # Two calls rang Alder today, one was answered.
     assert "50%" in html
