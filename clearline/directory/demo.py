@@ -159,6 +159,8 @@ def load_demo_facilities() -> int:
         DEMO_FACILITIES, start=1
     ):
         key = f"demo-{number}"
+        if Facility.objects.filter(source="demo", source_id=key).exclude(corrected_fields=[]).exists():
+            continue  # corrected through a reviewed edit or the admin: reloading the demo keeps the correction
         organization, _ = Organization.objects.update_or_create(
             uuid=uuid.uuid5(NAMESPACE, f"demo:{key}:organization"), defaults={"name": name}
         )

@@ -12,7 +12,9 @@ caller can keep the values a change was made against and see later whether the f
   coordinates; a ZIP code we cannot place, or one in another state, is refused;
 - the organisation's name follows the facility's, as the importers keep it;
 - service codes outside the editable categories are never touched;
-- the public page cache is invalidated in the same transaction.
+- the public page cache is invalidated in the same transaction;
+- the changed keys are remembered in ``Facility.corrected_fields``, so a later import of the source file keeps
+  the corrected values instead of putting the old ones back (`importers.samhsa.keep_corrections`).
 """
 
 from __future__ import annotations
@@ -234,6 +236,7 @@ def apply_listing_changes(facility: Facility, changes: dict[str, Any]) -> Applie
     if "services" in changed:
         kept = [c for c in facility.codes if c not in codes]
         facility.service_codes = pad_codes(kept + list(new["services"]))
+    facility.corrected_fields = sorted({*facility.corrected_fields, *changed})
     facility.save()
 
     organization = facility.organization

@@ -9,6 +9,7 @@ search filter with an indexed-prefiltered LIKE; `TaxonomyTerm` holds SAMHSA's 31
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
 from django.db import models
@@ -89,6 +90,12 @@ class Facility(models.Model):
     license_number = models.CharField(max_length=40, blank=True)
     license_expires = models.DateField(null=True, blank=True)
     capacity_beds = models.PositiveIntegerField(null=True, blank=True)
+    corrected_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Listing fields corrected here (by a reviewed listing edit or in this admin): a later import "
+        'keeps their values. Remove a key, e.g. "phone", to let the source file decide it again.',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,6 +153,16 @@ class Phone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A verified phone whose number or extension changes is unverified again, whoever changes it."""
+        if self.pk is not None and self.verified_at is not None:
+            stored = Phone.objects.filter(pk=self.pk).values_list("number", "extension").first()
+            if stored is not None and stored != (self.number, self.extension):
+                self.verified_at, self.verified_by = None, ""
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "verified_at", "verified_by"}
+        super().save(*args, **kwargs)
 
     @property
     def is_verified(self) -> bool:

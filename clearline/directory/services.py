@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from clearline.lib.audit import current_actor, log_action
+
 from .models import Facility, ListingConsent, Phone
 
 
@@ -56,14 +58,29 @@ def record_listing_consent(
     )
 
 
+@transaction.atomic
 def withdraw_listing_consent(facility_id: int) -> int:
-    return ListingConsent.objects.filter(facility_id=facility_id, withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now()
-    )
+    """The facility withdrew its consent: its listing numbers stop ringing it from now on."""
+    withdrawn = 0
+    for consent in ListingConsent.objects.select_for_update().filter(
+        facility_id=facility_id, withdrawn_at__isnull=True
+    ):
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])  # an audit entry (directory.listing_consent.updated)
+        withdrawn += 1
+    return withdrawn
 
 
+@transaction.atomic
 def mark_verified(facility_id: int, verified_by: str) -> None:
     """A person checked the listing's details with the facility today."""
-    Facility.objects.filter(pk=facility_id).update(
+    updated = Facility.objects.filter(pk=facility_id).update(
         last_verified=timezone.localdate(), verified_by=verified_by, status=Facility.Status.VERIFIED
     )
+    if updated:
+        log_action(
+            "directory.facility.verified",
+            actor=current_actor(),
+            target=Facility(pk=facility_id),
+            data={"verified_by": verified_by},
+        )

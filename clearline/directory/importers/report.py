@@ -18,6 +18,9 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept_corrections: int = (
+        0  # listings whose reviewed corrections were kept over different values in the file
+    )
     rejected: list[Problem] = field(default_factory=list)  # rows not imported
     warnings: list[Problem] = field(default_factory=list)  # rows imported without one bad value
 
@@ -26,10 +29,15 @@ class ImportReport:
         return self.created + self.updated
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.rows} rows read: {self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged, {len(self.rejected)} rejected, {len(self.warnings)} values dropped."
         )
+        if self.kept_corrections:
+            text += (
+                f" {self.kept_corrections} listings kept their reviewed corrections where the file differs."
+            )
+        return text
 
     def lines(self) -> list[str]:
         out = [f"line {p.line}: rejected: {p.reason}" for p in self.rejected]

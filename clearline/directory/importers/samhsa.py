@@ -4,7 +4,8 @@ The stable key of a row is a hash of its name and address plus its occurrence nu
 name-and-address rows in the file (the 2022 file has six such pairs, differing only in phones or codes).
 Rows are rejected for a missing name, a bad state, or a ZIP code that is malformed or unknown when the row has
 no coordinates. A bad phone number does not reject the row (five real 2022 rows have one): the number is
-dropped and reported, and the facility is listed without it.
+dropped and reported, and the facility is listed without it. Fields staff corrected after a provider's reviewed
+edit keep their corrected values (`corrections.keep_corrections`).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from django.db import transaction
 
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 
+from ..edits import editable_codes
 from ..geo import STATES, ZIP_RE, zip_centroid
 from ..models import SAMHSA_2022, Facility, Organization, Phone, pad_codes
 from ..taxonomy import NAMESPACE, clean, known_codes, load_service_codes
+from .corrections import keep_corrections
 from .files import facility_rows, service_code_rows
 from .report import ImportReport, Problem
 
@@ -187,6 +190,7 @@ def save(parsed: list[ParsedRow], report: ImportReport, progress: bool = False) 
         .select_related("organization")
         .prefetch_related("phones")
     }
+    editable = editable_codes()
     new: list[ParsedRow] = []
     changed: list[tuple[ParsedRow, Facility]] = []
     for item in parsed:
@@ -200,6 +204,8 @@ def save(parsed: list[ParsedRow], report: ImportReport, progress: bool = False) 
                 item.values[f] = (
                     getattr(facility, f) if f != "county" or not item.values[f] else item.values[f]
                 )
+        if keep_corrections(item, facility, editable):
+            report.kept_corrections += 1
         same = (
             all(getattr(facility, f) == item.values[f] for f in FIELDS)
             and _phone_keys(facility) == item.phones
