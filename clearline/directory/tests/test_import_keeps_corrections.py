@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from clearline.directory.demo import load_demo_facilities
 from clearline.directory.edits import apply_listing_changes, editable_codes
 from clearline.directory.importers.samhsa import import_samhsa
 from clearline.directory.models import Facility
@@ -88,3 +89,13 @@ def test_an_uncorrected_listing_is_unchanged_by_a_second_run(imported):
     report = import_samhsa(path, CODES_CSV)
     assert (report.unchanged, report.kept_corrections) == (len(rows), 0)
     assert "kept their reviewed corrections" not in report.summary()
+
+
+def test_reloading_the_demo_keeps_a_corrected_demo_facility():
+    load_demo_facilities()
+    cedar = Facility.objects.get(source_id="demo-1")
+    apply_listing_changes(cedar, {"phone": "+13035550199", "name": "Cedar Hollow Recovery"})
+    load_demo_facilities()
+    cedar.refresh_from_db()
+    assert cedar.name == "Cedar Hollow Recovery"
+    assert [p.number for p in cedar.phones.all()] == ["+13035550199"]
