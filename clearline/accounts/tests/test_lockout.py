@@ -115,3 +115,32 @@ def test_an_unknown_username_is_locked_out_the_same_way(client, db):
     lock_out_with_wrong_passwords(client, "nobody")
     assert password_step(client, "nobody", PASSWORD, ip=HOME).status_code == 429
     assert not get_user_model().objects.filter(username="nobody").exists()
+
+
+def through_proxy(client, username: str, password: str, forwarded_for: str):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.9.9.9",  # the proxy
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_a_proxy_the_lockout_keys_on_the_address_the_proxy_saw(
+    client, settings, operator, operator_device
+):
+    settings.CLEARLINE_PROXY_COUNT = 1
+    for _ in range(3):
+        through_proxy(client, "olivia", "wrong password", "203.0.113.7")
+    assert through_proxy(client, "olivia", PASSWORD, "203.0.113.7").status_code == 429
+    # Everyone else arrives from the same proxy address, and is not locked out with the attacker.
+    assert through_proxy(client, "olivia", PASSWORD, "198.51.100.4")["Location"] == "/accounts/login/verify/"
+    # What the client itself puts in the header (the left part) cannot change its identity.
+    assert through_proxy(client, "olivia", PASSWORD, "198.51.100.4, 203.0.113.7").status_code == 429
+
+
+def test_without_a_proxy_setting_the_header_is_ignored(client, settings, operator, operator_device):
+    settings.CLEARLINE_PROXY_COUNT = 0
+    for n in range(3):
+        through_proxy(client, "olivia", "wrong password", f"203.0.113.{n}")  # a forged header each time
+    assert through_proxy(client, "olivia", PASSWORD, "198.51.100.4").status_code == 429
