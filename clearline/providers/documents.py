@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -42,13 +43,22 @@ def _record_once(provider: Provider, action: str, expires: dt.date) -> bool:
         return True
 
 
-def check_document_expiry(today: dt.date | None = None) -> dict[str, int]:
-    """Record lapsed documents and warn about those lapsing within two weeks; returns counts of new facts."""
-    day = today or timezone.localdate()
-    horizon = day + dt.timedelta(days=WARN_DAYS)
+def check_document_expiry(now: dt.datetime | None = None) -> dict[str, int]:
+    """Record lapsed documents and warn about those lapsing within two weeks; returns counts of new facts.
+
+    "Lapsed" uses the provider's own date, as routing does (a document is valid through its expiry date in the
+    provider's zone), so the entry is written when routing stops offering the provider calls, not hours before.
+    """
+    moment = now or timezone.now()
+    # No zone is more than 14 hours ahead of UTC: nobody's date is later than this one.
+    latest_day = (moment.astimezone(dt.UTC) + dt.timedelta(hours=14)).date()
+    soon = Q(license_expires_on__lte=latest_day + dt.timedelta(days=WARN_DAYS)) | Q(
+        certification_expires_on__lte=latest_day + dt.timedelta(days=WARN_DAYS)
+    )
     counts = {"expired": 0, "warned": 0}
-    soon = Q(license_expires_on__lte=horizon) | Q(certification_expires_on__lte=horizon)
     for provider in Provider.objects.filter(active=True).filter(soon):
+        day = moment.astimezone(ZoneInfo(provider.timezone)).date()
+        horizon = day + dt.timedelta(days=WARN_DAYS)
         for field, label in DOCUMENTS:
             expires = getattr(provider, field)
             if expires is None:

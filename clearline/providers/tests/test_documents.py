@@ -12,6 +12,7 @@ from clearline.providers.models import Provider
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 28)
+NOON = dt.datetime(2026, 11, 28, 18, 0, tzinfo=dt.UTC)  # noon in Chicago, the provider's zone
 
 
 @pytest.fixture
@@ -28,14 +29,14 @@ def provider(db) -> Provider:
 
 def test_operators_are_warned_two_weeks_before_a_license_expires(provider, settings):
     settings.CLEARLINE_OPERATOR_EMAILS = ["ops@example.org"]
-    assert check_document_expiry(TODAY) == {"expired": 0, "warned": 1}
+    assert check_document_expiry(NOON) == {"expired": 0, "warned": 1}
     assert mail.outbox[0].to == ["ops@example.org"] and "license" in mail.outbox[0].subject
-    assert check_document_expiry(TODAY) == {"expired": 0, "warned": 0}  # once, however often the job runs
+    assert check_document_expiry(NOON) == {"expired": 0, "warned": 0}  # once, however often the job runs
     assert len(mail.outbox) == 1
 
 
 def test_a_lapsed_license_is_recorded_once_in_the_audit_log(provider):
-    later = TODAY + dt.timedelta(days=11)
+    later = NOON + dt.timedelta(days=11)
     assert check_document_expiry(later)["expired"] == 1
     assert check_document_expiry(later)["expired"] == 0
     entry = AuditEntry.objects.get(action="providers.provider.license_expired")

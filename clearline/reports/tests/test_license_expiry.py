@@ -44,8 +44,8 @@ def test_license_lapsing_today_makes_the_provider_ineligible_today_with_an_audit
     assert not eligible and failed == ("license_current",)
     assert verdicts(NOW)["Birch Health"][0]  # the others are untouched
 
-    assert check_document_expiry(TODAY)["expired"] == 1
-    assert check_document_expiry(TODAY)["expired"] == 0
+    assert check_document_expiry(NOW)["expired"] == 1
+    assert check_document_expiry(NOW)["expired"] == 0
     entry = AuditEntry.objects.get(action="providers.provider.license_expired", target_id=str(alder.pk))
     assert entry.data == {"expires": "2026-11-27"}
 
@@ -60,3 +60,19 @@ def test_a_license_is_still_valid_on_its_expiry_date(providers):
     assert verdicts(last_minute)["Alder Recovery"][0]
     next_morning = dt.datetime(2026, 11, 29, 5, 0, tzinfo=dt.UTC)  # midnight in New York
     assert verdicts(next_morning)["Alder Recovery"] == (False, ("license_current",))
+
+
+def test_the_lapse_is_recorded_on_the_providers_own_date_as_routing_sees_it(providers):
+    alder = providers[0]
+    alder.phone = "+12065550131"
+    alder.license_expires_on = TODAY
+    alder.timezone = "America/Los_Angeles"
+    alder.save()
+    # 06:30 UTC on the 29th: already the 29th in New York, still the 28th (the last valid day) in Los Angeles.
+    early = dt.datetime(2026, 11, 29, 6, 30, tzinfo=dt.UTC)
+    assert verdicts(early)["Alder Recovery"][0]
+    assert check_document_expiry(early)["expired"] == 0
+    # 08:30 UTC: the 29th in Los Angeles too. Routing refuses the provider, and the job records it now.
+    lapsed = dt.datetime(2026, 11, 29, 8, 30, tzinfo=dt.UTC)
+    assert not verdicts(lapsed)["Alder Recovery"][0]
+    assert check_document_expiry(lapsed)["expired"] == 1
