@@ -7,15 +7,12 @@ from another organisation is looked up together with this provider and so is sim
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,38 +21,18 @@ from clearline.content.models import DisclosureVersion
 from clearline.portal import queries
 from clearline.portal.access import Member, portal_view
 from clearline.portal.forms import (
-    BedsForm,
     CallbackActionForm,
     CallbackOutcomeForm,
     CallFilterForm,
-    ClosureForm,
-    InviteForm,
-    LinesForm,
     MonthForm,
-    WeeklyHoursForm,
 )
-from clearline.portal.team import remove_provider_member, revoke_provider_invitation
-from clearline.providers import availability
-from clearline.providers.accounts import Invitation, Membership
-from clearline.providers.memberships import invite_member
-from clearline.providers.models import ClosureDay
+from clearline.portal.pages import render_page
 from clearline.reports.figures import local_today as operator_today
 from clearline.reports.figures import monthly_figures
 from clearline.telephony import callbacks as callback_services
 from clearline.telephony.models import CallbackOutcome
 
 CALLS_PER_PAGE = 25
-
-
-def _render(
-    request: HttpRequest, member: Member, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    base = {
-        "member": member,
-        "provider": member.provider,
-        "portal_section": template.split("/")[-1][:-5],
-    }
-    return render(request, template, {**base, **context}, status=status)
 
 
 # Dashboard, calls, the disclosure the callers heard -------------------------------------------------------------
@@ -65,7 +42,7 @@ def _render(
 def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     now = timezone.now()
     provider = member.provider
-    return _render(
+    return render_page(
         request,
         member,
         "portal/dashboard.html",
@@ -94,7 +71,7 @@ def calls(request: HttpRequest, member: Member) -> HttpResponse:
     page = Paginator(rows, CALLS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return _render(
+    return render_page(
         request,
         member,
         "portal/calls.html",
@@ -115,7 +92,7 @@ def disclosure(request: HttpRequest, member: Member, number: int) -> HttpRespons
     version = DisclosureVersion.objects.filter(number=number).first() if heard else None
     if version is None:
         raise Http404
-    return _render(
+    return render_page(
         request,
         member,
         "portal/disclosure.html",
@@ -131,7 +108,7 @@ def _callbacks_page(
 ) -> HttpResponse:
     now = timezone.now()
     provider = member.provider
-    return _render(
+    return render_page(
         request,
         member,
         "portal/callbacks.html",
@@ -204,215 +181,6 @@ def callback_outcome(request: HttpRequest, member: Member, callback_id: int) -> 
     return redirect("portal:callbacks")
 
 
-# Availability ---------------------------------------------------------------------------------------------------
-
-
-def _current_hours(member: Member) -> list[tuple[int, dt.time, dt.time]]:
-    return [(h.weekday, h.opens, h.closes) for h in member.provider.opening_hours.all()]
-
-
-def _availability_page(request: HttpRequest, member: Member, status: int = 200, **forms: Any) -> HttpResponse:
-    provider = member.provider
-    provider.refresh_from_db()
-    now = timezone.now()
-    context = {
-        "status": queries.provider_status(provider, now),
-        "hours_form": WeeklyHoursForm(
-            current=_current_hours(member), initial={"open_24_7": provider.open_24_7}
-        ),
-        "closure_form": ClosureForm(),
-        "lines_form": LinesForm(initial={"lines": provider.lines}),
-        "beds_form": BedsForm(initial={"beds": provider.beds_available}),
-        "closures": provider.closures.filter(date__gte=availability.local_today(provider, now)),
-        **forms,
-    }
-    return _render(request, member, "portal/availability.html", context, status=status)
-
-
-@portal_view()
-def availability_page(request: HttpRequest, member: Member) -> HttpResponse:
-    return _availability_page(request, member)
-
-
-@portal_view(methods=["POST"])
-def pause(request: HttpRequest, member: Member) -> HttpResponse:
-    if availability.pause_provider(member.provider.pk, member.user):
-        messages.success(
-            request, _("Paused. No new calls or callbacks will be offered to you until you resume.")
-        )
-    else:
-        messages.info(request, _("You were already paused."))
-    return redirect("portal:availability")
-
-
-@portal_view(methods=["POST"])
-def resume(request: HttpRequest, member: Member) -> HttpResponse:
-    if availability.resume_provider(member.provider.pk, member.user):
-        messages.success(request, _("Resumed. Calls will be offered to you again during your opening hours."))
-    else:
-        messages.info(request, _("You were not paused."))
-    return redirect("portal:availability")
-
-
-def _apply(request: HttpRequest, form: Any, write: Any) -> bool:
-    """Run ``write`` if the form is valid; a service's ValidationError becomes the form's error."""
-    if not form.is_valid():
-        return False
-    try:
-        write(form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    return True
-
-
-@portal_view(admin_only=True, methods=["POST"])
-def set_hours(request: HttpRequest, member: Member) -> HttpResponse:
-    form = WeeklyHoursForm(request.POST, current=_current_hours(member))
-    if _apply(
-        request,
-        form,
-        lambda data: availability.set_weekly_hours(
-            member.provider.pk, data["ranges"], data["open_24_7"], member.user
-        ),
-    ):
-        messages.success(request, _("Opening hours saved."))
-        return redirect("portal:availability")
-    return _availability_page(request, member, status=400, hours_form=form)
-
-
-@portal_view(admin_only=True, methods=["POST"])
-def add_closure(request: HttpRequest, member: Member) -> HttpResponse:
-    form = ClosureForm(request.POST)
-    if _apply(
-        request,
-        form,
-        lambda data: availability.add_closure(
-            member.provider.pk,
-            data["date"],
-            member.user,
-            opens=data["opens"],
-            closes=data["closes"],
-            reason=data["reason"],
-        ),
-    ):
-        messages.success(request, _("Closure added."))
-        return redirect("portal:availability")
-    return _availability_page(request, member, status=400, closure_form=form)
-
-
-@portal_view(admin_only=True, methods=["POST"])
-def remove_closure(request: HttpRequest, member: Member, closure_id: int) -> HttpResponse:
-    try:
-        availability.remove_closure(member.provider.pk, closure_id, member.user)
-    except ClosureDay.DoesNotExist as missing:
-        raise Http404 from missing
-    messages.success(request, _("Closure removed."))
-    return redirect("portal:availability")
-
-
-@portal_view(admin_only=True, methods=["POST"])
-def set_lines(request: HttpRequest, member: Member) -> HttpResponse:
-    form = LinesForm(request.POST)
-    if _apply(
-        request, form, lambda data: availability.set_lines(member.provider.pk, data["lines"], member.user)
-    ):
-        messages.success(request, _("Concurrent lines saved."))
-        return redirect("portal:availability")
-    return _availability_page(request, member, status=400, lines_form=form)
-
-
-@portal_view(methods=["POST"])
-def set_beds(request: HttpRequest, member: Member) -> HttpResponse:
-    form = BedsForm(request.POST)
-    if _apply(
-        request, form, lambda data: availability.set_beds(member.provider.pk, data["beds"], member.user)
-    ):
-        messages.success(request, _("Beds available saved."))
-        return redirect("portal:availability")
-    return _availability_page(request, member, status=400, beds_form=form)
-
-
-# Team -----------------------------------------------------------------------------------------------------------
-
-
-def _team_page(
-    request: HttpRequest, member: Member, form: InviteForm | None = None, status: int = 200
-) -> HttpResponse:
-    provider = member.provider
-    now = timezone.now()
-    return _render(
-        request,
-        member,
-        "portal/team.html",
-        {
-            "members": Membership.objects.filter(provider=provider)
-            .select_related("user")
-            .order_by("user__username"),
-            "invitations": Invitation.objects.filter(
-                provider=provider, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-            ).order_by("-created_at"),
-            "form": form or InviteForm(),
-        },
-        status=status,
-    )
-
-
-@portal_view(admin_only=True)
-def team(request: HttpRequest, member: Member) -> HttpResponse:
-    return _team_page(request, member)
-
-
-def _accept_url(request: HttpRequest) -> str:
-    path = reverse("accounts:accept_invitation", kwargs={"token": "TOKEN"}).replace("TOKEN", "{token}")
-    base = settings.CLEARLINE_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
-    return base + path
-
-
-@portal_view(admin_only=True, methods=["POST"])
-def invite(request: HttpRequest, member: Member) -> HttpResponse:
-    form = InviteForm(request.POST)
-    if _apply(
-        request,
-        form,
-        lambda data: invite_member(
-            member.provider, data["email"], data["role"], member.user, _accept_url(request)
-        ),
-    ):
-        messages.success(
-            request,
-            _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"].strip().lower()},
-        )
-        return redirect("portal:team")
-    return _team_page(request, member, form=form, status=400)
-
-
-@portal_view(admin_only=True, methods=["POST"])
-def revoke(request: HttpRequest, member: Member, invitation_id: int) -> HttpResponse:
-    try:
-        revoked = revoke_provider_invitation(member.provider, invitation_id, member.user)
-    except Invitation.DoesNotExist as missing:
-        raise Http404 from missing
-    if revoked:
-        messages.success(request, _("Invitation revoked."))
-    else:
-        messages.info(request, _("That invitation was already revoked."))
-    return redirect("portal:team")
-
-
-@portal_view(admin_only=True, methods=["POST"])
-def remove(request: HttpRequest, member: Member, membership_id: int) -> HttpResponse:
-    try:
-        remove_provider_member(member.provider, membership_id, member.user)
-    except Membership.DoesNotExist as missing:
-        raise Http404 from missing
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Member removed. Their access ended at once."))
-    return redirect("portal:team")
-
-
 # Monthly figures ------------------------------------------------------------------------------------------------
 
 
@@ -431,7 +199,7 @@ def figures(request: HttpRequest, member: Member) -> HttpResponse:
     current = (year, month)
     figures_ = monthly_figures(member.provider.pk, year, month)
     previous, following = _month_shift(year, month, -1), _month_shift(year, month, 1)
-    return _render(
+    return render_page(
         request,
         member,
         "portal/figures.html",
