@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Locale, Page, Site
@@ -345,13 +346,16 @@ def provider_operations(data: dict[str, Any]) -> dict[str, Any]:
         "open_24_7": data["hours"] == "24/7",
         "lines": 2,
         "license_number": f"DEMO-{data['key'].upper()}",
-        "license_expires_on": dt.date.today().replace(month=12, day=31) + dt.timedelta(days=366),
-        "certification_expires_on": dt.date.today().replace(month=12, day=31) + dt.timedelta(days=366),
+        "license_expires_on": timezone.localdate().replace(month=12, day=31) + dt.timedelta(days=366),
+        "certification_expires_on": timezone.localdate().replace(month=12, day=31) + dt.timedelta(days=366),
     }
 
 
 def ensure_providers() -> None:
-    today = dt.date.today()
+    # The operator's date, as `Provider.objects.participating()` reads it (not the machine's: on the 1st of a
+    # month in UTC it is still the last day of the previous month in New York, and a contract starting "today"
+    # would not run yet).
+    today = timezone.localdate()
     for data in PROVIDERS:
         provider, created = Provider.objects.get_or_create(
             slug=data["key"],

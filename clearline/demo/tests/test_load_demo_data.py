@@ -212,3 +212,18 @@ def test_the_command_prints_how_to_sign_in(demo):
     assert "key: MNWGKYLSNRUW4ZJNMRSW23ZNMFSG22LO" in text
     assert "otpauth://totp/Clearline%3Aadmin?secret=MNWGKYLSNRUW4ZJNMRSW23ZNMFSG22LO" in text
     assert "cedar-agent / clearline-demo" in text
+
+
+def test_the_demo_contracts_run_on_the_operators_date_even_when_utc_is_a_day_ahead(db, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from clearline.demo.loader import ensure_providers
+
+    # 02:00 UTC on 1 March is still 28 February in New York (CLEARLINE_TIME_ZONE).
+    moment = dt.datetime(2027, 3, 1, 2, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    ensure_providers()
+    assert {c.starts_on for c in Contract.objects.all()} == {dt.date(2027, 2, 1)}
+    assert Provider.objects.participating().count() == 3
