@@ -11,13 +11,27 @@ PHONE_LIKE = re.compile(r"\+?\d[\d\-\s().]{5,}\d")
 ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2}){0,2})?$")
 
 
+# Identifiers and timestamps that contain digit runs but can never be a phone number, kept whole so logs stay
+# useful: UUIDs (task ids), Twilio SIDs (two capitals and 32 hex digits) and full ISO timestamps with fractions.
+KEEP_WHOLE = re.compile(
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+    r"|\b[A-Z]{2}[0-9a-f]{32}\b"
+    r"|\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+
 def _replace(match: re.Match[str]) -> str:
     text = match.group(0)
     return text if ISO_DATE_TIME.match(text.strip()) else "[redacted-number]"
 
 
 def redact(text: str) -> str:
-    return PHONE_LIKE.sub(_replace, text)
+    pieces, last = [], 0
+    for kept in KEEP_WHOLE.finditer(text):
+        pieces += [PHONE_LIKE.sub(_replace, text[last : kept.start()]), kept.group(0)]
+        last = kept.end()
+    pieces.append(PHONE_LIKE.sub(_replace, text[last:]))
+    return "".join(pieces)
 
 
 def _redact_arg(arg: object) -> object:

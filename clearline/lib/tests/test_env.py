@@ -106,6 +106,22 @@ def test_a_request_line_keeps_its_status_and_size_but_numbers_in_any_piece_are_m
     assert "5550177" not in logged("caller +1 206 555 0177 and %s", "x")
 
 
+def test_task_ids_call_sids_and_timestamps_stay_readable_while_numbers_beside_them_are_masked():
+    from clearline.lib.logging import redact
+
+    task = "Task id=fdf6ef25-c9da-49f8-b830-a12345678901 state=RUNNING"
+    assert redact(task) == task
+    call = "call CA0123456789abcdef0123456789abcdef ended"
+    assert redact(call) == call
+    stamp = "older than 2026-11-28 20:11:05.123456+00:00"
+    assert redact(stamp) == stamp
+    mixed = "Task id=fdf6ef25-c9da-49f8-b830-a12345678901 from +12065550177 at 2026-11-28T20:11:05Z"
+    assert redact(mixed) == (
+        "Task id=fdf6ef25-c9da-49f8-b830-a12345678901 from [redacted-number] at 2026-11-28T20:11:05Z"
+    )
+    assert "5550177" not in redact("From=%2B12065550177&CallSid=CA0123456789abcdef0123456789abcdef")
+
+
 def test_djangos_own_loggers_go_through_the_redacting_handler_only():
     import logging
 
