@@ -29,7 +29,9 @@ def roster(db):
     for name, phone in (("Alder Recovery", "+12065550131"), ("Birch Health", "+12065550132")):
         provider = add_provider(name)
         provider.phone, provider.open_24_7, provider.lines = phone, True, 1
-        provider.license_expires_on = provider.certification_expires_on = dt.date(2030, 1, 1)
+        provider.license_expires_on = provider.certification_expires_on = dt.date(
+            dt.date.today().year + 5, 1, 1
+        )
         provider.save()
 
 

@@ -7,6 +7,8 @@ values the forms refuse must change nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -43,7 +45,10 @@ def post_cases(callback_id: int) -> list[tuple[str, dict[str, str]]]:
             (reverse("portal:invite"), {"email": value, "role": "agent"}),
             (reverse("portal:invite"), {"email": "new@example.org", "role": value}),
             (reverse("portal:add_closure"), {"date": value}),
-            (reverse("portal:add_closure"), {"date": "2031-01-01", "opens": value, "closes": "10:00"}),
+            (
+                reverse("portal:add_closure"),
+                {"date": f"{dt.date.today().year + 5}-01-01", "opens": value, "closes": "10:00"},
+            ),
             (reverse("portal:set_hours"), {"d0_0_opens": value, "d0_0_closes": "10:00"}),
             (reverse("portal:callback_outcome", args=[callback_id]), {"seen": "0", "outcome": value}),
         ]

@@ -9,6 +9,7 @@ id that exists nowhere, and no row anywhere (the audit log included) may change.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -41,7 +42,7 @@ POST_DATA = {
     "outcome": "reached",
     "lines": "7",
     "beds": "9",
-    "date": "2031-06-01",
+    "date": f"{dt.date.today().year + 5}-06-01",
     "reason": "x",
     "email": "intruder@example.org",
     "role": "admin",

@@ -20,7 +20,9 @@ def providers(db) -> list[Provider]:
     for name in ("Alder Recovery", "Birch Health", "Cedar Care"):
         provider = add_provider(name)
         provider.open_24_7, provider.lines = True, 2
-        provider.license_expires_on = provider.certification_expires_on = dt.date(2030, 1, 1)
+        provider.license_expires_on = provider.certification_expires_on = dt.date(
+            dt.date.today().year + 5, 1, 1
+        )
         provider.save()
         made.append(provider)
     return made
