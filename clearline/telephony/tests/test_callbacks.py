@@ -102,7 +102,7 @@ def test_an_overdue_callback_nobody_else_can_take_is_reported_to_operators_once(
     assert callbacks.enforce_callback_deadlines(late + dt.timedelta(minutes=1)) == 0
     report = mail.outbox[sent:]
     assert [m.to for m in report] == [["ops@example.org"]]
-    assert str(callback.pk) in report[0].body and providers[0].name in report[0].body
+    assert f"callback request {callback.pk}, assigned to {providers[0].name}," in report[0].body
     assert CALLER not in report[0].body and CALLER[2:] not in report[0].body
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.OPEN and callback.provider == providers[0]
