@@ -44,7 +44,16 @@ class AuditEntryViewSet(SnippetViewSet):
     icon = "history"
     menu_label = "Audit log"
     list_display = ["id", "created_at", "action", "actor", "target_type", "target_id"]
-    list_filter = ["action"]
+    # "Everything that happened to provider 7", "what did dana do last week", "every providers.contract.* entry".
+    list_filter = {
+        "action": ["exact", "startswith"],
+        "actor": ["exact"],
+        "target_type": ["exact"],
+        "target_id": ["exact"],
+        "created_at": ["date__gte", "date__lte"],
+    }
+    search_fields = ["action", "actor", "target_type", "target_id"]
+    search_backend_name = None  # plain database filtering: the log is not in the search index
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):

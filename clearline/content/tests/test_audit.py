@@ -140,3 +140,35 @@ def test_nobody_can_type_a_disclosure_version_in_the_admin(client, django_user_m
     login_verified(django_user_model.objects.create_superuser("operator", "op@example.org", "pw"))
     assert client.get("/admin/snippets/content/disclosureversion/").status_code == 200
     assert client.get("/admin/snippets/content/disclosureversion/add/").status_code in (302, 403)
+
+
+def test_operators_filter_the_audit_log_by_target_action_actor_and_day(
+    client, django_user_model, home, login_verified
+):
+    alder = add_provider("Alder Recovery")
+    birch = add_provider("Birch Health")
+    login_verified(django_user_model.objects.create_superuser("operator", "op@example.org", "pw"))
+    url = "/admin/snippets/clearline_lib/auditentry/"
+
+    def ids(**query):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return {entry.pk for entry in response.context["object_list"]}
+
+    about_alder = set(
+        AuditEntry.objects.filter(target_type="Provider", target_id=str(alder.pk)).values_list(
+            "pk", flat=True
+        )
+    )
+    assert AuditEntry.objects.count() < 20  # one page of the listing
+    assert about_alder and ids(target_type="Provider", target_id=str(alder.pk)) == about_alder
+    providers = set(AuditEntry.objects.filter(action__startswith="providers.").values_list("pk", flat=True))
+    assert ids(action__startswith="providers.") == providers
+    assert ids(actor="nobody-at-all") == set()
+    from django.utils import timezone
+
+    today = timezone.localdate(AuditEntry.objects.latest("id").created_at).isoformat()  # the admin's zone
+    assert ids(created_at__date__gte=today, created_at__date__lte=today) == set(
+        AuditEntry.objects.values_list("pk", flat=True)
+    )
+    assert str(birch.pk) in {e.target_id for e in AuditEntry.objects.filter(pk__in=ids(q="Provider"))}
