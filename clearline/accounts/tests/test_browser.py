@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from clearline.accounts.tests.conftest import PASSWORD
 from clearline.providers.memberships import invite_member
@@ -30,20 +31,26 @@ def test_the_sign_in_and_set_up_pages_pass_axe(page, live_server, provider, sett
     page.get_by_label("Username").fill("nadia")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
+    page.wait_for_load_state()
     assert_accessible(page, "login with an error")
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    assert page.url.endswith("/accounts/login/set-up/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/set-up/$"))
+    page.wait_for_load_state()
     assert_accessible(page, "set-up")
     page.get_by_label("The 6-digit code your app shows now").fill("000000")
     page.get_by_role("button").last.click()
+    # The answer has the same address, so wait for its error rather than for a new URL.
+    expect(page.get_by_text("That code does not match.")).to_be_visible()
+    page.wait_for_load_state()
     assert_accessible(page, "set-up with an error")
     device = TOTPDevice.objects.get(user__username="nadia")
     page.get_by_label("The 6-digit code your app shows now").fill(f"{totp(device.bin_key):06d}")
     page.get_by_role("button").last.click()
-    assert page.url.endswith("/accounts/recovery-codes/")
+    expect(page).to_have_url(re.compile(r"/accounts/recovery-codes/$"))
+    page.wait_for_load_state()
     assert_accessible(page, "recovery codes")
 
 
@@ -55,10 +62,13 @@ def test_the_code_and_invitation_pages_pass_axe(
     page.get_by_label("Username").fill("olivia")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/verify/$"))
+    page.wait_for_load_state()
     assert_accessible(page, "code")
     page.get_by_label("Code from your authenticator app, or a recovery code").fill("12345678")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("That code is not right").is_visible()
+    expect(page.get_by_text("That code is not right")).to_be_visible()
+    page.wait_for_load_state()
     assert_accessible(page, "code with an error")
 
     _invitation, token = invite_member(provider, "mina@example.org", "agent", operator, "https://x/{token}/")
@@ -68,5 +78,6 @@ def test_the_code_and_invitation_pages_pass_axe(
     page.get_by_label("Choose a password").fill("123")
     page.get_by_label("The same password again").fill("123")
     page.get_by_role("button").last.click()
-    assert re.search("too short|too common|entirely numeric", page.content())
+    expect(page.locator("body")).to_contain_text(re.compile("too short|too common|entirely numeric"))
+    page.wait_for_load_state()
     assert_accessible(page, "invitation with an error")

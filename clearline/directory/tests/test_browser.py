@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from clearline.directory.demo import load_demo_facilities
 from conftest import axe_violations
@@ -25,16 +26,20 @@ def test_a_keyboard_user_searches_and_opens_a_listing(page, live_server):
     tab_to(page, "#id_place")
     page.keyboard.type("Denver, CO")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#results-heading")
-    assert "within 25 miles of Denver, CO" in page.inner_text("#results-heading")
+    expect(page.locator("#results-heading")).to_contain_text(
+        "within 25 miles of Denver, CO", use_inner_text=True
+    )
+    page.wait_for_load_state()  # the whole results page (and its stylesheets) before axe looks at it
     assert axe_violations(page) == []
 
     tab_to(page, ".results a")
     name = page.evaluate("document.activeElement.textContent")
     page.keyboard.press("Enter")
-    page.wait_for_selector("article.listing h1")
-    assert page.inner_text("article.listing h1") == name
-    assert "Fictional" not in page.inner_text("article.listing h1")
+    title = page.locator("article.listing h1")
+    expect(title).to_have_text(name, use_inner_text=True)
+    page.wait_for_load_state()
+    assert title.inner_text() == name  # exactly, not only up to white space
+    assert "Fictional" not in title.inner_text()
     assert axe_violations(page) == []
 
 
