@@ -224,6 +224,7 @@ def test_the_demo_contracts_run_on_the_operators_date_even_when_utc_is_a_day_ahe
     # 02:00 UTC on 1 March is still 28 February in New York (CLEARLINE_TIME_ZONE).
     moment = dt.datetime(2027, 3, 1, 2, 0, tzinfo=dt.UTC)
     monkeypatch.setattr(timezone, "now", lambda: moment)
+    Contract.objects.all().delete()  # (another test of this module may have loaded the demo already)
     ensure_providers()
     assert {c.starts_on for c in Contract.objects.all()} == {dt.date(2027, 2, 1)}
     assert Provider.objects.participating().count() == 3
