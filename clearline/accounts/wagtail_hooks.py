@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail import hooks
 from wagtail.admin.widgets.button import Button
@@ -49,7 +49,7 @@ def reset_second_factor_view(request: HttpRequest, user_id: int) -> HttpResponse
     context = {
         "person": person,
         "authenticators": TOTPDevice.objects.filter(user=person, confirmed=True).count(),
-        "recovery_codes": sum(d.token_set.count() for d in StaticDevice.objects.filter(user=person)),
+        "recovery_codes": StaticToken.objects.filter(device__user=person).count(),
         "next": request.META.get("HTTP_REFERER", ""),
         "page_title": _("Reset second factor"),
         "header_icon": "key",
