@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -27,15 +26,9 @@ from .listings_services import (
     withdraw_edit,
 )
 from .models import ListingEdit
+from .pages import render_page
 
 RECENT_EDITS = 5
-
-
-def _render(
-    request: HttpRequest, member: Member, template: str, context: dict[str, object], status: int = 200
-) -> HttpResponse:
-    base = {"member": member, "provider": member.provider, "portal_section": "listings"}
-    return render(request, f"portal/listings/{template}", {**base, **context}, status=status)
 
 
 @portal_view()
@@ -67,7 +60,7 @@ def listings(request: HttpRequest, member: Member) -> HttpResponse:
                 "recent": [e for e in mine if not e.is_pending][:RECENT_EDITS],
             }
         )
-    return _render(request, member, "list.html", {"rows": rows})
+    return render_page(request, member, "portal/listings/list.html", {"rows": rows})
 
 
 @portal_view(methods=("GET", "POST"))
@@ -79,7 +72,7 @@ def propose(request: HttpRequest, member: Member, facility_id: int) -> HttpRespo
     context: dict[str, object] = {"facility": facility, "pending": pending}
     if pending is not None:
         # One proposal at a time: the member withdraws the waiting one to propose another.
-        return _render(request, member, "propose.html", context)
+        return render_page(request, member, "portal/listings/propose.html", context)
     current = listing_values(facility)
     form = ListingEditForm(request.POST or None, current=current)
     context["form"] = form
@@ -102,7 +95,9 @@ def propose(request: HttpRequest, member: Member, facility_id: int) -> HttpRespo
                     ),
                 )
                 return HttpResponseRedirect(reverse("portal:listing_edit", args=[edit.pk]))
-    return _render(request, member, "propose.html", context, status=400 if form.errors else 200)
+    return render_page(
+        request, member, "portal/listings/propose.html", context, status=400 if form.errors else 200
+    )
 
 
 def _own_edit(member: Member, edit_id: int) -> ListingEdit:
@@ -120,10 +115,10 @@ def _own_edit(member: Member, edit_id: int) -> ListingEdit:
 def edit_detail(request: HttpRequest, member: Member, edit_id: int) -> HttpResponse:
     edit = _own_edit(member, edit_id)
     rows = edit_diff(edit)
-    return _render(
+    return render_page(
         request,
         member,
-        "edit.html",
+        "portal/listings/edit.html",
         {
             "edit": edit,
             "rows": rows,

@@ -17,7 +17,8 @@ def render_page(
     base = {
         "member": member,
         "provider": member.provider,
-        "portal_section": template.split("/")[-1][:-5],
+        # "portal/team.html" is the team section; "portal/listings/edit.html" the listings section.
+        "portal_section": template.removeprefix("portal/").split("/")[0].removesuffix(".html"),
     }
     return render(request, template, {**base, **context}, status=status)
 
