@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from django.contrib.auth import get_user_model
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clearline.providers.models import Contract, Membership, Provider
+from clearline.content.tests.conftest import add_provider
+from clearline.providers.models import Membership, Provider
 
 PASSWORD = "correct horse battery staple"
 
@@ -45,13 +43,7 @@ def operator_device(operator) -> TOTPDevice:
 
 @pytest.fixture
 def provider(db) -> Provider:
-    provider = Provider.objects.create(
-        name="Alder Recovery", slug="alder-recovery", public_description="Alder Recovery offers care."
-    )
-    Contract.objects.create(
-        provider=provider, amount=Decimal("1500.00"), period="monthly", starts_on=dt.date(2026, 1, 1)
-    )
-    return provider
+    return add_provider("Alder Recovery")
 
 
 @pytest.fixture
