@@ -153,9 +153,11 @@ def assert_errors_tied(html: str, *names: str) -> None:
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core (bundled in the axe-playwright-python package, never a CDN) for WCAG 2.x A/AA rules."""
+    """Run axe-core (bundled in the axe-playwright-python package, never a CDN) for WCAG 2.x A/AA rules, once the
+    page (stylesheets included) has loaded: after a click, the next page may still be arriving."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state()
     results = Axe().run(
         page,
         options={
