@@ -26,6 +26,7 @@ Code that changes routing inputs with ``update()`` calls ``bump_routing_stamp()`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 import threading
 import time
@@ -45,6 +46,7 @@ from django.utils.dateparse import parse_datetime
 from clearline.content.models import DisclosureVersion, Helpline
 from clearline.lib.models import ContentGeneration
 from clearline.providers.models import ClosureDay, Contract, OpeningHours, Provider, RoutingSettings
+from clearline.providers.routing_settings import current_routing_settings
 from clearline.routing import Intent, ProviderSnapshot, RoutingPolicy, Schedule, TimeRange
 from clearline.telephony.models import (
     Attempt,
@@ -55,6 +57,7 @@ from clearline.telephony.models import (
     LineSlot,
     RotationCredit,
 )
+from clearline.telephony.sql import marks, table
 
 STAMP_NAME = "telephony-routing"
 # Reload the cached roster at least this often, whatever the stamp says (changes made around the application).
@@ -144,9 +147,7 @@ class RoutingInputs:
         key = str(disclosure_version)
         policy = self._policies.get(key)
         if policy is None:
-            from clearline.telephony.snapshots import build_policy
-
-            policy = self._policies[key] = build_policy(disclosure_version)
+            policy = self._policies[key] = current_routing_settings().to_policy(disclosure_version)
         return policy
 
     def disclosure(self) -> DisclosureVersion:
@@ -269,41 +270,44 @@ class Counts:
 STAMP, FLAGS, IN_USE, RINGING, LAST_OFFER, OPEN_CALLBACKS, UNANSWERED, CREDIT, DELIVERED = range(9)
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _in(ids: Collection[int]) -> str:
-    return "(" + ", ".join(["%s"] * len(ids)) + ")"
+def _in(count: int) -> str:
+    return f"({marks(count)})"
 
 
 def _counts_sql(ids: list[int], zone_days: list[tuple[list[int], Any, Any]]) -> str:
+    """The counts statement for these providers and zones. Its text depends only on how many there are (values
+    are parameters), so it is built once per shape and database rather than on every call."""
+    return _counts_sql_for(connection.vendor, len(ids), tuple(len(zone_ids) for zone_ids, _, _ in zone_days))
+
+
+@functools.lru_cache(maxsize=256)
+def _counts_sql_for(vendor: str, providers: int, zone_sizes: tuple[int, ...]) -> str:
     """One UNION ALL statement whose rows are (kind, provider, n1, n2, n3, at, x); typed NULLs keep PostgreSQL's
     column types straight, and SQLite reads the same SQL. Only table names and placeholders are formatted in."""
     none_int, none_real = "CAST(NULL AS bigint)", "CAST(NULL AS double precision)"
-    none_at = (
-        "CAST(NULL AS text)" if connection.vendor == "sqlite" else "CAST(NULL AS timestamp with time zone)"
-    )
+    none_at = "CAST(NULL AS text)" if vendor == "sqlite" else "CAST(NULL AS timestamp with time zone)"
 
     def branch(
-        kind: int, table: type[Model], provider: str, columns: tuple[str, str, str, str, str], where: str
+        kind: int, model: type[Model], provider: str, columns: tuple[str, str, str, str, str], where: str
     ) -> str:
         n1, n2, n3, at, x = (
             c or blank
             for c, blank in zip(columns, (none_int, none_int, none_int, none_at, none_real), strict=True)
         )
         group = " GROUP BY " + provider if "COUNT(" in n1 else ""
-        return f"SELECT {kind}, {provider}, {n1}, {n2}, {n3}, {at}, {x} FROM {_table(table)} WHERE {where}{group}"  # noqa: S608
+        return (
+            f"SELECT {kind}, {provider}, {n1}, {n2}, {n3}, {at}, {x} FROM {table(model)} WHERE {where}{group}"  # noqa: S608
+        )
 
     def flag(column: str) -> str:
         return f"CASE WHEN {column} THEN 1 ELSE 0 END"
 
     parts = [branch(STAMP, ContentGeneration, none_int, ("value", "", "", "", ""), "name = %s")]
-    if ids:
-        inn = _in(ids)
+    if providers:
+        inn = _in(providers)
         flags = f"{flag('active')} + 2 * {flag('paused')} + 4 * {flag('auto_paused')}"
         latest = (
-            f"(SELECT MAX(a.started_at) FROM {_table(Attempt)} a WHERE a.provider_id = {_table(Provider)}.id)"  # noqa: S608
+            f"(SELECT MAX(a.started_at) FROM {table(Attempt)} a WHERE a.provider_id = {table(Provider)}.id)"  # noqa: S608
         )
         parts += [
             branch(
@@ -351,8 +355,8 @@ def _counts_sql(ids: list[int], zone_days: list[tuple[list[int], Any, Any]]) -> 
                 f"provider_id IN {inn} AND period = %s",
             ),
         ]
-        for zone_ids, _start, _end in zone_days:
-            zin = _in(zone_ids)
+        for size in zone_sizes:
+            zin = _in(size)
             parts += [
                 branch(
                     DELIVERED,

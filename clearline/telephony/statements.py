@@ -15,23 +15,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
 
 from clearline.providers.models import Provider
 from clearline.telephony.models import Attempt, AttemptStatus, Call, LineSlot, RotationCredit
 from clearline.telephony.roster import rotation_period
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+from clearline.telephony.sql import marks, table
 
 
 def _for_update() -> str:
     return " FOR UPDATE" if connection.features.has_select_for_update else ""
-
-
-def _marks(values: Sequence[object]) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def _when(moment: dt.datetime) -> Any:
@@ -47,7 +39,7 @@ def _run(sql: str, params: Sequence[Any]) -> tuple[list[tuple[Any, ...]], int]:
 
 def lock_live_call(call_id: int) -> bool:
     """Lock the call's row if it has not ended (inside a transaction); False when it has ended."""
-    sql = f"SELECT id FROM {_table(Call)} WHERE id = %s AND ended_at IS NULL{_for_update()}"  # noqa: S608
+    sql = f"SELECT id FROM {table(Call)} WHERE id = %s AND ended_at IS NULL{_for_update()}"  # noqa: S608
     return bool(_run(sql, [call_id])[0])
 
 
@@ -56,7 +48,7 @@ def lock_provider_lines(provider_ids: Sequence[int]) -> dict[int, int]:
     ids = sorted(set(provider_ids))
     if not ids:
         return {}
-    sql = f"SELECT id, lines FROM {_table(Provider)} WHERE id IN ({_marks(ids)}) ORDER BY id{_for_update()}"  # noqa: S608
+    sql = f"SELECT id, lines FROM {table(Provider)} WHERE id IN ({marks(ids)}) ORDER BY id{_for_update()}"  # noqa: S608
     return {int(pk): int(lines) for pk, lines in _run(sql, ids)[0]}
 
 
@@ -66,8 +58,8 @@ def open_lines(provider_ids: Sequence[int], call_id: int) -> dict[int, tuple[int
     if not ids:
         return {}
     sql = (
-        f"SELECT provider_id, COUNT(*), SUM(CASE WHEN call_id = %s THEN 1 ELSE 0 END) FROM {_table(LineSlot)} "  # noqa: S608
-        f"WHERE provider_id IN ({_marks(ids)}) AND released_at IS NULL GROUP BY provider_id"
+        f"SELECT provider_id, COUNT(*), SUM(CASE WHEN call_id = %s THEN 1 ELSE 0 END) FROM {table(LineSlot)} "  # noqa: S608
+        f"WHERE provider_id IN ({marks(ids)}) AND released_at IS NULL GROUP BY provider_id"
     )
     return {int(pk): (int(n), int(mine or 0)) for pk, n, mine in _run(sql, [call_id, *ids])[0]}
 
@@ -80,7 +72,7 @@ def insert_line_slots(call_id: int, provider_ids: Sequence[int], now: dt.datetim
     for pk in provider_ids:
         params += [pk, call_id, _when(now)]
     _run(
-        f"INSERT INTO {_table(LineSlot)} (provider_id, call_id, reserved_at, released_at) VALUES {rows}",  # noqa: S608
+        f"INSERT INTO {table(LineSlot)} (provider_id, call_id, reserved_at, released_at) VALUES {rows}",  # noqa: S608
         params,
     )
 
@@ -98,7 +90,7 @@ def upsert_attempts(
     for pk in ids:
         params += [call_id, step_index, pk, AttemptStatus.RINGING.value, _when(now)]
     sql = (
-        f"INSERT INTO {_table(Attempt)} (call_id, step_index, provider_id, status, started_at, answered_at, ended_at) "  # noqa: S608
+        f"INSERT INTO {table(Attempt)} (call_id, step_index, provider_id, status, started_at, answered_at, ended_at) "  # noqa: S608
         f"VALUES {rows} ON CONFLICT (call_id, step_index, provider_id) DO UPDATE SET step_index = excluded.step_index "
         "RETURNING provider_id, id"
     )
@@ -107,7 +99,7 @@ def upsert_attempts(
 
 def advance_status(call_sid: str, status: str, lower: Sequence[str]) -> bool:
     """Set the call's status if its current one ranks lower; whether it changed."""
-    sql = f"UPDATE {_table(Call)} SET status = %s WHERE call_sid = %s AND status IN ({_marks(lower)})"  # noqa: S608
+    sql = f"UPDATE {table(Call)} SET status = %s WHERE call_sid = %s AND status IN ({marks(lower)})"  # noqa: S608
     return _run(sql, [status, call_sid, *lower])[1] == 1
 
 
@@ -115,7 +107,7 @@ def end_call(call_sid: str, now: dt.datetime, duration_s: int | None, pending: s
     """The first final status ends the call (its end, duration, and outcome if still pending); a repeated one
     leaves every column as it is. Then its ringing attempts end and its lines are freed, each exactly once.
     False when no call has this CallSid (nothing is written)."""
-    call = _table(Call)
+    call = table(Call)
     ended = _run(
         f"UPDATE {call} SET ended_at = COALESCE(ended_at, %s), "  # noqa: S608
         "duration_s = CASE WHEN ended_at IS NULL THEN %s ELSE duration_s END, "
@@ -127,11 +119,11 @@ def end_call(call_sid: str, now: dt.datetime, duration_s: int | None, pending: s
     this_call = f"(SELECT id FROM {call} WHERE call_sid = %s)"  # noqa: S608
     # Not CANCELED: a leg's own final status (no answer, busy) may still arrive and must win.
     _run(
-        f"UPDATE {_table(Attempt)} SET status = %s, ended_at = %s WHERE call_id = {this_call} AND status = %s",  # noqa: S608
+        f"UPDATE {table(Attempt)} SET status = %s, ended_at = %s WHERE call_id = {this_call} AND status = %s",  # noqa: S608
         [AttemptStatus.CALL_ENDED.value, _when(now), call_sid, AttemptStatus.RINGING.value],
     )
     _run(
-        f"UPDATE {_table(LineSlot)} SET released_at = %s WHERE call_id = {this_call} AND released_at IS NULL",  # noqa: S608
+        f"UPDATE {table(LineSlot)} SET released_at = %s WHERE call_id = {this_call} AND released_at IS NULL",  # noqa: S608
         [_when(now), call_sid],
     )
     return True
@@ -144,12 +136,12 @@ def apply_share_credit(changes: dict[str, float], now: dt.datetime) -> None:
         return
     period = rotation_period(now)
     rows = sorted((int(pid), float(change)) for pid, change in changes.items())
-    table = _table(RotationCredit)
+    credits = table(RotationCredit)
     values = ", ".join(["(%s, %s, %s)"] * len(rows))
     params = [value for pid, change in rows for value in (pid, period, change)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (provider_id, period, credit) VALUES {values} "  # noqa: S608 (no user input)
-            f"ON CONFLICT (provider_id, period) DO UPDATE SET credit = {table}.credit + excluded.credit",
+            f"INSERT INTO {credits} (provider_id, period, credit) VALUES {values} "  # noqa: S608 (no user input)
+            f"ON CONFLICT (provider_id, period) DO UPDATE SET credit = {credits}.credit + excluded.credit",
             params,
         )
