@@ -156,12 +156,16 @@ class Phone(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """A verified phone whose number or extension changes is unverified again, whoever changes it."""
-        if self.pk is not None and self.verified_at is not None:
+        update_fields = kwargs.get("update_fields")
+        # A save that writes neither the number nor the extension (verify_phone's, a new position) cannot change
+        # them: no need to read the stored row.
+        writes_number = update_fields is None or not {"number", "extension"}.isdisjoint(update_fields)
+        if self.pk is not None and self.verified_at is not None and writes_number:
             stored = Phone.objects.filter(pk=self.pk).values_list("number", "extension").first()
             if stored is not None and stored != (self.number, self.extension):
                 self.verified_at, self.verified_by = None, ""
-                if kwargs.get("update_fields") is not None:
-                    kwargs["update_fields"] = {*kwargs["update_fields"], "verified_at", "verified_by"}
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "verified_at", "verified_by"}
         super().save(*args, **kwargs)
 
     @property
