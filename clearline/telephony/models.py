@@ -117,7 +117,6 @@ class Attempt(models.Model):
                 fields=["call", "step_index", "provider"], name="one_attempt_per_wave_provider"
             )
         ]
-        # The rotation reads each provider's latest offer on every call.
         # The rotation's latest offer per provider; the roster's ringing and unanswered-offer counts.
         indexes = [
             models.Index(fields=["provider", "started_at"]),
