@@ -45,12 +45,14 @@ def _digest(entry: AuditEntry) -> str:
 def log_action(
     action: str, *, actor: str = "system", target: Any = None, data: dict[str, Any] | None = None
 ) -> AuditEntry:
-    """Append one entry, chained to the latest; the row lock (or SQLite's write lock) keeps the chain linear."""
+    """Append one entry, chained to the latest; one lock for every append (or SQLite's write lock) keeps the chain
+    linear."""
     with transaction.atomic():
-        # A row lock on the latest entry is not enough on PostgreSQL: a second writer waiting on it gets that same
-        # row back once the first commits, and chains to it too (a fork). One lock for every append serialises them.
+        # A row lock on the latest entry would not do on PostgreSQL: a second writer waiting on it gets that same
+        # row back once the first commits, and chains to it too (a fork). The lock is held until the transaction
+        # ends, so the next writer's read below sees this entry committed.
         hold_lock("audit-chain")
-        previous = AuditEntry.objects.select_for_update().order_by("-id").first()
+        previous = AuditEntry.objects.order_by("-id").first()
         entry = AuditEntry(
             created_at=timezone.now(),
             action=action,
