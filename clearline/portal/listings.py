@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clearline.directory.edits import editable_codes, listing_values
+from clearline.directory.edits import editable_codes, listing_values, stale_fields
 from clearline.directory.listing import address_line
 
 from .access import Member, portal_view
@@ -48,9 +48,7 @@ def listings(request: HttpRequest, member: Member) -> HttpResponse:
     for facility in facilities:
         mine = edits.get(facility.pk, [])
         pending = next((e for e in mine if e.is_pending), None)
-        stale = pending is not None and any(
-            r.stale for r in edit_diff(pending, listing_values(facility, codes))
-        )
+        stale = pending is not None and bool(stale_fields(pending.before, listing_values(facility, codes)))
         rows.append(
             {
                 "facility": facility,

@@ -248,7 +248,3 @@ def edit_diff(edit: ListingEdit, current: dict[str, Any] | None = None) -> list[
             )
         )
     return rows
-
-
-def is_stale(edit: ListingEdit, current: dict[str, Any] | None = None) -> bool:
-    return any(row.stale for row in edit_diff(edit, current))

@@ -30,7 +30,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from clearline.directory.edits import editable_codes, listing_values
+from clearline.directory.edits import FIELD_KEYS, LABELS, editable_codes, listing_values, stale_fields
 from clearline.directory.models import Facility
 
 from .listings_services import ListingEditError, approve_edit, edit_diff, reject_edit
@@ -167,12 +167,13 @@ class ReviewQueueView(WagtailAdminTemplateMixin, TemplateView):
         context["pending"] = []
         codes = editable_codes()
         for edit in pending:
-            diff = edit_diff(edit, listing_values(facilities[edit.facility_id], codes))
+            # Labels and staleness only: edit_diff's display values would look up service names once per edit.
+            current = listing_values(facilities[edit.facility_id], codes)
             context["pending"].append(
                 {
                     "edit": edit,
-                    "fields": [row.label for row in diff],
-                    "stale": any(row.stale for row in diff),
+                    "fields": [LABELS[key] for key in FIELD_KEYS if key in edit.changes],
+                    "stale": bool(stale_fields(edit.before, current)),
                     "unlinked": (edit.facility_id, edit.provider_id) not in linked,
                 }
             )
