@@ -174,13 +174,8 @@ def published_month(year: int, month: int, *, now: dt.datetime | None = None) ->
     first_day = dt.date(year, month, 1)
     oldest, latest = check_published(first_day, now)
     days = aggregates.month_days(year, month)
-    final_days = sum(
-        1
-        for complete, callbacks_open in DailyTotals.objects.filter(
-            date__gte=days[0], date__lte=days[-1]
-        ).values_list("complete", "callbacks_open")
-        if complete and callbacks_open == 0
-    )
+    stored_days = DailyTotals.objects.filter(date__gte=days[0], date__lte=days[-1])
+    final_days = sum(1 for day in stored_days.only("complete", "callbacks_open") if day.final)
     providers, totals, _with_calls = period_counts(days[0], days[-1], local_today(now))
     # Every provider with any figure (callbacks count: a reassigned request may reach one never rung).
     active = {pid: counts for pid, counts in providers.items() if not counts.is_empty()}
