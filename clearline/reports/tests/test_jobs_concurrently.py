@@ -30,7 +30,7 @@ from clearline.lib.audit import verify_chain
 from clearline.lib.models import AuditEntry
 from clearline.lib.scheduler import claim_due_job
 from clearline.providers.models import Provider
-from clearline.reports.figures import local_today
+from clearline.reports.figures import local_today, operator_zone
 from clearline.reports.models import DailyProviderFigures, DailyTotals
 from clearline.reports.tests.conftest import make_call
 from clearline.telephony.models import CallbackRequest, LineSlot
@@ -192,14 +192,8 @@ def test_purge_call_details(reachable, settings):
     recent.refresh_from_db()
     assert (old.trace, old.plan, old.caller_hmac, old.caller_state) == ({}, {}, "", "")
     assert recent.caller_hmac
-    day = timezone.localtime(old.started_at, local_zone()).date()
+    day = timezone.localtime(old.started_at, operator_zone()).date()
     assert DailyTotals.objects.filter(date=day, complete=True).count() == 1
-
-
-def local_zone():
-    from clearline.reports.figures import operator_zone
-
-    return operator_zone()
 
 
 def test_the_scheduler_claims_each_due_run_once(db):
