@@ -155,12 +155,18 @@ def _demo_terms() -> None:
 def load_demo_facilities() -> int:
     """Create or refresh the fictional facilities; returns how many exist afterwards."""
     _demo_terms()
+    # Corrected through a reviewed edit or the admin: reloading the demo keeps the correction.
+    corrected = set(
+        Facility.objects.filter(source="demo")
+        .exclude(corrected_fields=[])
+        .values_list("source_id", flat=True)
+    )
     for number, (name, street, city, state, postal, county, lat, lon, phone, codes) in enumerate(
         DEMO_FACILITIES, start=1
     ):
         key = f"demo-{number}"
-        if Facility.objects.filter(source="demo", source_id=key).exclude(corrected_fields=[]).exists():
-            continue  # corrected through a reviewed edit or the admin: reloading the demo keeps the correction
+        if key in corrected:
+            continue
         organization, _ = Organization.objects.update_or_create(
             uuid=uuid.uuid5(NAMESPACE, f"demo:{key}:organization"), defaults={"name": name}
         )
