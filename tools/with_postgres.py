@@ -97,14 +97,7 @@ def main(argv: list[str]) -> int:
         print(f"PostgreSQL {bin_dir.parent.name} running on socket {sock_dir}", file=sys.stderr)
         if migrate_template:
             subprocess.run(
-                [
-                    *run_as,
-                    str(bin_dir.parent / "bin" / "createdb"),
-                    "-h",
-                    str(sock_dir),
-                    "clearline_template",
-                ],
-                check=True,
+                [*run_as, str(bin_dir / "createdb"), "-h", str(sock_dir), "clearline_template"], check=True
             )
             subprocess.run(
                 [sys.executable, "-m", "clearline", "migrate", "--noinput", "-v", "0"],
