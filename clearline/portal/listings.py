@@ -33,11 +33,7 @@ RECENT_EDITS = 5
 
 @portal_view()
 def listings(request: HttpRequest, member: Member) -> HttpResponse:
-    facilities = list(
-        managed_facilities(member.provider)
-        .select_related("organization")
-        .prefetch_related("phones", "schedules")
-    )
+    facilities = list(managed_facilities(member.provider))
     edits: dict[int, list[ListingEdit]] = {}
     for edit in ListingEdit.objects.filter(provider=member.provider, facility__in=facilities).order_by(
         "-submitted_at", "-pk"
@@ -121,7 +117,7 @@ def edit_detail(request: HttpRequest, member: Member, edit_id: int) -> HttpRespo
             "edit": edit,
             "rows": rows,
             "stale": edit.is_pending and any(r.stale for r in rows),
-            "manages_facility": managed_facility(member.provider, edit.facility_id) is not None,
+            "manages_facility": managed_facilities(member.provider).filter(pk=edit.facility_id).exists(),
         },
     )
 

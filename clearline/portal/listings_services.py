@@ -43,18 +43,18 @@ class ListingEditError(Exception):
 
 
 def managed_facilities(provider: Provider) -> QuerySet[Facility]:
-    return Facility.objects.filter(provider_listing__provider=provider).order_by("name", "pk")
+    """The facilities this provider manages, with the relations ``listing_values`` reads."""
+    return (
+        Facility.objects.filter(provider_listing__provider=provider)
+        .select_related("organization")
+        .prefetch_related("phones", "schedules")
+        .order_by("name", "pk")
+    )
 
 
 def managed_facility(provider: Provider, facility_id: int) -> Facility | None:
     """The facility, if this provider manages it; None for anyone else's facility or an unknown id."""
-    return (
-        managed_facilities(provider)
-        .select_related("organization")
-        .prefetch_related("phones", "schedules")
-        .filter(pk=facility_id)
-        .first()
-    )
+    return managed_facilities(provider).filter(pk=facility_id).first()
 
 
 def _username(user: AbstractBaseUser | None) -> str:
