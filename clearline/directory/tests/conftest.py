@@ -12,7 +12,10 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
+from clearline.directory.demo import load_demo_facilities
 from clearline.directory.importers.samhsa import import_samhsa
+from clearline.directory.models import Facility
+from clearline.directory.services import record_listing_consent, verify_phone
 
 DATA = Path(os.environ.get("CLEARLINE_DATA_DIR", settings.BASE_DIR.parent / "shared" / "data"))
 SAMHSA = DATA / "samhsa"
@@ -94,3 +97,24 @@ def _slice_imported_for_the_module(django_db_setup, django_db_blocker, tmp_path_
 def real_slice(_slice_imported_for_the_module: int, db: None) -> int:
     """The slice imported; returns how many facilities it made."""
     return _slice_imported_for_the_module
+
+
+@pytest.fixture
+def demo_facility(db: None) -> Facility:
+    """The demo directory loaded; its first facility, Cedar Hollow (Denver 80202, main phone +13035550101)."""
+    load_demo_facilities()
+    return Facility.objects.get(source_id="demo-1")
+
+
+@pytest.fixture
+def facility(demo_facility: Facility) -> Facility:
+    """Cedar Hollow with a standing listing consent and its main phone verified: its listing number rings it."""
+    record_listing_consent(demo_facility.pk, "Robin Ames", "Director", "Dana at Clearline")
+    verify_phone(demo_facility.phones.get(kind="main").pk, "Dana at Clearline")
+    return demo_facility
+
+
+@pytest.fixture
+def operator(django_user_model):
+    """A Clearline operator: a superuser of the Django admin."""
+    return django_user_model.objects.create_superuser("dana", "dana@example.org", "pw")

@@ -8,11 +8,6 @@ from clearline.directory.models import Facility, Phone
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def operator(django_user_model):
-    return django_user_model.objects.create_superuser("dana", "dana@example.org", "pw")
-
-
 def test_an_operator_marks_a_phone_verified_and_it_records_who(client, operator, login_verified):
     load_demo_facilities()
     phone = Phone.objects.get(facility__source_id="demo-1")

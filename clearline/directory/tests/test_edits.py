@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from clearline.directory.demo import load_demo_facilities
 from clearline.directory.edits import apply_listing_changes, listing_values, stale_fields
 from clearline.directory.models import Facility
-from clearline.directory.services import (
-    DirectoryError,
-    record_listing_consent,
-    verified_destination_for,
-    verify_phone,
-)
+from clearline.directory.services import DirectoryError, verified_destination_for, verify_phone
 from clearline.lib.pagecache import current_generation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def facility() -> Facility:
-    load_demo_facilities()
-    facility = Facility.objects.get(source_id="demo-1")  # Cedar Hollow, Denver 80202, main +13035550101
-    record_listing_consent(facility.pk, "Robin Ames", "Director", "Dana at Clearline")
-    verify_phone(facility.phones.get(kind="main").pk, "Dana at Clearline")
-    return facility
 
 
 def _reload(facility: Facility) -> Facility:

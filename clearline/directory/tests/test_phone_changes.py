@@ -5,27 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from clearline.directory.demo import load_demo_facilities
-from clearline.directory.models import Facility, Phone
-from clearline.directory.services import (
-    record_listing_consent,
-    verified_destination_for,
-    verify_phone,
-    withdraw_listing_consent,
-)
+from clearline.directory.models import Phone
+from clearline.directory.services import verified_destination_for, verify_phone, withdraw_listing_consent
 from clearline.lib.audit import verify_chain
 from clearline.lib.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def facility() -> Facility:
-    load_demo_facilities()
-    facility = Facility.objects.get(source_id="demo-1")  # main +13035550101
-    record_listing_consent(facility.pk, "Robin Ames", "Director", "Dana at Clearline")
-    verify_phone(facility.phones.get(kind="main").pk, "Dana at Clearline")
-    return facility
 
 
 def test_saving_a_verified_phone_with_a_new_number_unverifies_it(facility):
@@ -65,9 +50,8 @@ def test_consent_given_and_withdrawn_is_in_the_audit_log(facility):
 
 
 def test_the_admin_verifies_phones_by_its_action_only_and_a_changed_number_needs_a_new_check(
-    client, login_verified, django_user_model, facility
+    client, login_verified, operator, facility
 ):
-    operator = django_user_model.objects.create_superuser("dana", "dana@example.org", "pw")
     login_verified(operator)
     phone = facility.phones.get(kind="main")
     url = reverse("admin:directory_phone_change", args=[phone.pk])
@@ -89,9 +73,8 @@ def test_the_admin_verifies_phones_by_its_action_only_and_a_changed_number_needs
 
 
 def test_an_operators_edit_of_the_facility_is_kept_by_later_imports_and_logged(
-    client, login_verified, django_user_model, facility
+    client, login_verified, operator, facility
 ):
-    operator = django_user_model.objects.create_superuser("dana", "dana@example.org", "pw")
     login_verified(operator)
     url = reverse("admin:directory_facility_change", args=[facility.pk])
     form = client.get(url).context["adminform"].form

@@ -16,11 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def facility():
-    load_demo_facilities()
-    facility = Facility.objects.get(source_id="demo-1")
-    Phone.objects.create(facility=facility, kind=Phone.Kind.INTAKE, number="+13035550109", position=1)
-    return facility
+def facility(demo_facility):
+    """Cedar Hollow with an intake line too, nothing verified and no consent."""
+    Phone.objects.create(facility=demo_facility, kind=Phone.Kind.INTAKE, number="+13035550109", position=1)
+    return demo_facility
 
 
 def _consent(facility):
