@@ -41,10 +41,15 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+# The settings every test runs with (the autouse fixtures below; a module-scoped fixture applies them itself).
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
     # Tests see a job's effect at once; the worker's own test switches back to the database backend.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +75,7 @@ def _empty_page_cache():
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -10,6 +10,7 @@ from wagtail.models import Page
 from clearline.content.models import ArticlePage, DisclosureVersion, Helpline, LegalPage, TopicPage
 from clearline.demo.loader import ADMIN_USERNAME
 from clearline.providers.models import Contract, Provider
+from conftest import FAST_PASSWORD_HASHERS, IMMEDIATE_TASKS
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,7 @@ def _demo_loaded_for_the_module(django_db_setup, django_db_blocker):
         module_transaction = transaction.atomic()
         module_transaction.__enter__()
         try:
-            with override_settings(
-                TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            ):
+            with override_settings(TASKS=IMMEDIATE_TASKS, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
                 english, _ = Locale.objects.get_or_create(language_code="en")
                 if Page.get_first_root_node() is None:  # test tables built without Wagtail's data migration
                     Page.add_root(instance=Page(title="Root", slug="root", locale=english))
