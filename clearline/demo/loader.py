@@ -384,12 +384,6 @@ def ensure_providers() -> None:
             )
 
 
-def ensure_admin() -> None:
-    user_model = get_user_model()
-    if not user_model.objects.filter(username=ADMIN_USERNAME).exists():
-        user_model.objects.create_superuser(ADMIN_USERNAME, "admin@example.invalid", ADMIN_PASSWORD)
-
-
 @dataclass(frozen=True)
 class DemoSignIn:
     username: str
@@ -404,15 +398,18 @@ def ensure_demo_accounts() -> list[DemoSignIn]:
     """The operator and, for two demo providers, an administrator and an agent, each with a confirmed
     authenticator on a fixed demo key and three recovery codes. Existing accounts and devices are kept as
     they are (a code already used stays used)."""
-    ensure_admin()
     user_model = get_user_model()
     sign_ins = []
     for account in DEMO_ACCOUNTS:
         user = user_model.objects.filter(username=account.username).first()
         if user is None:
-            user = user_model.objects.create_user(
-                account.username, f"{account.username}@example.invalid", ADMIN_PASSWORD
+            # The operator (no provider) is a superuser; the provider accounts are plain users with a membership.
+            create = (
+                user_model.objects.create_user
+                if account.provider_slug
+                else user_model.objects.create_superuser
             )
+            user = create(account.username, f"{account.username}@example.invalid", ADMIN_PASSWORD)
         who = "Clearline operator (the whole back office)"
         if account.provider_slug:
             provider = Provider.objects.get(slug=account.provider_slug)
