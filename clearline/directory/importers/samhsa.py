@@ -26,7 +26,7 @@ from ..edits import editable_codes
 from ..geo import STATES, ZIP_RE, zip_centroid
 from ..models import SAMHSA_2022, Facility, Organization, Phone, pad_codes
 from ..taxonomy import NAMESPACE, clean, known_codes, load_service_codes
-from .corrections import keep_corrections
+from .corrections import PLACE_FIELDS, keep_corrections
 from .files import facility_rows, service_code_rows
 from .report import ImportReport, Problem
 
@@ -200,7 +200,7 @@ def save(parsed: list[ParsedRow], report: ImportReport, progress: bool = False) 
             continue
         if not item.has_coordinates and facility.postal_code == item.values["postal_code"]:
             # A file without coordinates (SAMHSA's xlsx) keeps the better ones an earlier import found.
-            for f in ("latitude", "longitude", "geo_source", "county"):
+            for f in PLACE_FIELDS:
                 item.values[f] = (
                     getattr(facility, f) if f != "county" or not item.values[f] else item.values[f]
                 )
