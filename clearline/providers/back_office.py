@@ -78,6 +78,9 @@ class MembershipForm(forms.ModelForm):
 
 
 class MembershipIndexView(generic.IndexView):
+    def get_base_queryset(self) -> Any:
+        return super().get_base_queryset().select_related("user", "provider")
+
     def get_list_more_buttons(self, instance: Membership) -> list[Any]:
         buttons = list(super().get_list_more_buttons(instance))
         if self.request.user.has_perm("auth.change_user"):
@@ -231,6 +234,9 @@ class RevokeInvitationView(generic.DeleteView):
 
 
 class InvitationIndexView(generic.IndexView):
+    def get_base_queryset(self) -> Any:
+        return super().get_base_queryset().select_related("provider", "invited_by")
+
     def get_edit_url(self, instance: Invitation) -> str | None:
         return super().get_edit_url(instance) if instance.is_usable else None
 
