@@ -14,7 +14,7 @@ caller can keep the values a change was made against and see later whether the f
 - service codes outside the editable categories are never touched;
 - the public page cache is invalidated in the same transaction;
 - the changed keys are remembered in ``Facility.corrected_fields``, so a later import of the source file keeps
-  the corrected values instead of putting the old ones back (`importers.samhsa.keep_corrections`).
+  the corrected values instead of putting the old ones back (`importers.corrections.keep_corrections`).
 """
 
 from __future__ import annotations
