@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +16,7 @@ from clearline.portal.forms import (
 from clearline.portal.pages import apply_form, render_page
 from clearline.portal.team import remove_provider_member, revoke_provider_invitation
 from clearline.providers.accounts import Invitation, Membership
-from clearline.providers.memberships import invite_member
+from clearline.providers.memberships import accept_url_template, invite_member
 
 
 def _team_page(
@@ -48,12 +46,6 @@ def team(request: HttpRequest, member: Member) -> HttpResponse:
     return _team_page(request, member)
 
 
-def _accept_url(request: HttpRequest) -> str:
-    path = reverse("accounts:accept_invitation", kwargs={"token": "TOKEN"}).replace("TOKEN", "{token}")
-    base = settings.CLEARLINE_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
-    return base + path
-
-
 @portal_view(admin_only=True, methods=["POST"])
 def invite(request: HttpRequest, member: Member) -> HttpResponse:
     form = InviteForm(request.POST)
@@ -61,7 +53,7 @@ def invite(request: HttpRequest, member: Member) -> HttpResponse:
         request,
         form,
         lambda data: invite_member(
-            member.provider, data["email"], data["role"], member.user, _accept_url(request)
+            member.provider, data["email"], data["role"], member.user, accept_url_template(request)
         ),
     ):
         messages.success(

@@ -37,7 +37,12 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from clearline.providers.accounts import Invitation, Membership
-from clearline.providers.memberships import invite_member, remove_member, revoke_invitation
+from clearline.providers.memberships import (
+    accept_url_template,
+    invite_member,
+    remove_member,
+    revoke_invitation,
+)
 from clearline.providers.routing_settings import SETTING_FIELDS, RoutingSettings, current_routing_settings
 
 
@@ -127,14 +132,6 @@ class MembershipViewSet(ModelViewSet):
 
 
 # --- Invitations ---------------------------------------------------------------------------------------------
-
-
-def accept_url_template(request: HttpRequest) -> str:
-    """The absolute accept link with ``{token}`` in it, on CLEARLINE_PUBLIC_URL when set, else this request's
-    host."""
-    path_ = reverse("accounts:accept_invitation", kwargs={"token": "TOKEN"}).replace("TOKEN", "{token}")
-    base = settings.CLEARLINE_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
-    return f"{base}{path_}"
 
 
 class InviteForm(forms.ModelForm):

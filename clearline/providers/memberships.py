@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,14 @@ from clearline.providers.accounts import (
     new_invitation_token,
 )
 from clearline.providers.models import Provider
+
+
+def accept_url_template(request: HttpRequest) -> str:
+    """The absolute accept link with ``{token}`` in it (for ``invite_member``), on CLEARLINE_PUBLIC_URL when set,
+    else this request's host."""
+    path = reverse("accounts:accept_invitation", kwargs={"token": "TOKEN"}).replace("TOKEN", "{token}")
+    base = settings.CLEARLINE_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+    return f"{base}{path}"
 
 
 def invite_member(
