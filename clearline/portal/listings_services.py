@@ -42,14 +42,13 @@ class ListingEditError(Exception):
     """An edit that cannot be submitted, withdrawn or reviewed, with a reason a person can act on."""
 
 
+def listing_facilities() -> QuerySet[Facility]:
+    """Facilities with the relations ``listing_values`` reads."""
+    return Facility.objects.select_related("organization").prefetch_related("phones", "schedules")
+
+
 def managed_facilities(provider: Provider) -> QuerySet[Facility]:
-    """The facilities this provider manages, with the relations ``listing_values`` reads."""
-    return (
-        Facility.objects.filter(provider_listing__provider=provider)
-        .select_related("organization")
-        .prefetch_related("phones", "schedules")
-        .order_by("name", "pk")
-    )
+    return listing_facilities().filter(provider_listing__provider=provider).order_by("name", "pk")
 
 
 def managed_facility(provider: Provider, facility_id: int) -> Facility | None:
@@ -66,13 +65,7 @@ def submit_edit(
     provider: Provider, user: AbstractBaseUser, facility_id: int, proposed: dict[str, Any], note: str = ""
 ) -> ListingEdit:
     """Record a proposal: only the fields that differ from the facility now, with the values they replace."""
-    facility = (
-        Facility.objects.select_for_update()
-        .select_related("organization")
-        .prefetch_related("phones", "schedules")
-        .filter(pk=facility_id, provider_listing__provider=provider)
-        .first()
-    )
+    facility = managed_facilities(provider).select_for_update().filter(pk=facility_id).first()
     if facility is None:
         raise ListingEditError(_("Your organisation does not manage this listing."))
     current = listing_values(facility)
@@ -147,12 +140,7 @@ def approve_edit(
         provider_id=edit.provider_id, facility_id=edit.facility_id
     ).exists():
         raise ListingEditError("This provider no longer manages the facility: reject the edit instead.")
-    facility = (
-        Facility.objects.select_for_update()
-        .select_related("organization")
-        .prefetch_related("phones", "schedules")
-        .get(pk=edit.facility_id)
-    )
+    facility = listing_facilities().select_for_update().get(pk=edit.facility_id)
     current = listing_values(facility)
     stale = stale_fields(edit.before, current)
     if stale and not confirm_stale:
@@ -218,12 +206,7 @@ class DiffRow:
 def edit_diff(edit: ListingEdit, current: dict[str, Any] | None = None) -> list[DiffRow]:
     """One row per changed field: the value it replaced, today's value, the proposal, and whether it is stale."""
     if current is None:
-        facility = (
-            Facility.objects.select_related("organization")
-            .prefetch_related("phones", "schedules")
-            .get(pk=edit.facility_id)
-        )
-        current = listing_values(facility)
+        current = listing_values(listing_facilities().get(pk=edit.facility_id))
     names = term_names() if "services" in edit.changes else {}
     rows = []
     for key in FIELD_KEYS:

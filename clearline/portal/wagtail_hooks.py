@@ -33,7 +33,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from clearline.directory.edits import FIELD_KEYS, LABELS, editable_codes, listing_values, stale_fields
 from clearline.directory.models import Facility
 
-from .listings_services import ListingEditError, approve_edit, edit_diff, reject_edit
+from .listings_services import ListingEditError, approve_edit, edit_diff, listing_facilities, reject_edit
 from .models import ListingEdit, ProviderListing
 
 REVIEW_PERMISSION = "portal.review_listingedit"
@@ -153,12 +153,7 @@ class ReviewQueueView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         base = ListingEdit.objects.select_related("facility", "provider", "submitted_by", "reviewed_by")
         pending = list(base.filter(status=ListingEdit.Status.PENDING).order_by("submitted_at", "pk"))
-        facilities = {
-            f.pk: f
-            for f in Facility.objects.filter(pk__in={e.facility_id for e in pending})
-            .select_related("organization")
-            .prefetch_related("phones", "schedules")
-        }
+        facilities = {f.pk: f for f in listing_facilities().filter(pk__in={e.facility_id for e in pending})}
         linked = set(
             ProviderListing.objects.filter(facility_id__in=facilities).values_list(
                 "facility_id", "provider_id"
