@@ -28,13 +28,6 @@ def provider(db) -> Provider:
 
 
 @pytest.fixture
-def operator(db, client, login_verified):
-    user = get_user_model().objects.create_superuser("olivia", "olivia@example.invalid", PASSWORD)
-    login_verified(user)
-    return user
-
-
-@pytest.fixture
 def member(provider):
     _inv, token = invite_member(provider, "kim@example.org", "agent", None, "https://x/{token}/")
     mail.outbox.clear()

@@ -6,20 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from clearline.providers.models import Contract, Provider
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wagtail_root")]
 
 MESSAGE = "Every participating provider pays the same flat fee"
-
-
-@pytest.fixture
-def operator(db, client, login_verified):
-    user = get_user_model().objects.create_superuser("olivia", "olivia@example.invalid", "pw-quiet-harbor-42")
-    login_verified(user)
-    return user
 
 
 def provider(name: str, slug: str) -> Provider:

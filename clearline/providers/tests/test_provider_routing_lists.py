@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from clearline.providers.models import Contract, Provider
@@ -74,10 +73,8 @@ WRONG = [
 
 @pytest.mark.parametrize("field,value", WRONG)
 def test_a_wrong_routing_list_is_explained_in_the_admin_and_saves_nothing(
-    client, login_verified, provider, field, value
+    client, operator, provider, field, value
 ):
-    operator = get_user_model().objects.create_superuser("olivia", "olivia@example.invalid", "pw-quiet-42")
-    login_verified(operator)
     response = client.post(
         f"/admin/snippets/providers/provider/edit/{provider.pk}/", form_data(provider, **{field: value})
     )
@@ -87,9 +84,7 @@ def test_a_wrong_routing_list_is_explained_in_the_admin_and_saves_nothing(
     assert getattr(provider, field) == []
 
 
-def test_right_routing_lists_are_saved(client, login_verified, provider):
-    operator = get_user_model().objects.create_superuser("olivia", "olivia@example.invalid", "pw-quiet-42")
-    login_verified(operator)
+def test_right_routing_lists_are_saved(client, operator, provider):
     lists = {
         "states": '["WA", "OR"]',
         "zip_prefixes": '["981", "98052"]',
