@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from clearline.lib.locks import hold_lock
 from clearline.providers import memberships
 from clearline.providers.accounts import Invitation, Membership, MembershipRole
 from clearline.providers.models import Provider
@@ -28,6 +29,9 @@ def remove_provider_member(provider: Provider, membership_id: int, user: Any) ->
     """End a member's access at once (memberships.remove_member also deactivates them). Raises
     Membership.DoesNotExist for another provider's member, ValidationError for a refused removal."""
     with transaction.atomic():
+        # "The last administrator stays" spans rows a row lock cannot cover: two administrators removing each
+        # other at once would each still count two. One lock per provider makes the second wait, then count one.
+        hold_lock(f"portal-team-{provider.pk}")
         membership = (
             Membership.objects.select_for_update()
             .select_related("user")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from clearline.lib.models import AuditEntry
-from clearline.providers.accounts import Invitation, Membership
+from clearline.portal.team import remove_provider_member
+from clearline.providers.accounts import Invitation, Membership, MembershipRole
 from clearline.providers.memberships import find_invitation
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +79,37 @@ def test_agents_cannot_manage_the_team(client, login_verified, alder):
     assert client.post(reverse("portal:remove_member", args=[alder.admin_membership.pk])).status_code == 403
     assert Membership.objects.filter(provider=alder.provider).count() == 2
     assert not Invitation.objects.filter(email="x@example.org").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises writes; make test runs this on PostgreSQL"
+)
+def test_two_administrators_removing_each_other_at_once_leave_one(alder):
+    Membership.objects.filter(pk=alder.agent_membership.pk).update(role=MembershipRole.ADMIN)
+    admin_membership = Membership.objects.get(user=alder.admin)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def remove(membership_id: int, actor) -> None:
+        from django.db import connection as thread_connection
+
+        barrier.wait()
+        try:
+            remove_provider_member(alder.provider, membership_id, actor)
+            outcomes.append("removed")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            thread_connection.close()
+
+    threads = [
+        threading.Thread(target=remove, args=(alder.agent_membership.pk, alder.admin)),
+        threading.Thread(target=remove, args=(admin_membership.pk, alder.agent)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "removed"]
+    assert Membership.objects.filter(provider=alder.provider, role=MembershipRole.ADMIN).count() == 1
