@@ -67,7 +67,6 @@ def test_an_agent_signs_in_pauses_and_returns_a_callback(page, live_server, alde
     assert alder.caller not in page.content()
     page.get_by_role("button", name=f"Reveal number for request {alder.callback.pk}").click()
     expect(page.locator(".revealed-number").get_by_text(alder.caller)).to_be_visible()
-    page.wait_for_load_state()
     assert_accessible(page, "callbacks with the number revealed")
     page.get_by_role("group", name=f"Outcome of request {alder.callback.pk}").get_by_label(
         "Reached the caller"
@@ -106,7 +105,6 @@ def test_an_administrators_pages_pass_axe(page, live_server, alder, settings):
     expect(
         page.get_by_role("alert").get_by_text("give both the opening and the closing time")
     ).to_be_visible()
-    page.wait_for_load_state()
     assert_accessible(page, "availability with an error")
     page.goto(live_server.url + reverse("portal:team"))
     assert_accessible(page, "team")
