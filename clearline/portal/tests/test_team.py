@@ -8,7 +8,6 @@ import threading
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from clearline.lib.models import AuditEntry
@@ -82,9 +81,7 @@ def test_agents_cannot_manage_the_team(client, login_verified, alder):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite serialises writes; make test runs this on PostgreSQL"
-)
+@pytest.mark.postgresql
 def test_two_administrators_removing_each_other_at_once_leave_one(alder):
     Membership.objects.filter(pk=alder.agent_membership.pk).update(role=MembershipRole.ADMIN)
     admin_membership = Membership.objects.get(user=alder.admin)

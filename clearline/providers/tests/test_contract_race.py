@@ -20,7 +20,7 @@ from clearline.providers.models import Contract, Provider
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the race needs PostgreSQL's concurrency"),
+    pytest.mark.postgresql,
 ]
 
 

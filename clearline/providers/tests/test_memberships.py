@@ -9,7 +9,6 @@ from unittest import mock
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from clearline.lib.models import AuditEntry
 from clearline.providers import memberships
@@ -71,9 +70,7 @@ def test_two_accepts_of_one_invitation_that_read_it_at_the_same_time_make_one_us
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite serialises writes; make test runs this on PostgreSQL"
-)
+@pytest.mark.postgresql
 def test_two_concurrent_accepts_make_one_user_on_postgresql(provider):
     _invitation, token = invite_member(provider, "kim@example.org", "agent", None, ACCEPT_URL)
     barrier = threading.Barrier(2)

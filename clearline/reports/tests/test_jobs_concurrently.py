@@ -37,11 +37,7 @@ from clearline.telephony.models import CallbackRequest, LineSlot
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite serialises every write, so jobs cannot race there "
-        "(make test runs this on a throw-away PostgreSQL; or tools/with_postgres.py -- pytest ...)",
-    ),
+    pytest.mark.postgresql,
 ]
 
 

@@ -35,11 +35,7 @@ HOLD_S = 0.005  # how long a call keeps its lines: long enough for the other thr
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite serialises every write, so lines cannot race there "
-        "(make test runs this on a throw-away PostgreSQL; or tools/with_postgres.py -- pytest ...)",
-    ),
+    pytest.mark.postgresql,
 ]
 
 
