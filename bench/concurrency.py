@@ -11,10 +11,10 @@ PostgreSQL on a Unix socket, no TCP port). Tables are built straight from the mo
 with migrations disabled, as the test suite's ``--no-migrations`` does): applying every migration costs half a
 minute and measures nothing here. A few providers open 24/7 with small line limits, so the waves of two
 providers contend for the same lines. Each call is what the webhooks do to the database: ``start_call``
-(plan, disclosure, share credit), ``flow.advance`` on its first wave (``services.ring_wave``: lines held and attempts recorded together), a
-count of every provider's open slots (an overrun is a count above the provider's lines), then
-``advance_call_status(..., "completed")``, which frees the lines. Each worker thread keeps one database
-connection, as a web process does with ``CONN_MAX_AGE``, and closes it when it stops.
+(plan, disclosure, share credit), ``flow.advance`` on its first wave (``services.ring_wave``: lines held and
+attempts recorded together), a count of every provider's open slots (an overrun is a count above the
+provider's lines), then ``advance_call_status(..., "completed")``, which frees the lines. Each worker thread
+keeps one database connection, as a web process does with ``CONN_MAX_AGE``, and closes it when it stops.
 
 Baseline: the same load from 1 thread (fewer calls: a rate needs no more), with the telephony tables emptied
 before each run so both runs plan against the same amount of history. The run stops taking new calls after
