@@ -258,6 +258,9 @@ class DisclosureVersion(models.Model):
     text_es = models.TextField()
     spoken_en = models.TextField()
     spoken_es = models.TextField()
+    claims = models.JSONField(
+        default=dict, blank=True, help_text="The typed claims every sentence was rendered from, per number."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -51,6 +51,9 @@ class Call(models.Model):
     language = models.CharField(max_length=5, default="en")
     caller_hmac = models.CharField(max_length=64, blank=True, db_index=True)
     caller_state = models.CharField(max_length=2, blank=True)
+    caller_zip3 = models.CharField(
+        max_length=3, blank=True, help_text="The first three digits of a ZIP code the caller typed; never more."
+    )
     status = models.CharField(max_length=16, default="ringing")
     outcome = models.CharField(max_length=20, choices=CallOutcome.choices, default=CallOutcome.PENDING)
     disclosure_version = models.ForeignKey(
@@ -71,6 +74,12 @@ class Call(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     duration_s = models.PositiveIntegerField(null=True, blank=True)
+    claims_checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker checked this finished call against its claims."
+    )
+    claim_violations = models.JSONField(
+        default=list, blank=True, help_text="The claims (kind and text) this call contradicted; empty = none."
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -195,6 +204,14 @@ class CallbackRequest(models.Model):
         null=True,
         blank=True,
         help_text="When operators were told it is overdue and no other provider can take it.",
+    )
+    consent = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the caller agreed to: {version, text, provider_ids, open_hours} of the spoken offer.",
+    )
+    assignees = models.JSONField(
+        default=list, blank=True, help_text="Every provider id this request was assigned to, in order."
     )
 
     class Meta:

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('providers', '0003_provider_notifications'),
+        ("providers", "0003_provider_notifications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='provider',
-            name='offers_counted_since',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Unanswered offers before this moment (the last resume) no longer count towards auto-pause.', null=True),
+            model_name="provider",
+            name="offers_counted_since",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="Unanswered offers before this moment (the last resume) no longer count towards auto-pause.",
+                null=True,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('providers', '0004_provider_offers_counted_since'),
-        ('telephony', '0003_attempt_call_ended'),
+        ("providers", "0004_provider_offers_counted_since"),
+        ("telephony", "0003_attempt_call_ended"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='attempt',
-            index=models.Index(fields=['provider', 'started_at'], name='telephony_a_provide_ea871e_idx'),
+            model_name="attempt",
+            index=models.Index(fields=["provider", "started_at"], name="telephony_a_provide_ea871e_idx"),
         ),
     ]
