@@ -52,7 +52,9 @@ class Call(models.Model):
     caller_hmac = models.CharField(max_length=64, blank=True, db_index=True)
     caller_state = models.CharField(max_length=2, blank=True)
     caller_zip3 = models.CharField(
-        max_length=3, blank=True, help_text="The first three digits of a ZIP code the caller typed; never more."
+        max_length=3,
+        blank=True,
+        help_text="The first three digits of a ZIP code the caller typed; never more.",
     )
     status = models.CharField(max_length=16, default="ringing")
     outcome = models.CharField(max_length=20, choices=CallOutcome.choices, default=CallOutcome.PENDING)
@@ -74,6 +76,11 @@ class Call(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     duration_s = models.PositiveIntegerField(null=True, blank=True)
+    key_presses = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[digit, moment] of each 9 or 0 the caller pressed (claims.KeysWork).",
+    )
     claims_checked_at = models.DateTimeField(
         null=True, blank=True, help_text="When the worker checked this finished call against its claims."
     )
