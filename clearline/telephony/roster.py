@@ -46,8 +46,9 @@ from django.utils.dateparse import parse_datetime
 from clearline.content.models import DisclosureVersion, Helpline
 from clearline.lib.models import ContentGeneration
 from clearline.providers.models import ClosureDay, Contract, OpeningHours, Provider, RoutingSettings
+from clearline.providers.routing_inputs import build_schedule, intents_of
 from clearline.providers.routing_settings import current_routing_settings
-from clearline.routing import Intent, ProviderSnapshot, RoutingPolicy, Schedule, TimeRange
+from clearline.routing import Intent, ProviderSnapshot, RoutingPolicy, Schedule
 from clearline.telephony.models import (
     Attempt,
     AttemptStatus,
@@ -175,27 +176,6 @@ def cached_inputs() -> RoutingInputs | None:
     return _current
 
 
-def build_schedule(provider: Provider) -> Schedule:
-    """The provider's weekly hours, holidays and exceptions (prefetch ``opening_hours`` and ``closures``)."""
-    weekly: list[list[TimeRange]] = [[] for _ in range(7)]
-    for row in provider.opening_hours.all():
-        weekly[row.weekday].append(TimeRange(row.opens, row.closes))
-    holidays = set()
-    exceptions: dict[dt.date, tuple[TimeRange, ...]] = {}
-    for closure in provider.closures.all():
-        if closure.opens is None or closure.closes is None:
-            holidays.add(closure.date)
-        else:
-            exceptions[closure.date] = (TimeRange(closure.opens, closure.closes),)
-    return Schedule(
-        timezone=provider.timezone,
-        weekly=tuple(tuple(day) for day in weekly),
-        always_open=provider.open_24_7,
-        holidays=frozenset(holidays),
-        exceptions=exceptions or None,
-    )
-
-
 def load_inputs(day: dt.date) -> RoutingInputs:
     """Read the cached part from the database (the stamp first, so nothing read after it is older than it)."""
     global _current
@@ -222,7 +202,7 @@ def load_inputs(day: dt.date) -> RoutingInputs:
             states=frozenset(p.states or ()),
             zip_prefixes=frozenset(p.zip_prefixes or ()),
             languages=frozenset(p.languages or ("en",)),
-            intents=frozenset(Intent(i) for i in p.intents) if p.intents else frozenset(Intent),
+            intents=intents_of(p),
         )
         for p in providers
     )

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
+from clearline.providers.routing_inputs import build_schedule
 from clearline.providers.routing_settings import current_routing_settings
 from clearline.routing import ProviderSnapshot, RoutingPolicy
 from clearline.telephony import roster
-from clearline.telephony.roster import build_schedule, rotation_period
+from clearline.telephony.roster import rotation_period
 
 __all__ = [
     "build_policy",
