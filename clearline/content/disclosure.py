@@ -1,31 +1,51 @@
-"""The "Where do calls go?" disclosure, generated from the live roster and stored as numbered versions.
+"""The "Where do calls go?" disclosure, rendered from typed claims and stored as numbered versions.
 
-Editors cannot type this text: each sentence is built from data (who participates, the shared flat fee, how
-many providers ring at once), so it is true by construction. Bump TEMPLATE_VERSION whenever the wording below
-changes; that alone produces a new stored version.
+Editors cannot type this text: each sentence is rendered (``claims_text``) from a claim built
+(``clearline.routing.claims``) from the routing settings in force, the providers that could answer each general
+helpline number and the shared flat fee, so it is true by construction; the claims are stored with the version,
+and every call is checked against the version it was made under. Bump TEMPLATE_VERSION whenever the wording in
+``claims_text`` or below changes; that alone produces a new stored version.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
-from django.utils.text import get_text_list
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from clearline.content.claims_text import (
+    CRISIS_LINE_DISPLAY,
+    FREE_HELPLINE_DISPLAY,
+    spoken_sentence,
+    web_sentence,
+)
 from clearline.content.models import DisclosureVersion
+from clearline.content.snippets import Helpline, HelplineKind
+from clearline.providers.models import Provider
+from clearline.providers.routing_inputs import standing_snapshot
 from clearline.providers.routing_settings import current_routing_settings
-from clearline.providers.services import FeeTerms, current_roster
+from clearline.providers.services import current_roster
+from clearline.routing import Intent
+from clearline.routing.claims import (
+    AnsweredBy,
+    Claim,
+    FeeTerms,
+    FlatEqualFee,
+    KeysWork,
+    ListingRingsOnlyFacility,
+    NoProvider,
+    number_claims,
+)
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_VERSION = "2026-11.2"
-CRISIS_LINE_DISPLAY = "988"
-FREE_HELPLINE_DISPLAY = "1-800-662-4357"
+TEMPLATE_VERSION = "2026-12.1"
 
 
 @dataclass(frozen=True)
@@ -35,90 +55,91 @@ class RosterEntry:
 
 
 @dataclass(frozen=True)
+class NumberEntry:
+    """A general helpline number and what is claimed about it."""
+
+    id: int
+    label: str
+    label_es: str
+    display_number: str
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
 class DisclosureInputs:
     roster: tuple[RosterEntry, ...]
-    fee: FeeTerms | None
-    wave_size: int
+    numbers: tuple[NumberEntry, ...]
+    listing: tuple[Claim, ...] = (ListingRingsOnlyFacility(),)
 
 
 def gather_inputs() -> DisclosureInputs:
-    roster = current_roster()
+    """The roster, and each general helpline number's claims at this moment."""
+    now = timezone.now()
+    day = timezone.localdate(now)
+    roster = current_roster(day)
+    fee = (
+        FeeTerms(roster.fee.period, frozenset(str(pk) for pk, _name in roster.providers))
+        if roster.fee is not None
+        else None
+    )
+    providers = [
+        standing_snapshot(p)
+        for p in Provider.objects.participating(day).prefetch_related("opening_hours", "closures")
+    ]
+    policy = current_routing_settings().to_policy()
+    numbers = tuple(
+        NumberEntry(
+            id=h.pk,
+            label=h.label,
+            label_es=h.label_es,
+            display_number=h.display_number,
+            claims=number_claims(
+                providers,
+                policy,
+                fee,
+                now,
+                intent=Intent(h.intent) if h.intent in Intent._value2member_map_ else None,
+                callback_open_hours=settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS,
+            ),
+        )
+        for h in Helpline.objects.filter(kind=HelplineKind.GENERAL).order_by("label", "pk")
+    )
     return DisclosureInputs(
-        roster=tuple(RosterEntry(pk, name) for pk, name in roster.providers),
-        fee=roster.fee,
-        wave_size=current_routing_settings().wave_size,
+        roster=tuple(RosterEntry(pk, name) for pk, name in roster.providers), numbers=numbers
     )
 
 
-def _period_word(period: str) -> str:
-    return {"monthly": _("monthly"), "quarterly": _("quarterly"), "yearly": _("yearly")}.get(period, period)
+def claims_document(inputs: DisclosureInputs) -> dict[str, object]:
+    """The claims as stored on the version: what calls are checked against."""
+    return {
+        "numbers": {str(n.id): [c.as_dict() for c in n.claims] for n in inputs.numbers},
+        "listing": [c.as_dict() for c in inputs.listing],
+    }
 
 
 def compose_paragraphs(inputs: DisclosureInputs) -> list[str]:
-    """The disclosure in the active language, one string per paragraph."""
-    names = get_text_list([entry.name for entry in inputs.roster], _("and"))
-    count = len(inputs.roster)
-    paragraphs = [
-        _(
-            "Listing numbers: a phone number shown on a treatment facility's listing rings that facility only, "
-            "never anyone else."
-        )
-    ]
-    if count:
-        paragraphs.append(
-            ngettext(
-                'General helpline numbers (marked "paid advertiser") are answered or returned by our '
-                "one participating treatment provider: %(names)s.",
-                'General helpline numbers (marked "paid advertiser") are answered or returned by one of '
-                "%(count)d participating treatment providers: %(names)s.",
-                count,
-            )
-            % {"count": count, "names": names}
-        )
-        if inputs.fee is not None:
-            paragraphs.append(
-                _(
-                    "Participating providers are paid advertisers. Each pays Clearline the same flat %(period)s "
-                    "fee to take part. No fee depends on how many calls a provider gets, on which provider a "
-                    "caller chooses, or on whether anyone enters treatment."
+    """The disclosure in the active language, one string per paragraph: each sentence from one claim."""
+    spanish = (translation.get_language() or "en").startswith("es")
+    paragraphs = [web_sentence(c) for c in inputs.listing]
+    shared: list[str] = []
+    for number in inputs.numbers:
+        label = (number.label_es if spanish else "") or number.label
+        for claim in number.claims:
+            if isinstance(claim, AnsweredBy | NoProvider):
+                paragraphs.append(
+                    _("%(label)s, %(number)s: %(sentence)s")
+                    % {"label": label, "number": number.display_number, "sentence": web_sentence(claim)}
                 )
-                % {"period": _period_word(inputs.fee.period)}
-            )
-        if inputs.wave_size > 1:
-            ringing = _(
-                "Up to %(k)d of them ring at the same time, and the first to accept takes your call."
-            ) % {"k": inputs.wave_size}
-        else:
-            ringing = _("They are rung one at a time.")
-        paragraphs.append(
-            _(
-                "How one is chosen: among the participating providers that are open and have a free line when "
-                "you call, we take turns so that each gets an equal share of calls: the one furthest behind its "
-                "share goes first, then the one offered a call least recently. %(ringing)s Before you are "
-                "connected, a recording tells you who will answer."
-            )
-            % {"ringing": ringing}
-        )
-        paragraphs.append(
-            _(
-                "If nobody can answer, you can ask for a call back: the recording names the provider who will "
-                "call you and how soon."
-            )
-        )
-    else:
-        paragraphs.append(
-            _(
-                "Right now no treatment provider takes part, so general helpline calls go straight to the free "
-                "SAMHSA National Helpline."
-            )
-        )
+            elif (text := web_sentence(claim)) not in shared:
+                shared.append(text)
+    paragraphs += shared
     paragraphs += [
         _("Calling a helpline number means you agree to our terms of use."),
         _("You are under no obligation to enter treatment."),
         _(
             "Free alternatives, any time: call or text %(crisis)s (Suicide & Crisis Lifeline); the SAMHSA "
-            "National Helpline at %(free)s (free, confidential, 24/7); and FindTreatment.gov. During a helpline "
-            "call, press 9 for the crisis line or 0 for the free national helpline. In an emergency, call 911."
+            "National Helpline at %(free)s (free, confidential, 24/7); and FindTreatment.gov. In an emergency, "
+            "call 911."
         )
         % {"crisis": CRISIS_LINE_DISPLAY, "free": FREE_HELPLINE_DISPLAY},
     ]
@@ -126,12 +147,10 @@ def compose_paragraphs(inputs: DisclosureInputs) -> list[str]:
 
 
 def compose_spoken(inputs: DisclosureInputs) -> str:
-    """The short sentence played before ringing; telephony fills in who is about to be rung."""
-    return _(
-        "This helpline is run by Clearline. Calls are answered by participating treatment providers, who are "
-        "paid advertisers paying the same flat fee. For the crisis line, press 9. For the free national "
-        "helpline, press 0."
-    )
+    """The greeting's sentences that do not depend on the call (the fee, when claimed; the keys). Each call's
+    greeting renders its own claims (``routing.claims.call_claims``); this is kept for the record."""
+    fee = next((c for n in inputs.numbers for c in n.claims if isinstance(c, FlatEqualFee)), None)
+    return " ".join(spoken_sentence(c) for c in (fee, KeysWork()) if c is not None)
 
 
 def _render(inputs: DisclosureInputs, language: str) -> tuple[str, str]:
@@ -162,8 +181,11 @@ def ensure_current_disclosure() -> DisclosureVersion:
 def _store_current_disclosure(inputs: DisclosureInputs) -> DisclosureVersion:
     text_en, spoken_en = _render(inputs, "en")
     text_es, spoken_es = _render(inputs, "es")
+    claims = claims_document(inputs)
     digest = hashlib.sha256(
-        "\x1e".join([TEMPLATE_VERSION, text_en, text_es, spoken_en, spoken_es]).encode()
+        "\x1e".join(
+            [TEMPLATE_VERSION, text_en, text_es, spoken_en, spoken_es, json.dumps(claims, sort_keys=True)]
+        ).encode()
     ).hexdigest()
     latest = DisclosureVersion.objects.order_by("-number").first()
     if latest is not None and latest.content_hash == digest:
@@ -181,6 +203,7 @@ def _store_current_disclosure(inputs: DisclosureInputs) -> DisclosureVersion:
                     text_es=text_es,
                     spoken_en=spoken_en,
                     spoken_es=spoken_es,
+                    claims=claims,
                 )
             logger.info("Stored disclosure version %s naming %s providers", number, len(inputs.roster))
             return version

@@ -18,10 +18,12 @@ from clearline.content.models import (
     Person,
     TopicHelpline,
 )
-from clearline.providers.models import Contract, Provider, RoutingSettings
+from clearline.providers.models import ClosureDay, Contract, OpeningHours, Provider, RoutingSettings
 
 
 @receiver([post_save, post_delete], sender=Provider, dispatch_uid="content.provider_changed")
+@receiver([post_save, post_delete], sender=OpeningHours, dispatch_uid="content.hours_changed")
+@receiver([post_save, post_delete], sender=ClosureDay, dispatch_uid="content.closure_changed")
 @receiver([post_save, post_delete], sender=Contract, dispatch_uid="content.contract_changed")
 @receiver(post_save, sender=RoutingSettings, dispatch_uid="content.routing_settings_changed")
 def queue_disclosure_refresh(sender: type, **kwargs: Any) -> None:
@@ -51,6 +53,8 @@ for _model in (
     DefaultHelpline,
     TopicHelpline,
     Provider,
+    OpeningHours,
+    ClosureDay,
     Contract,
     RoutingSettings,
     Locale,

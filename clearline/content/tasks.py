@@ -5,13 +5,20 @@ from __future__ import annotations
 from django_tasks import task
 
 from clearline.content.disclosure import ensure_current_disclosure
+from clearline.content.models import DisclosureVersion
+from clearline.lib.pagecache import bump_generation
 
 
 @task()
 def refresh_disclosure_version() -> int:
-    """Store a new disclosure version if the roster changed; return the current version number.
+    """Store a new disclosure version if what it claims changed; return the current version number.
 
-    Enqueued after every provider or contract change and every few minutes (a contract may start or end at
-    midnight without any row changing). Pages also check on render, so the text shown is never stale.
+    Enqueued after every provider, hours or contract change and every minute: claims also change with time alone
+    (a contract starts at midnight, a provider opens within the next day). A new version stored here drops the
+    cached pages, which show the old one; a version stored while a page renders does not (the page shows it).
     """
-    return ensure_current_disclosure().number
+    before = DisclosureVersion.objects.order_by("-number").values_list("number", flat=True).first()
+    number = ensure_current_disclosure().number
+    if number != before:
+        bump_generation()
+    return number

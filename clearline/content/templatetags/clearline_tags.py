@@ -10,8 +10,10 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
+from clearline.content.claims_text import link_label
 from clearline.content.disclosure import ensure_current_disclosure
 from clearline.content.models import HelplineSettings, HomePage, LegalKind, LegalPage, TopicPage
+from clearline.routing.claims import claim_from_dict
 
 register = template.Library()
 
@@ -26,7 +28,16 @@ def _helplines_for(page: Any) -> list[Any]:
 @register.inclusion_tag("content/includes/helpline_bar.html", takes_context=True)
 def helpline_bar(context: template.Context) -> dict[str, Any]:
     helplines = _helplines_for(context.get("page"))
-    return {"helplines": helplines, "has_general": any(h.is_general for h in helplines)}
+    general = [h for h in helplines if h.is_general]
+    labels = {}
+    if general:
+        stored = ensure_current_disclosure().claims.get("numbers", {})
+        for h in general:
+            claims = [claim_from_dict(c) for c in stored.get(str(h.pk), [])]
+            # A number the version does not know yet (added a moment ago) promises nothing but the free line.
+            labels[h.pk] = link_label(claims)
+    rows = [(h, labels.get(h.pk, "")) for h in helplines]
+    return {"helplines": rows, "has_general": bool(general)}
 
 
 @register.inclusion_tag("content/includes/disclosure.html", takes_context=True)

@@ -5,13 +5,19 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clearline.content.disclosure import ensure_current_disclosure
-from clearline.content.models import DisclosureVersion
+from clearline.content.models import DisclosureVersion, Helpline
 from clearline.content.tasks import refresh_disclosure_version
 from clearline.content.tests.conftest import add_provider
 from clearline.providers.models import Contract
 from clearline.providers.services import create_contract
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def general_number(db) -> Helpline:
+    """The disclosure speaks about each general helpline number; these tests have one."""
+    return Helpline.objects.create(label="Treatment Helpline", intent="hotline", number="+12065550109")
 
 
 def names_in(version: DisclosureVersion) -> list[str]:
@@ -26,7 +32,11 @@ def test_it_names_exactly_the_active_providers_with_a_running_contract():
     add_provider("Elm Clinic", starts_on=dt.date.today() + dt.timedelta(days=30))
     version = ensure_current_disclosure()
     assert names_in(version) == ["Alder Recovery", "Birch Health"]
-    assert "one of 2 participating treatment providers: Alder Recovery and Birch Health." in version.text_en
+    assert (
+        "one of these 2 participating treatment providers, paid advertisers: Alder Recovery ("
+        in version.text_en
+    )
+    assert "; Birch Health (callers anywhere; any time; in English)." in version.text_en
     for absent in ("Cedar Care", "Dogwood Detox", "Elm Clinic"):
         assert absent not in version.text_en
         assert absent not in version.text_es
@@ -82,7 +92,7 @@ def test_roster_changes_refresh_the_version_through_the_job(django_capture_on_co
 def test_it_says_the_fee_is_flat_and_equal_and_offers_free_alternatives():
     add_provider("Alder Recovery")
     text = ensure_current_disclosure().text_en
-    assert "Each pays Clearline the same flat monthly fee" in text
+    assert "Each of these providers pays Clearline the same flat monthly fee" in text
     assert "No fee depends on" in text and "which provider a caller chooses" in text
     assert "no obligation to enter treatment" in text
     assert "terms of use" in text
@@ -97,13 +107,13 @@ def test_it_says_how_many_ring_at_once_from_the_routing_setting(settings):
     assert "Up to 2 of them ring at the same time" in ensure_current_disclosure().text_en
     settings.CLEARLINE_ROUTING_WAVE_SIZE = 1
     version = ensure_current_disclosure()
-    assert "They are rung one at a time." in version.text_en
+    assert "They are rung one at a time, 13 seconds each" in version.text_en
     assert "at the same time" not in version.text_en
 
 
 def test_with_no_providers_it_says_calls_go_to_the_free_helpline():
     text = ensure_current_disclosure().text_en
-    assert "no treatment provider takes part" in text
+    assert "Right now no treatment provider answers this number" in text
     assert "paid advertisers" not in text
 
 
@@ -111,7 +121,7 @@ def test_it_is_written_in_spanish_too():
     add_provider("Alder Recovery")
     add_provider("Birch Health")
     text = ensure_current_disclosure().text_es
-    assert "uno de los 2 proveedores de tratamiento participantes: Alder Recovery y Birch Health." in text
+    assert "Alder Recovery (" in text and "Birch Health (" in text
     assert "la misma tarifa fija mensual" in text
     assert "En una emergencia, llame al 911." in text
     assert "General helpline" not in text
@@ -174,4 +184,4 @@ def test_pages_still_answer_when_fees_were_made_unequal_behind_the_apps_back(cli
     response = client.get(article.url)
     assert response.status_code == 200
     text = ensure_current_disclosure().text_en
-    assert "same flat" not in text and "Alder Recovery and Birch Health" in text
+    assert "same flat" not in text and "Alder Recovery (" in text and "Birch Health (" in text
