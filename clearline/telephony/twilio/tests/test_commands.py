@@ -18,7 +18,8 @@ FALLBACK = "https://static.example.org/clearline/fallback.xml"
 
 
 @pytest.fixture
-def twilio_on(settings):
+def twilio_on(settings, db):
+    # db: the sync reads which of the account's numbers are Clearline's listing numbers.
     settings.TWILIO_ACCOUNT_SID = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     settings.TWILIO_AUTH_TOKEN = "12345678901234567890123456789012"
     settings.CLEARLINE_PUBLIC_URL = "https://help.example.org"
