@@ -233,7 +233,8 @@ def spoken_sentence(claim: Claim) -> str:
         )
     if isinstance(claim, KeysWork):
         return _(
-            "Whenever we are speaking, you can press 9 for the crisis line or 0 for the free national helpline."
+            "Whenever we are speaking to you, press 9 for the 988 Suicide and Crisis Lifeline, or 0 for the free "
+            "national helpline."
         )
     return web_sentence(claim)
 

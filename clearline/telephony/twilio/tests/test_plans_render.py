@@ -21,7 +21,7 @@ from clearline.routing import (
 )
 from clearline.routing.tests.factories import NOW, POLICY, call, providers
 from clearline.telephony.twilio import twiml
-from clearline.telephony.twilio.tests.test_twiml import URLS
+from clearline.telephony.twilio.tests.test_twiml import URLS, greeting_lines
 from clearline.telephony.twilio.tests.twiml_helpers import assert_never_silent, dialled, parse, spoken
 
 CALLER_OUTCOMES = [
@@ -51,9 +51,7 @@ def test_every_path_through_a_plan_renders_and_never_goes_silent(count, callback
 
     disclosure = plan.steps[0]
     greeting = assert_never_silent(
-        twiml.render_greeting(
-            "Run by Clearline.", [t.name for t in disclosure.targets], plan.steps[1], language, URLS
-        )
+        twiml.render_greeting(greeting_lines([t.name for t in disclosure.targets], language), language, URLS)
     )
     for target in disclosure.targets:
         assert target.name in spoken(greeting)

@@ -14,49 +14,30 @@ from clearline.telephony.twilio.twiml.speech import (
     SWITCH_LANGUAGE_DIGIT,
     Urls,
     _base_language,
-    _join_names,
     _need,
-    _option_line,
     _Speaker,
     with_query,
 )
 
 
-def render_greeting(
-    disclosure_sentence: str, provider_names: Sequence[str], menu: Menu, language: str, urls: Urls
-) -> str:
-    """The first answer to a helpline call: the disclosure, who is about to be rung, and the menu.
+def render_greeting(sentences: Sequence[str], language: str, urls: Urls) -> str:
+    """The first answer to a helpline call: this call's disclosure, then the offer of the other language.
 
-    ``disclosure_sentence`` is the current disclosure version's spoken text (``compose_spoken`` in
-    ``content/disclosure.py``, already in ``language``); this function adds the sentence naming
-    ``provider_names`` (the first ``Dial``'s targets) and the menu from ``menu.options`` (9 crisis, 0 free
-    helpline), then ``SWITCH_LANGUAGE_DIGIT`` for the other language. All of it plays inside one
-    ``<Gather numDigits=1 timeout=4 action=urls.menu_action>`` so a caller in crisis can press 9 at once.
-    If no key is pressed, ``<Redirect>`` to ``menu_action?no_input=1``: the caller heard it all; dial.
+    ``sentences`` are the call's spoken claims, already in ``language`` (``telephony.disclosed``: who will ring now
+    or that nobody can, the fee when it is true, and the keys: 9 crisis line, 0 free helpline, whenever we speak).
+    This function adds a welcome and the offer of ``SWITCH_LANGUAGE_DIGIT``. All of it plays inside one
+    ``<Gather numDigits=1 timeout=4 action=urls.menu_action>`` so a caller in crisis can press 9 at once. If no
+    key is pressed, ``<Redirect>`` to ``menu_action?no_input=1``: the caller heard it all; dial.
     Needs ``urls.menu_action``.
     """
     _need(urls, "menu_action")
     with override(_base_language(language)):
         speaker = _Speaker(language)
         gather = speaker.response.gather(num_digits=1, timeout=4, action=urls.menu_action, method="POST")
-        if disclosure_sentence:
-            speaker.say(disclosure_sentence, gather)
-        names = [n for n in provider_names if n]
-        if len(names) == 1:
-            speaker.say(
-                _("We will now ring %(name)s, a participating treatment provider.") % {"name": names[0]},
-                gather,
-            )
-        elif names:
-            speaker.say(
-                _("We will now ring %(names)s at the same time. The first of them to accept takes your call.")
-                % {"names": _join_names(names)},
-                gather,
-            )
-        else:
-            speaker.say(_("No participating provider can take your call right now."), gather)
-        for option in menu.options:
-            speaker.say(_option_line(option.digit, option.number, option.label), gather)
+        speaker.say(_("Thank you for calling the Clearline helpline."), gather)
+        for sentence in sentences:
+            if sentence:
+                speaker.say(sentence, gather)
         # The offer of the other language is spoken in that language, whatever the call's language is.
         if _base_language(language) == "en":
             gather.say(f"Para español, oprima {SWITCH_LANGUAGE_DIGIT}.", language=SAY_LANGUAGES["es"])
