@@ -154,9 +154,10 @@ def web_sentence(claim: Claim) -> str:
         return rings_text(claim)
     if isinstance(claim, CallbackPromise):
         return _(
-            "If nobody can answer, you can ask for a call back: the recording names the provider who will call "
-            "you within %(minutes)d minutes, and the others who may call instead if it cannot in time. Your "
-            "request stays open for at most %(hours)d hours; then it is closed and your number deleted."
+            "If nobody can answer and a provider can return your call in time, you are offered a call back: the "
+            "recording names the provider who will call you within %(minutes)d minutes, and the others who may "
+            "call instead if it cannot. Your request stays open for at most %(hours)d hours; then it is closed "
+            "and your number deleted."
         ) % {"minutes": claim.minutes, "hours": claim.open_hours}
     if isinstance(claim, NoCallback):
         return _("No call back is offered on this number.")
@@ -171,6 +172,17 @@ def web_sentence(claim: Claim) -> str:
 
 
 def rings_text(claim: RingsAtOnce) -> str:
+    text = _rings(claim)
+    if claim.again:
+        text += " " + _("When everyone has been rung and time remains, they are rung again.")
+    if claim.press_to_accept:
+        text += " " + _(
+            "A provider accepts by pressing 1 after hearing it is a helpline call, so no voicemail can."
+        )
+    return text
+
+
+def _rings(claim: RingsAtOnce) -> str:
     values = {"first": claim.first, "later": claim.later, "seconds": claim.ring_s, "budget": claim.budget_s}
     if claim.first == claim.later == 1:
         return (

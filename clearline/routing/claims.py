@@ -23,6 +23,18 @@ SAFE_ENDINGS = frozenset({"connected", "callback", "transferred_free", "transfer
 LISTING_ENDINGS = frozenset(
     {"listing_connected", "listing_unanswered", "transferred_free", "transferred_crisis", "abandoned"}
 )
+# Policy fields no sentence speaks of, and why: the claims builder test fails for any other field a change of
+# which leaves every claim the same.
+UNCLAIMED_POLICY_FIELDS: dict[str, str] = {
+    "version": "names the settings version in each trace; changes nothing about a call",
+    "disclosure_version": "names the disclosure version in each trace; changes nothing about a call",
+    "whisper": "what the provider hears before accepting; nothing the caller is told depends on it",
+    "callback_max_per_line": "decides whether a provider can return a call in time, which the callback claim "
+    "states as its condition",
+    "auto_pause_after": "a provider that leaves offers unanswered is paused; the order claim says paused "
+    "providers are not rung",
+    "auto_pause_window_min": "as auto_pause_after",
+}
 # A callback's deadline is computed from the moment the offer was planned; storing it takes a moment more.
 CALLBACK_SLACK_S = 120.0
 
@@ -177,10 +189,14 @@ class RingsAtOnce(Claim):
     later: int
     ring_s: int
     budget_s: int
+    again: bool = True  # once everyone was rung, the list starts over while time remains
+    press_to_accept: bool = True  # a person presses 1 to take the call, so no voicemail can
 
     def holds(self, facts: CallFacts) -> bool:
         waves = [w for w in facts.waves if w]
         if len(waves) > max(1, self.budget_s // self.ring_s):
+            return False
+        if not self.again and len(facts.rung) < sum(len(w) for w in waves):
             return False
         return all(len(w) <= (self.first if i == 0 else self.later) for i, w in enumerate(facts.waves))
 
@@ -373,6 +389,8 @@ def number_claims(
             policy.later_wave_size or policy.wave_size,
             policy.ring_timeout_s,
             policy.ring_budget_s,
+            again=policy.repeat_rounds,
+            press_to_accept=policy.require_accept,
         )
     )
     claims.append(

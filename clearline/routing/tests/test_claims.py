@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import time, timedelta
 
 from clearline.routing.claims import (
+    UNCLAIMED_POLICY_FIELDS,
     AnsweredBy,
     CallbackPromise,
     CallFacts,
@@ -167,3 +169,32 @@ def test_a_call_that_ended_without_a_safe_ending_contradicts_the_otherwise_claim
     claims = number_claims([provider("p0")], POLICY, FEE, NOW)
     broken = violations(claims, facts(outcome="pending"))
     assert [c.kind for c in broken] == ["otherwise_free"]
+
+
+def test_every_policy_setting_that_changes_a_call_changes_a_claim() -> None:
+    """A setting that changes what happens to calls must change what is said about them; the few that do not say
+    why in ``UNCLAIMED_POLICY_FIELDS``."""
+    changed = {
+        "wave_size": 3,
+        "later_wave_size": 1,
+        "ring_timeout_s": 20,
+        "ring_budget_s": 60,
+        "repeat_rounds": False,
+        "require_accept": False,
+        "callbacks": False,
+        "callback_deadline_min": 30,
+        "continuity_days": 7,
+    }
+    base = number_claims([provider("p0")], POLICY, FEE, NOW)
+    for f in fields(RoutingPolicy):
+        if f.name in UNCLAIMED_POLICY_FIELDS:
+            continue
+        assert f.name in changed, f"RoutingPolicy.{f.name} is neither claimed nor in UNCLAIMED_POLICY_FIELDS"
+        other = number_claims([provider("p0")], replace(POLICY, **{f.name: changed[f.name]}), FEE, NOW)
+        assert other != base, f"changing RoutingPolicy.{f.name} changes no claim"
+
+
+def test_with_repeat_rounds_off_a_provider_rung_twice_contradicts_the_waves_claim() -> None:
+    claim = RingsAtOnce(first=1, later=1, ring_s=13, budget_s=40, again=False)
+    assert claim.holds(facts(waves=(("p0",), ("p1",))))
+    assert not claim.holds(facts(waves=(("p0",), ("p0",))))
