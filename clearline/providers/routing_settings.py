@@ -56,7 +56,12 @@ class RoutingSettings(models.Model):
     continuity_days = models.PositiveSmallIntegerField(
         _("repeat callers go first to their last provider for (days)"),
         default=0,
-        help_text=_("0 = off."),
+        help_text=_(
+            "0 = off. Otherwise, when a general helpline caller was answered by a provider within this many "
+            "days, the provider who answered the latest such call is rung first, in the first wave, if it is "
+            "eligible now; the fair rotation orders the rest. Callers are recognised by their number (kept as a "
+            "keyed hash), so a withheld number never is. The decision trace records when this applied."
+        ),
     )
     note = models.CharField(_("reason for the change"), max_length=200)
     created_by = models.ForeignKey(

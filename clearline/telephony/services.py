@@ -86,7 +86,8 @@ def start_call(
     Reads one statement on the usual call (the roster's stamp and counts; the roster itself, the helpline
     numbers, the disclosure and the routing settings are cached under that stamp, see ``roster.py``) and writes
     two (the call, the rotation credit). A repeated CallSid is caught by the unique constraint, not looked up
-    first: repeats are rare, and the other request's record wins.
+    first: repeats are rare, and the other request's record wins. Only while the routing settings turn continuity
+    on does a known caller cost one more read (their last answered call, by the caller HMAC index).
     """
     moment = now or timezone.now()
     inputs, counts = roster.current(moment)
@@ -100,6 +101,19 @@ def start_call(
     seed = seed_for(call_sid)
     disclosure = inputs.disclosure()
     policy = inputs.policy(disclosure.number)
+    previous: tuple[int, dt.datetime | None] | None = None
+    if policy.continuity_days > 0 and hmac_value and entry.kind != HelplineKind.LISTING:
+        # Continuity: the provider who answered this caller's latest connected call within the window.
+        previous = (
+            Call.objects.filter(
+                caller_hmac=hmac_value,
+                connected_provider__isnull=False,
+                answered_at__gte=moment - dt.timedelta(days=policy.continuity_days),
+            )
+            .order_by("-answered_at")
+            .values_list("connected_provider_id", "answered_at")
+            .first()
+        )
     context = CallContext(
         call_id=call_sid,
         number_kind=NumberKind.LISTING if entry.kind == HelplineKind.LISTING else NumberKind.HELPLINE,
@@ -107,6 +121,8 @@ def start_call(
         language=language,
         caller_hmac=hmac_value or None,
         caller_state=caller_state or None,
+        previous_provider_id=str(previous[0]) if previous else None,
+        previous_answered_at=previous[1] if previous else None,
     )
     if context.number_kind is NumberKind.LISTING:
         decision = _plan_listing(context, entry, policy, moment, seed)
