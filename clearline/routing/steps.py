@@ -43,6 +43,15 @@ CRISIS_OPTION = MenuOption("9", "988 Suicide & Crisis Lifeline", CRISIS_NUMBER)
 FREE_OPTION = MenuOption("0", "SAMHSA National Helpline (free, confidential, 24/7)", FREE_HELPLINE_NUMBER)
 
 
+# The moments of a call at which the caller's 9 (crisis line) and 0 (free helpline) work: every sentence the caller
+# hears then plays inside a one-digit key prompt that handles both. The greeting (disclosure and menu), the
+# announcement before each later wave ("Now trying ..."), the callback offer, and a listing number's options after
+# its facility did not answer. At no other moment do the keys work: not while providers' phones ring, not once
+# connected, not in a transfer or goodbye. The one list the disclosure's "keys work when" sentence is made from;
+# the Twilio adapter's tests render every caller-facing answer and check it is exact both ways.
+KEY_MOMENTS: tuple[str, ...] = ("greeting", "wave_announcement", "callback_offer", "listing_options")
+
+
 @dataclass(frozen=True, slots=True)
 class Menu:
     """Available during the whole call: 9 crisis, 0 free helpline."""
