@@ -228,12 +228,14 @@ def keys_text(claim: KeysWork) -> str:
 def spoken_sentence(claim: Claim) -> str:
     """What the greeting says for ``claim`` (short: it is heard, not read)."""
     if isinstance(claim, WillRing):
+        # "Try": a line the greeting names can be taken by another call while the greeting plays; then that
+        # provider is skipped, and the next round is announced by name.
         if len(claim.names) == 1:
-            return _("We will now ring %(name)s, a participating treatment provider.") % {
+            return _("We will now try to reach %(name)s, a participating treatment provider.") % {
                 "name": claim.names[0]
             }
         return _(
-            "We will now ring %(names)s, participating treatment providers, at the same time. The first of them "
+            "We will now try %(names)s, participating treatment providers, at the same time. The first of them "
             "to accept takes your call."
         ) % {"names": _and(claim.names)}
     if isinstance(claim, NobodyNow):

@@ -81,7 +81,7 @@ def test_2_with_fees_made_unequal_behind_the_apps_back_nobody_hears_of_one_flat_
 ):
     Contract.objects.filter(provider=providers[0]).update(amount=Decimal("10.00"))
     greeting = said(parse(Twilio(client).post("/telephony/twilio/voice")))
-    assert "We will now ring" in greeting
+    assert "We will now try" in greeting
     assert "flat fee" not in greeting
     assert "same flat" not in ensure_current_disclosure().text_en
 
