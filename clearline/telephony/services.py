@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -21,6 +21,7 @@ from clearline.directory.models import Facility
 from clearline.directory.services import verified_destination_for
 from clearline.lib.audit import log_action
 from clearline.lib.phone import caller_hmac, encrypt_number
+from clearline.lib.zip3 import state_for_zip3
 from clearline.providers.models import Provider
 from clearline.routing import (
     CallContext,
@@ -40,6 +41,7 @@ from clearline.routing import (
     plan_listing_call,
     share_credit_changes,
 )
+from clearline.routing.place import for_zip3, needs_place
 from clearline.telephony import roster, statements
 from clearline.telephony.models import (
     CALL_STATUS_RANK,
@@ -65,6 +67,7 @@ class CallStart:
     call: Call
     plan: Plan
     created: bool
+    ask_place: bool = False  # ask the caller for a ZIP code before the greeting (see ``place_call``)
 
 
 def seed_for(call_sid: str) -> int:
@@ -80,6 +83,7 @@ def start_call(
     caller_state: str = "",
     language: str = "en",
     now: dt.datetime | None = None,
+    caller_zip3: str = "",  # set only by ``place_call``: re-plan this call for a typed ZIP prefix
 ) -> CallStart:
     """Create the call record and its routing plan, or return the existing ones for a repeated webhook.
 
@@ -124,10 +128,19 @@ def start_call(
         previous_provider_id=str(previous[0]) if previous else None,
         previous_answered_at=previous[1] if previous else None,
     )
+    if caller_zip3:
+        # The caller typed a ZIP code at the place prompt (``place_call``): the engine sees its first three digits.
+        context = replace(context, caller_zip=caller_zip3)
+    ask_place = False
     if context.number_kind is NumberKind.LISTING:
         decision = _plan_listing(context, entry, policy, moment, seed)
     else:
-        decision = plan_call(context, roster.snapshots(inputs, counts, moment), policy, moment, seed)
+        snapshots = roster.snapshots(inputs, counts, moment)
+        if caller_zip3:
+            decision = plan_call(context, for_zip3(snapshots), policy, moment, seed)
+            return _settle_place(call_sid, moment, context, decision)
+        decision = plan_call(context, snapshots, policy, moment, seed)
+        ask_place = needs_place(context, snapshots, decision.trace.verdicts, policy)
     try:
         # Outside a transaction a failed INSERT leaves nothing to undo; inside one (the call simulator, tests) it
         # needs a savepoint, or the whole transaction would be lost.
@@ -142,22 +155,113 @@ def start_call(
                 disclosure_version=disclosure,
                 seed=seed,
                 plan=encode_plan(decision.plan),
-                trace=decision.trace.as_dict(),
+                trace=_stored_trace(decision, ask_place),
                 routing_started_at=moment,
             )
     except IntegrityError:
         # The same CallSid arrived again (a retry, or twice at once): the stored record wins.
         call = Call.objects.get(call_sid=call_sid)
-        return CallStart(call, call.routing_plan, created=False)
+        return CallStart(call, call.routing_plan, created=False, ask_place=place_pending(call))
     first_dial = decision.plan.first_dial()
-    if context.number_kind is NumberKind.HELPLINE and first_dial is not None:
+    if context.number_kind is NumberKind.HELPLINE and first_dial is not None and not ask_place:
+        # (When the caller is asked for a place first, the plan may change: ``_settle_place`` credits the final one.)
         statements.apply_share_credit(
             share_credit_changes(decision.trace.eligible_ids, [t.id for t in first_dial.targets]), moment
         )
     logger.info(
         "Call %s planned: %s steps, disclosure v%s", call.pk, len(decision.plan.steps), disclosure.number
     )
-    return CallStart(call, decision.plan, created=True)
+    return CallStart(call, decision.plan, created=True, ask_place=ask_place)
+
+
+# The trace's record of the ZIP prompt: {"asked": true} until the caller answers, then "answer": "zip" or "skip".
+PLACE_KEY = "place"
+
+
+def _stored_trace(decision: Decision, ask_place: bool) -> dict[str, object]:
+    trace = decision.trace.as_dict()
+    if ask_place:
+        trace[PLACE_KEY] = {"asked": True}
+    return trace
+
+
+def place_pending(call: Call) -> bool:
+    """Whether the call is waiting at the ZIP prompt: asked, not answered, nothing else happened yet."""
+    place = call.trace.get(PLACE_KEY) if isinstance(call.trace, dict) else None
+    return (
+        isinstance(place, dict)
+        and "answer" not in place
+        and call.outcome == CallOutcome.PENDING
+        and call.step_index == 0
+    )
+
+
+def place_call(
+    *,
+    call_sid: str,
+    to_number: str,
+    caller_number: str | None,
+    language: str,
+    zip3: str | None,
+    now: dt.datetime | None = None,
+) -> CallStart:
+    """The caller answered the ZIP prompt (``CallStart.ask_place``): re-plan the call for that place, or keep the
+    plan when they skipped (``zip3`` None).
+
+    ``zip3`` is the first three digits of the typed ZIP code; the full code never reaches this module. The call is
+    planned again exactly as ``start_call`` plans it (same seed, continuity, settings), with the state of that
+    prefix (``clearline.lib.zip3``; none when unknown or shared) in place of the caller's number's state and the
+    three digits as ``caller_zip``. Idempotent: only the first answer re-plans and credits the rotation; a repeated
+    webhook gets the stored plan.
+    """
+    moment = now or timezone.now()
+    if zip3 is None:
+        return _settle_place(call_sid, moment)
+    return start_call(
+        call_sid=call_sid,
+        to_number=to_number,
+        caller_number=caller_number,
+        caller_state=state_for_zip3(zip3) or "",
+        language=language,
+        now=moment,
+        caller_zip3=zip3,
+    )
+
+
+def _settle_place(
+    call_sid: str, moment: dt.datetime, context: CallContext | None = None, decision: Decision | None = None
+) -> CallStart:
+    """Store the answer to the ZIP prompt (and the new plan, if any) once, and credit the final plan's rotation.
+
+    ``start_call`` leaves the rotation credit of a call that asks for a place to this function, so the decision the
+    caller is actually rung by is credited once, and one that was replaced is never credited.
+    """
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(call_sid=call_sid)
+        if not place_pending(call):
+            # Never asked, already answered (a repeated webhook) or already moved on: the stored plan stands.
+            return CallStart(call, call.routing_plan, created=False)
+        if decision is None or context is None:
+            plan = call.routing_plan
+            eligible = [str(p["id"]) for p in call.trace.get("providers", ()) if p.get("eligible")]
+            call.trace = {**call.trace, PLACE_KEY: {"asked": True, "answer": "skip"}}
+            call.save(update_fields=["trace"])
+        else:
+            plan = decision.plan
+            eligible = list(decision.trace.eligible_ids)
+            call.plan = encode_plan(plan)
+            call.trace = {**decision.trace.as_dict(), PLACE_KEY: {"asked": True, "answer": "zip"}}
+            call.caller_zip3 = context.caller_zip or ""
+            call.caller_state = context.caller_state or ""
+            call.save(update_fields=["plan", "trace", "caller_zip3", "caller_state"])
+            call.__dict__.pop("routing_plan", None)  # the cached decode of the plan replaced just now
+        first_dial = plan.first_dial()
+        if first_dial is not None:
+            statements.apply_share_credit(
+                share_credit_changes(eligible, [t.id for t in first_dial.targets]), moment
+            )
+    logger.info("Call %s placed by the caller: %s steps", call.pk, len(plan.steps))
+    return CallStart(call, plan, created=True)
 
 
 def _plan_listing(

@@ -5,6 +5,7 @@ from clearline.telephony import simulator_views, views
 app_name = "telephony"
 urlpatterns = [
     path("twilio/voice", views.voice, name="voice"),
+    path("twilio/place", views.place, name="place"),
     path("twilio/status", views.status, name="status"),
     path("twilio/menu", views.menu, name="menu"),
     path("twilio/dial", views.dial, name="dial"),

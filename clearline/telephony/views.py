@@ -158,7 +158,44 @@ def voice(request: HttpRequest) -> HttpResponse:
         caller_number=caller_number(request),
         caller_state=request.POST.get("FromState", "")[:2].upper(),
     )
+    if started.ask_place:
+        return ask_place(request, started.call)
     return greet(request, started.call)
+
+
+def ask_place(request: HttpRequest, call: Call) -> HttpResponse:
+    """The ZIP prompt (before the greeting), answered at ``place``."""
+    base = signed_url(request)
+    origin = base[: base.index("/", base.index("//") + 2)]
+    action = f"{origin}{reverse('telephony:place')}?{urlencode({'call': call.call_sid})}"
+    menu_step = next((s for s in call.routing_plan.steps if isinstance(s, Menu)), Menu())
+    return respond(twiml.render_place_prompt(call.language, action, menu_step))
+
+
+@webhook
+def place(request: HttpRequest) -> HttpResponse:
+    """The caller answered the ZIP prompt: a ZIP code, 9 or 0 (then pound), 2 (the other language), or nothing.
+
+    Only the ZIP code's first three digits go on to the services (DESIGN.md rule 7); then the greeting, as for any
+    call, from the plan for that place. 9 and 0 transfer as at the greeting; nothing typed keeps the plan.
+    """
+    call = load_call(request)
+    plan = call.routing_plan
+    menu_step = next((s for s in plan.steps if isinstance(s, Menu)), Menu())
+    answer = twiml.read_place_digits(request.POST.get("Digits", ""), menu_step)
+    if answer.switch_language:
+        services.set_call_language(call, "en" if call.language == "es" else "es")
+        return ask_place(request, call)
+    if answer.menu is not None:
+        return render(request, call, next_step(plan, Progress(at=menu_step.index), answer.menu))
+    placed = services.place_call(
+        call_sid=call.call_sid,
+        to_number=normalize_e164(request.POST.get("To", "")),
+        caller_number=caller_number(request),
+        language=call.language,
+        zip3=answer.zip3,
+    )
+    return greet(request, placed.call)
 
 
 @webhook

@@ -34,3 +34,13 @@ def providers(db):
         provider.save()
         made.append(provider)
     return made
+
+
+@pytest.fixture
+def regional_providers(providers):
+    """The three providers, each serving only one area: Alder and Birch Texas, Cedar the ZIP prefix 98052."""
+    alder, birch, cedar = providers
+    for provider, states, zips in ((alder, ["TX"], []), (birch, ["TX"], []), (cedar, [], ["98052"])):
+        provider.states, provider.zip_prefixes = states, zips
+        provider.save()
+    return providers

@@ -7,8 +7,9 @@ absolute callback URLs it computed in a ``Urls``. Every response ends in a verb 
 (DESIGN.md §3 rule 5). Only the crisis line and the free helpline are ever transferred to; never 911.
 
 The renderers live in one module per kind of step (``speech``: what they share, transfers, goodbye;
-``greeting``; ``dial``: waves and the whisper; ``callback``; ``listing``; ``fallback``); this package exports them
-all under the names they always had, with ``render_step`` for the steps that need nothing but the step.
+``greeting``; ``place``: the ZIP prompt; ``dial``: waves and the whisper; ``callback``; ``listing``;
+``fallback``); this package exports them all under the names they always had, with ``render_step`` for the steps
+that need nothing but the step.
 
 Spoken text is marked for translation and rendered in the call's language (``"en"`` or ``"es"``), with Twilio's
 ``<Say language="en-US|es-US">`` and its default voice.
@@ -37,6 +38,7 @@ from clearline.telephony.twilio.twiml.fallback import (
 )
 from clearline.telephony.twilio.twiml.greeting import read_menu_digits, render_greeting
 from clearline.telephony.twilio.twiml.listing import render_listing_dial, render_listing_options
+from clearline.telephony.twilio.twiml.place import PlaceAnswer, read_place_digits, render_place_prompt
 from clearline.telephony.twilio.twiml.speech import (
     ACCEPT_DIGIT,
     ATTEMPT_PARAM,
@@ -71,9 +73,11 @@ __all__ = [
     "STATUS_EVENTS",
     "SWITCH_LANGUAGE_DIGIT",
     "TRANSFER_NUMBERS",
+    "PlaceAnswer",
     "Urls",
     "is_whisper_accepted",
     "read_menu_digits",
+    "read_place_digits",
     "render_ask_for_number",
     "render_callback_confirmed",
     "render_callback_offer",
@@ -86,6 +90,7 @@ __all__ = [
     "render_listing_dial",
     "render_listing_options",
     "render_option_choice",
+    "render_place_prompt",
     "render_step",
     "render_transfer",
     "render_whisper",
