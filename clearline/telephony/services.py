@@ -430,6 +430,27 @@ def finish_wave(
     )
 
 
+def leave_unrung_wave(call: Call, step_index: int, now: dt.datetime | None = None) -> int:
+    """The caller pressed 9 or 0 while a later wave was announced: its lines were held and its attempts recorded
+    before the announcement, but its ``<Dial>`` never ran, so nobody was rung.
+
+    Each line goes back exactly once and the wave's attempts are removed: an attempt records a provider that was
+    rung (reports count it as an offer, the rotation as the provider's last offer), and these never were. Only
+    attempts still ``ringing`` and never answered are touched, so an attempt that did ring cannot be erased; a
+    repeated webhook changes nothing. Returns the number of lines released. The transfer itself is recorded
+    separately (``record_transfer``, through ``flow.advance``)."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        wave = Attempt.objects.filter(
+            call=call, step_index=step_index, status=AttemptStatus.RINGING, answered_at__isnull=True
+        )
+        provider_ids = [str(p) for p in wave.values_list("provider_id", flat=True)]
+        if not provider_ids:
+            return 0
+        wave.delete()
+        return release_lines(call, provider_ids, now=moment)
+
+
 @transaction.atomic
 def record_callback(
     call: Call, provider_id: str, deadline: dt.datetime, caller_number: str

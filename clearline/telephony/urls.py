@@ -9,6 +9,7 @@ urlpatterns = [
     path("twilio/status", views.status, name="status"),
     path("twilio/menu", views.menu, name="menu"),
     path("twilio/dial", views.dial, name="dial"),
+    path("twilio/wave-keys", views.wave_keys, name="wave_keys"),
     path("twilio/whisper", views.whisper, name="whisper"),
     path("twilio/whisper/accept", views.whisper_accept, name="whisper_accept"),
     path("twilio/callback", views.callback, name="callback"),

@@ -7,6 +7,7 @@ are checked first by ``twilio_webhook``: a forged request gets 403 and changes n
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from clearline.routing import (
     next_step,
 )
 from clearline.telephony import flow, services
-from clearline.telephony.models import Attempt, Call
+from clearline.telephony.models import Attempt, AttemptStatus, Call
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.signatures import signed_url, twilio_webhook
 
@@ -73,7 +74,17 @@ def provider_leg_webhook(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 @functools.cache
 def _paths(script_prefix: str) -> dict[str, str]:
     """The webhooks' paths, reversed once per script prefix (the URL configuration never changes at run time)."""
-    names = ("menu", "dial", "whisper", "whisper_accept", "callback", "number", "options", "status")
+    names = (
+        "menu",
+        "dial",
+        "wave_keys",
+        "whisper",
+        "whisper_accept",
+        "callback",
+        "number",
+        "options",
+        "status",
+    )
     return {name: reverse(f"telephony:{name}") for name in names}
 
 
@@ -91,6 +102,7 @@ def build_urls(request: HttpRequest, call: Call, step_index: int | None = None) 
     return twiml.Urls(
         menu_action=url("menu"),
         dial_action=url("dial"),
+        wave_keys=url("wave_keys"),
         whisper=origin + paths["whisper"],
         whisper_accept=origin + paths["whisper_accept"],
         callback_action=url("callback"),
@@ -229,6 +241,30 @@ def dial(request: HttpRequest) -> HttpResponse:
     wave = next(s for s in plan.steps if isinstance(s, Dial) and s.index == step_index)
     ring_s = wave.ring_timeout_s if status == "no-answer" else 0
     return render(request, call, services.finish_wave(call, step_index, status, ring_s))
+
+
+@webhook
+def wave_keys(request: HttpRequest) -> HttpResponse:
+    """A key pressed while a later wave was announced, before it rang (the wave's lines are held already).
+
+    9 or 0: the wave's lines go back and its attempts are dropped (nobody was rung), then the transfer is recorded
+    and rendered as at the greeting. Any other key: the wave rings as announced, without the announcement.
+    """
+    call = load_call(request)
+    step_index = int(request.GET["step"])
+    plan = call.routing_plan
+    wave = next(s for s in plan.steps if isinstance(s, Dial) and s.index == step_index)
+    digits = request.POST.get("Digits", "")
+    result = twiml.read_menu_digits(digits)
+    if result.outcome is not Outcome.NO_INPUT:
+        services.leave_unrung_wave(call, step_index)
+        return render(request, call, next_step(plan, Progress(at=step_index), result))
+    ringing = Attempt.objects.filter(call=call, step_index=step_index, status=AttemptStatus.RINGING)
+    held = set(ringing.values_list("provider_id", flat=True))
+    targets = tuple(t for t in wave.targets if int(t.id) in held)
+    if not targets:  # nothing held for this wave any more: it counts as unanswered
+        return render(request, call, services.finish_wave(call, step_index, "failed", 0))
+    return render(request, call, dataclasses.replace(wave, targets=targets, announce=""))
 
 
 @provider_leg_webhook

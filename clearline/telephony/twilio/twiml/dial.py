@@ -28,17 +28,30 @@ def render_dial(dial: Dial, language: str, urls: Urls, attempt_ids: Mapping[str,
 
     ``attempt_ids`` maps each target's id to the id of the attempt record the caller created (and whose
     capacity slot it reserved) before rendering; it goes into each leg's whisper and status callback URLs as
-    ``?attempt=ID``. Waves after the first (``dial.announce`` set) first say who is rung now.
-    Needs ``urls.dial_action``, ``urls.status_callback`` and, when the dial whispers, ``urls.whisper``.
+    ``?attempt=ID``. Waves after the first (``dial.announce`` set) first say who is rung now, inside
+    ``<Gather numDigits=1 timeout=1 action=urls.wave_keys>``: while our voice speaks, 9 and 0 work (the wave's
+    lines are already held; the action gives them back and transfers). With no key Twilio falls through to the
+    ``<Dial>``: once phones ring, keys do nothing (``KEY_MOMENTS`` in ``clearline.routing.steps``).
+    Needs ``urls.dial_action``, ``urls.status_callback``, when the dial whispers ``urls.whisper``, and when it
+    announces ``urls.wave_keys``.
     """
     if not dial.targets:
         raise ValueError("a Dial needs at least one target")
     screen = dial.whisper or dial.require_accept
-    _need(urls, "dial_action", "status_callback", *(("whisper",) if screen else ()))
+    _need(
+        urls,
+        "dial_action",
+        "status_callback",
+        *(("whisper",) if screen else ()),
+        *(("wave_keys",) if dial.announce else ()),
+    )
     with override(_base_language(language)):
         speaker = _Speaker(language)
         if dial.announce:
-            speaker.say(_("Now trying %(names)s.") % {"names": _join_names([t.name for t in dial.targets])})
+            gather = speaker.response.gather(num_digits=1, timeout=1, action=urls.wave_keys, method="POST")
+            speaker.say(
+                _("Now trying %(names)s.") % {"names": _join_names([t.name for t in dial.targets])}, gather
+            )
         verb = speaker.response.dial(
             timeout=dial.ring_timeout_s, action=urls.dial_action, method="POST", answer_on_bridge=True
         )

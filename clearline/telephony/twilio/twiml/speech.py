@@ -44,6 +44,7 @@ class Urls:
 
     menu_action: str = ""  # greeting <Gather>: Digits 9/0/2, or ?no_input=1 after the menu timed out
     dial_action: str = ""  # <Dial action>: Twilio posts DialCallStatus when a wave ends
+    wave_keys: str = ""  # a later wave's announcement <Gather> (?call=&step=): Digits 9/0 before it rings
     whisper: str = ""  # <Number url>: the provider's leg asks for the whisper TwiML (?attempt=ID)
     whisper_accept: str = ""  # the whisper's <Gather action> (?attempt=ID): Digits=1 accepts
     callback_action: str = ""  # callback offer <Gather>: Digits 1 (call me back), 0, 9
