@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
+from typing import Any
 
 from clearline.routing.eligibility import FILTERS, Verdict, can_return_by, evaluate_all
 from clearline.routing.ordering import order_eligible, rotation_order, waves
@@ -72,6 +74,59 @@ def free_helpline_transfer(reason: str) -> Transfer:
     )
 
 
+# How many other providers a callback offer names as able to take over (the caller hears every name).
+CALLBACK_BACKUPS_MAX = 3
+
+
+def callback_order(
+    providers: Sequence[ProviderSnapshot],
+    verdicts: Sequence[Verdict],
+    policy: RoutingPolicy,
+    now: datetime,
+    seed: int,
+    limit: int | None = None,
+) -> list[ProviderSnapshot]:
+    """Who could be promised a callback now, in the order the core chooses them (the first is the assignee).
+
+    Among providers passing every filter except "open now" and "free slot", those whose calls in progress plus
+    open callbacks are below ``lines * callback_max_per_line`` (a line not yet spoken for): open ones first,
+    then those with the fewest offers left unanswered since they last answered, then the least loaded (calls
+    and open callbacks per line), then rotation; after them the closed ones able to start before the deadline,
+    earliest start first, then the same keys. ``limit`` stops once that many are ordered.
+    """
+    cap = policy.callback_max_per_line
+    opened: list[ProviderSnapshot] = []
+    closed: list[ProviderSnapshot] = []
+    for p, v in zip(providers, verdicts, strict=True):
+        if not v.callback_eligible or p.active_calls + p.open_callbacks >= p.lines * cap:
+            continue
+        (opened if v.results[_OPEN] else closed).append(p)
+    order = _in_groups(opened, _load, seed, limit)
+    if not closed or (limit is not None and len(order) >= limit):
+        return order
+    deadline = now + timedelta(minutes=policy.callback_deadline_min)
+    starts = {p.id: start for p in closed if (start := can_return_by(p, now, deadline)) is not None}
+    later = [p for p in closed if p.id in starts]
+    rest = None if limit is None else limit - len(order)
+    return order + _in_groups(later, lambda p: (starts[p.id], _load(p)), seed, rest)
+
+
+def _in_groups(
+    providers: Sequence[ProviderSnapshot],
+    key: Callable[[ProviderSnapshot], Any],
+    seed: int,
+    limit: int | None,
+) -> list[ProviderSnapshot]:
+    """``providers`` by ``key``; providers with equal keys in rotation order."""
+    out: list[ProviderSnapshot] = []
+    for _, group in groupby(sorted(providers, key=key), key=key):
+        members = list(group)
+        out.extend(members if len(members) == 1 else rotation_order(members, seed))
+        if limit is not None and len(out) >= limit:
+            return out[:limit]
+    return out
+
+
 def choose_callback_provider(
     providers: Sequence[ProviderSnapshot],
     verdicts: Sequence[Verdict],
@@ -79,37 +134,31 @@ def choose_callback_provider(
     now: datetime,
     seed: int,
 ) -> ProviderSnapshot | None:
-    """Who would return a callback: among providers passing every filter except "open now" and "free slot",
-    those able to start before the deadline whose calls in progress plus open callbacks are below ``lines *
-    callback_max_per_line`` (a line not yet spoken for): open ones first, then those with the fewest offers left
-    unanswered since they last answered, then the least loaded (calls and open callbacks per line), then
-    rotation.
-    """
-    deadline = now + timedelta(minutes=policy.callback_deadline_min)
-    limit = policy.callback_max_per_line
-    best: list[ProviderSnapshot] = []
-    best_key: tuple[int, float] | None = None
-    closed: list[ProviderSnapshot] = []
-    for p, v in zip(providers, verdicts, strict=True):
-        if not v.callback_eligible or p.active_calls + p.open_callbacks >= p.lines * limit:
-            continue
-        if not v.results[_OPEN]:
-            closed.append(p)
-            continue
-        key = _load(p)
-        if best_key is None or key < best_key:
-            best, best_key = [p], key
-        elif key == best_key:
-            best.append(p)
-    if not best:  # nobody open: whoever opens first before the deadline
-        starts = [
-            (start, _load(p), p) for p in closed if (start := can_return_by(p, now, deadline)) is not None
+    """Who would return a callback: the first of ``callback_order`` (None when nobody can be promised it)."""
+    order = callback_order(providers, verdicts, policy, now, seed, limit=1)
+    return order[0] if order else None
+
+
+def callback_backups(
+    providers: Sequence[ProviderSnapshot],
+    verdicts: Sequence[Verdict],
+    chosen: ProviderSnapshot,
+    order: Sequence[ProviderSnapshot],
+    seed: int,
+    limit: int = CALLBACK_BACKUPS_MAX,
+) -> tuple[ProviderSnapshot, ...]:
+    """Who may take a callback over from ``chosen`` if it is not returned in time: the others of ``order``
+    (``callback_order``), then the other providers passing the callback filters for this caller (area,
+    language, call type, licences, caps, pauses) that have no line free or do not open before the deadline
+    now, in rotation order; at most ``limit``. A reassignment later chooses among these by the core's rule."""
+    backups = [p for p in order if p.id != chosen.id][:limit]
+    if len(backups) < limit:
+        taken = {chosen.id, *(p.id for p in backups)}
+        others = [
+            p for p, v in zip(providers, verdicts, strict=True) if v.callback_eligible and p.id not in taken
         ]
-        if not starts:
-            return None
-        first = min((c[0], c[1]) for c in starts)
-        best = [c[2] for c in starts if (c[0], c[1]) == first]
-    return best[0] if len(best) == 1 else rotation_order(best, seed)[0]
+        backups += rotation_order(others, seed)[: limit - len(backups)]
+    return tuple(backups)
 
 
 _OPEN = FILTERS.index("open_now")
@@ -119,6 +168,24 @@ def _load(p: ProviderSnapshot) -> tuple[int, float]:
     # Offers left unanswered since the provider last answered first (fewer is better), then calls in progress and
     # open callbacks per line: the callback goes where it is most likely to be returned soon.
     return (len(p.unanswered_offers), (p.active_calls + p.open_callbacks) / max(1, p.lines))
+
+
+def _either(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def callback_offer_text(provider_name: str, backup_names: Sequence[str], minutes: int) -> str:
+    """The offer in plain English (the adapters speak their own translated rendering of the same values)."""
+    text = (
+        f"Nobody could take your call just now. Press 1 and {provider_name} will call you back within "
+        f"{minutes} minutes."
+    )
+    if backup_names:
+        text += (
+            f" If {provider_name} does not call you in time, your request may go to {_either(backup_names)} "
+            "instead, and to nobody else."
+        )
+    return text + " Or stay on the line for the free SAMHSA National Helpline."
 
 
 def plan_call(
@@ -158,10 +225,19 @@ def plan_call(
             )
         )
 
-    callback = choose_callback_provider(providers, verdicts, policy, now, seed) if policy.callbacks else None
+    candidates = (
+        callback_order(providers, verdicts, policy, now, seed, limit=1 + CALLBACK_BACKUPS_MAX)
+        if policy.callbacks
+        else []
+    )
+    callback = candidates[0] if candidates else None
     if callback is not None:
         deadline = now + timedelta(minutes=policy.callback_deadline_min)
         minutes = policy.callback_deadline_min
+        backups = tuple(
+            DialTarget(b.id, b.name)
+            for b in callback_backups(providers, verdicts, callback, candidates, seed)
+        )
         steps.append(
             CallbackOffer(
                 index=len(steps),
@@ -169,10 +245,8 @@ def plan_call(
                 provider_name=callback.name,
                 deadline=deadline,
                 minutes=minutes,
-                text=(
-                    f"Nobody could take your call just now. Press 1 and {callback.name} will call you back "
-                    f"within {minutes} minutes. Or stay on the line for the free SAMHSA National Helpline."
-                ),
+                text=callback_offer_text(callback.name, [b.name for b in backups], minutes),
+                backups=backups,
             )
         )
         terminal = "callback_offer"

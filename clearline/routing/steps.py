@@ -75,7 +75,17 @@ class Dial:
 
 @dataclass(frozen=True, slots=True)
 class CallbackOffer:
-    """ "Press 1 and <provider> will call you back within N minutes" (or the free helpline otherwise)."""
+    """ "Press 1 and <provider> will call you back within N minutes" (or the free helpline otherwise).
+
+    ``backups`` are the providers that may take the request over if the named one does not return it in time
+    (ids and names, no phones), in the order the core would choose them: the offer names them, the caller's
+    consent lists them, and a reassignment never goes to anyone else. Empty in plans stored before it existed.
+
+    ``open_hours`` (how long the request stays open unreturned) and ``number_kept_days`` (days the number is kept
+    after the request closes) are deployment settings the routing core does not know: the telephony side fills
+    them in when it stores the plan, so the offer spoken and the consent stored state the same terms. None in a
+    plan not stored yet or stored before they existed (the offer then does not state them).
+    """
 
     index: int
     provider_id: str
@@ -83,6 +93,14 @@ class CallbackOffer:
     deadline: datetime
     minutes: int
     text: str
+    backups: tuple[DialTarget, ...] = ()
+    open_hours: int | None = None
+    number_kept_days: int | None = None
+
+    @property
+    def provider_ids(self) -> tuple[str, ...]:
+        """Everyone the caller agrees to by pressing 1: the named provider first, then the backups in order."""
+        return (self.provider_id, *(b.id for b in self.backups))
 
 
 @dataclass(frozen=True, slots=True)
