@@ -16,5 +16,6 @@ urlpatterns = [
     path("twilio/number", views.number, name="number"),
     path("twilio/options", views.options, name="options"),
     path("twilio/fallback-crisis.xml", views.fallback_crisis, name="fallback_crisis"),
+    path("twilio/fallback-free-helpline.xml", views.fallback_free_helpline, name="fallback_free_helpline"),
     path("simulator/", simulator_views.simulator, name="simulator"),
 ]

@@ -18,12 +18,14 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_POST
 
+from clearline.content.models import HelplineKind
+from clearline.directory.models import Facility
+from clearline.directory.services import verified_destination_for
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 from clearline.routing import (
     CallbackOffer,
     Connect,
     Dial,
-    Disclosure,
     ListingOptions,
     Menu,
     Outcome,
@@ -32,12 +34,15 @@ from clearline.routing import (
     Step,
     next_step,
 )
-from clearline.telephony import flow, services
+from clearline.telephony import disclosed, flow, roster, services
 from clearline.telephony.models import Attempt, AttemptStatus, Call
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.signatures import signed_url, twilio_webhook
 
 logger = logging.getLogger(__name__)
+
+# Relative to the failing webhook's URL (/telephony/twilio/<name>): the in-app copies of the static documents.
+FALLBACK_CRISIS_PATH = "fallback-crisis.xml"
 
 WITHHELD_CALLER_IDS = {"", "anonymous", "restricted", "unknown", "blocked", "+266696687", "+86282452253"}
 
@@ -58,7 +63,7 @@ def safely(view: Callable[..., HttpResponse], *, provider_leg: bool = False) -> 
             logger.exception("Twilio webhook %s failed; answering with the fallback", request.path)
             if provider_leg:
                 return respond(twiml.render_hangup())
-            return respond(twiml.render_fallback("es" if request.GET.get("lang") == "es" else "en"))
+            return respond(fallback_for(request))
 
     return wrapped
 
@@ -147,12 +152,8 @@ def greet(request: HttpRequest, call: Call) -> HttpResponse:
     if call.number_kind == "listing":
         first = plan.first_dial()
         return render(request, call, first if first is not None else plan.terminal)
-    disclosure = next(s for s in plan.steps if isinstance(s, Disclosure))
-    menu = next((s for s in plan.steps if isinstance(s, Menu)), Menu())
-    version = call.disclosure_version
-    sentence = (version.spoken_es if call.language == "es" else version.spoken_en) if version else ""
-    names = [t.name for t in disclosure.targets]
-    return respond(twiml.render_greeting(sentence, names, menu, call.language, build_urls(request, call)))
+    sentences = disclosed.greeting_sentences(call)
+    return respond(twiml.render_greeting(sentences, call.language, build_urls(request, call)))
 
 
 def load_call(request: HttpRequest) -> Call:
@@ -217,6 +218,7 @@ def menu(request: HttpRequest) -> HttpResponse:
     if digits == twiml.SWITCH_LANGUAGE_DIGIT:
         services.set_call_language(call, "en" if call.language == "es" else "es")
         return greet(request, call)
+    services.record_key(call, digits, "greeting")
     plan = call.routing_plan
     menu_step = next((s for s in plan.steps if isinstance(s, Menu)), Menu())
     return render(
@@ -257,6 +259,7 @@ def wave_keys(request: HttpRequest) -> HttpResponse:
     digits = request.POST.get("Digits", "")
     result = twiml.read_menu_digits(digits)
     if result.outcome is not Outcome.NO_INPUT:
+        services.record_key(call, digits, "wave_announcement")
         services.leave_unrung_wave(call, step_index)
         return render(request, call, next_step(plan, Progress(at=step_index), result))
     ringing = Attempt.objects.filter(call=call, step_index=step_index, status=AttemptStatus.RINGING)
@@ -309,6 +312,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         if number is None:
             return respond(twiml.render_ask_for_number(call.language, build_urls(request, call, offer.index)))
         return confirm_callback(request, call, offer, number)
+    services.record_key(call, digits, "callback_offer")
     result = twiml.read_menu_digits(digits)
     return render(request, call, next_step(plan, Progress(at=offer.index), result))
 
@@ -330,14 +334,43 @@ def options(request: HttpRequest) -> HttpResponse:
     call = load_call(request)
     digits = request.POST.get("Digits", "")
     if digits in ("9", "0"):
+        services.record_key(
+            call, digits, "listing_options" if call.number_kind == "listing" else "callback_offer"
+        )
         services.record_transfer(call, crisis=digits == "9")
     return respond(twiml.render_option_choice(digits, call.language))
+
+
+def fallback_for(request: HttpRequest) -> str:
+    """The inline fallback: a listing number's rings its facility (DESIGN rule 1), any other the helpline's.
+
+    Which number was dialled comes from the process's cached roster, so it is known even with the database
+    down; the facility's name and verified phone need one read, and without it the caller hears the options."""
+    language = "es" if request.GET.get("lang") == "es" else "en"
+    inputs = roster.cached_inputs()
+    entry = inputs.helplines.get(request.POST.get("To", "")) if inputs is not None else None
+    if entry is None or entry.kind != HelplineKind.LISTING or entry.facility_id is None:
+        return twiml.render_fallback(language)
+    name, phone = "", ""
+    try:
+        facility = Facility.objects.only("name").filter(pk=entry.facility_id).first()
+        if facility is not None:
+            name, phone = facility.name, verified_destination_for(facility.pk) or ""
+    except Exception:
+        logger.exception("The listing fallback could not read its facility; offering the options only")
+    return twiml.render_listing_fallback(name, phone, language, crisis_document=FALLBACK_CRISIS_PATH)
 
 
 def fallback_crisis(request: HttpRequest) -> HttpResponse:
     """Pressing 9 in the fallback (served inline when a webhook fails) leads here: the crisis line. It needs no
     signature check: it reads nothing, writes nothing and says the same to everyone."""
     return respond(twiml.render_fallback_crisis("es" if request.GET.get("lang") == "es" else "en"))
+
+
+def fallback_free_helpline(request: HttpRequest) -> HttpResponse:
+    """Pressing 0 in a listing number's inline fallback leads here: the free helpline; like ``fallback_crisis``
+    it reads and writes nothing."""
+    return respond(twiml.render_fallback_free_helpline("es" if request.GET.get("lang") == "es" else "en"))
 
 
 @webhook

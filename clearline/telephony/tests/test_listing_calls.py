@@ -84,3 +84,26 @@ def test_without_a_verified_phone_the_caller_hears_the_options(client, facility,
     )
     assert all(p.phone not in root.itertext() for p in providers)
     assert not Attempt.objects.exists()
+
+
+def test_when_a_listing_webhook_fails_inside_the_app_the_fallback_rings_the_facility(
+    client, facility, providers, monkeypatch
+):
+    """Was: the helpline's fallback ("a treatment provider") and the free helpline instead of the facility."""
+    number = verify(facility)
+    twilio = listing_twilio(client)
+    parse(twilio.post("/telephony/twilio/voice"))  # the roster (and so the number's kind) is now known
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("clearline.telephony.views.services.record_listing_result", broken)
+    call = Call.objects.get()
+    root = parse(twilio.post(f"/telephony/twilio/dial?call={call.call_sid}&step=2", DialCallStatus="no-answer"))
+    assert dialled(root) == [number]
+    said = " ".join(say.text for say in root.iter("Say"))
+    assert f"This number rings only {facility.name}" in said and "treatment provider" not in said
+    gathers = [g.get("action") for g in root.iter("Gather")]
+    assert gathers == ["fallback-crisis.xml", "fallback-free-helpline.xml"]
+    free = client.get("/telephony/twilio/fallback-free-helpline.xml")
+    assert "+18006624357" in free.content.decode()

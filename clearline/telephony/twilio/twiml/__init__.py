@@ -35,6 +35,8 @@ from clearline.telephony.twilio.twiml.fallback import (
     FALLBACK_CRISIS_DOCUMENT,
     render_fallback,
     render_fallback_crisis,
+    render_fallback_free_helpline,
+    render_listing_fallback,
 )
 from clearline.telephony.twilio.twiml.greeting import read_menu_digits, render_greeting
 from clearline.telephony.twilio.twiml.listing import render_listing_dial, render_listing_options
@@ -84,10 +86,12 @@ __all__ = [
     "render_dial",
     "render_fallback",
     "render_fallback_crisis",
+    "render_fallback_free_helpline",
     "render_goodbye",
     "render_greeting",
     "render_hangup",
     "render_listing_dial",
+    "render_listing_fallback",
     "render_listing_options",
     "render_option_choice",
     "render_place_prompt",
