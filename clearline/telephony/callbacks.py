@@ -1,5 +1,12 @@
 """Callbacks after nobody answered: notify the named provider, enforce the deadline, reassign, purge numbers.
 
+What the caller agreed to by pressing 1 is stored with the request (``consent``: the offer's exact words, its
+version, the named provider and the backups it listed, how long the request stays open). A missed deadline moves
+the request only to a provider in that consent who has not had it yet, chosen by the routing core's callback rule;
+when none of them can take it the operators are told, and it is never moved beyond the consent. A request stored
+without consent (before consent was recorded) is never moved. It closes unreturned after the consent's
+``open_hours`` (``CLEARLINE_CALLBACK_GIVE_UP_HOURS`` for a request without them).
+
 Each function is safe to run twice and from two workers at once: every change is a conditional UPDATE that
 only one of them can win. The portal's actions (claim, reveal the number, record the outcome) are conditional on
 the callback being open and assigned to the acting provider at that moment, so a provider who lost a callback to
@@ -23,10 +30,12 @@ from django.utils.translation import gettext_lazy
 from clearline.lib.audit import log_action
 from clearline.lib.phone import decrypt_number
 from clearline.providers.models import Provider
-from clearline.routing import CallContext, Intent, NumberKind
+from clearline.routing import CallbackOffer, CallContext, Intent, NumberKind
 from clearline.routing.eligibility import evaluate_all
-from clearline.telephony.models import CallbackOutcome, CallbackRequest, CallbackStatus, LineSlot
+from clearline.routing.plans import choose_callback_provider
+from clearline.telephony.models import Call, CallbackOutcome, CallbackRequest, CallbackStatus, LineSlot
 from clearline.telephony.snapshots import build_policy, snapshot_providers
+from clearline.telephony.twilio.twiml.callback import CONSENT_VERSION, offer_speech
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +78,44 @@ def _send_callback_notices(callback: CallbackRequest) -> None:
         send_sms(provider.notify_sms, message)
 
 
+def callback_consent(call: Call) -> dict[str, Any]:
+    """What the caller agrees to by pressing 1 at this call's callback offer: the offer's exact words (the same
+    function of the same stored values the offer is spoken from), their version and language, the providers it
+    names (the assignee first, then the backups in order), the minutes and how long the request stays open
+    (absent when the offer did not say). Empty when the call's plan has no callback offer."""
+    offer = next((s for s in call.routing_plan.steps if isinstance(s, CallbackOffer)), None)
+    if offer is None:
+        return {}
+    consent: dict[str, Any] = {
+        "version": CONSENT_VERSION,
+        "language": call.language,
+        "text": offer_speech(offer, call.language),
+        "provider_ids": list(offer.provider_ids),
+        "minutes": offer.minutes,
+    }
+    if offer.open_hours is not None:
+        consent["open_hours"] = offer.open_hours
+    return consent
+
+
+def _tried(callback: CallbackRequest) -> set[str]:
+    return {str(p) for p in callback.assignees or []} | {str(callback.provider_id)}
+
+
+def consented_successors(callback: CallbackRequest) -> list[str]:
+    """The provider ids the caller agreed to that have not had this request yet, in the consent's order."""
+    tried = _tried(callback)
+    return [str(p) for p in (callback.consent or {}).get("provider_ids", []) if str(p) not in tried]
+
+
 def choose_reassignment(callback: CallbackRequest, now: dt.datetime) -> Provider | None:
-    """The next provider to return this call: one the engine would assign a callback to now (its callback
-    filters), not the one who missed it, with the fewest open callbacks, then offered work least recently."""
+    """The next provider to return this call, or None: among the providers in the caller's consent that have
+    not had it yet, the one the routing core would promise a callback to now (``choose_callback_provider``:
+    the caller's callback filters, a line not spoken for, open or opening before a new deadline, then the
+    core's order). Never anyone outside the consent; a request without consent is never moved."""
+    allowed = consented_successors(callback)
+    if not allowed:
+        return None
     call = callback.call
     policy = build_policy()
     context = CallContext(
@@ -82,32 +126,52 @@ def choose_reassignment(callback: CallbackRequest, now: dt.datetime) -> Provider
         else None,
         language=call.language,
         caller_state=call.caller_state or None,
+        caller_zip=call.caller_zip3 or None,
     )
-    snapshots = [s for s in snapshot_providers(now, policy) if s.id != str(callback.provider_id)]
+    snapshots = [
+        s for s in snapshot_providers(now, policy, only=[int(p) for p in allowed]) if s.id in set(allowed)
+    ]
     verdicts = evaluate_all(snapshots, context, policy, now)
-    candidates = [s for s, v in zip(snapshots, verdicts, strict=True) if v.callback_eligible]
-    if not candidates:
-        return None
-    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
-    best = min(candidates, key=lambda s: (s.open_callbacks, s.last_offered_at or epoch, s.id))
-    return Provider.objects.get(pk=int(best.id))
+    best = choose_callback_provider(snapshots, verdicts, policy, now, call.seed + len(_tried(callback)))
+    return None if best is None else Provider.objects.get(pk=int(best.id))
+
+
+def _open_hours(callback: CallbackRequest) -> int:
+    hours = (callback.consent or {}).get("open_hours")
+    return int(hours) if hours else int(settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS)
+
+
+def expire_callbacks(moment: dt.datetime) -> int:
+    """Close as not returned every open callback older than the hours its consent said it stays open (the
+    setting's hours for a request stored without them). Conditional UPDATEs: running twice closes nothing more."""
+    open_rows = CallbackRequest.objects.filter(status=CallbackStatus.OPEN)
+    closing = {"status": CallbackStatus.EXPIRED, "closed_at": moment, "claimed_by": None, "claimed_at": None}
+    with_hours = open_rows.filter(consent__has_key="open_hours")
+    expired = 0
+    for hours in set(with_hours.values_list("consent__open_hours", flat=True)):
+        if not isinstance(hours, int) or isinstance(hours, bool):
+            continue  # never written so; such a request waits for an operator rather than guessing
+        expired += with_hours.filter(
+            consent__open_hours=hours, created_at__lt=moment - dt.timedelta(hours=int(hours))
+        ).update(**closing)
+    give_up_before = moment - dt.timedelta(hours=settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS)
+    expired += (
+        open_rows.exclude(consent__has_key="open_hours")
+        .filter(created_at__lt=give_up_before)
+        .update(**closing)
+    )
+    if expired:
+        logger.warning("%s callbacks were still open after the hours the callers were told: closed", expired)
+    return expired
 
 
 def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
-    """Reassign every open callback past its deadline; return how many were reassigned. One that no other
-    provider can take is reported to the operators once; one still open ``CLEARLINE_CALLBACK_GIVE_UP_HOURS``
-    after the caller asked is closed as not returned (its number is then purged like any closed callback's)."""
+    """Reassign every open callback past its deadline, within what the caller agreed to; return how many were
+    reassigned. One that no provider in its consent can take is reported to the operators once (and kept
+    looking for); one still open after its consent's ``open_hours`` (``CLEARLINE_CALLBACK_GIVE_UP_HOURS`` without
+    consent) is closed as not returned (its number is then purged like any closed callback's)."""
     moment = now or timezone.now()
-    give_up_before = moment - dt.timedelta(hours=settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS)
-    expired = CallbackRequest.objects.filter(
-        status=CallbackStatus.OPEN, created_at__lt=give_up_before
-    ).update(status=CallbackStatus.EXPIRED, closed_at=moment, claimed_by=None, claimed_at=None)
-    if expired:
-        logger.warning(
-            "%s callbacks were still open after %s hours: closed as not returned",
-            expired,
-            settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS,
-        )
+    expire_callbacks(moment)
     reassigned = 0
     overdue = CallbackRequest.objects.filter(status=CallbackStatus.OPEN, due_at__lt=moment).select_related(
         "call__helpline", "provider"
@@ -118,15 +182,18 @@ def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
             escalate_callback(callback, moment)
             continue
         minutes = successor.callback_minutes
+        assignees = [*(str(p) for p in callback.assignees or [str(callback.provider_id)]), str(successor.pk)]
         won = CallbackRequest.objects.filter(
             pk=callback.pk,
             status=CallbackStatus.OPEN,
             provider_id=callback.provider_id,
             due_at=callback.due_at,
+            reassignments=callback.reassignments,
         ).update(
             provider=successor,
             due_at=moment + dt.timedelta(minutes=minutes),
             reassignments=F("reassignments") + 1,
+            assignees=assignees,
             claimed_by=None,
             claimed_at=None,
         )
@@ -139,8 +206,9 @@ def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
 
 
 def escalate_callback(callback: CallbackRequest, now: dt.datetime) -> bool:
-    """Tell the operators, once, that a callback is overdue and no other provider can take it now (the
-    assigned provider keeps it and the deadline job keeps looking). Never includes the caller's number."""
+    """Tell the operators, once, that a callback is overdue and no other provider in the caller's consent can
+    take it now (the assigned provider keeps it and the deadline job keeps looking within the consent). Never
+    includes the caller's number."""
     with transaction.atomic():
         won = CallbackRequest.objects.filter(
             pk=callback.pk, status=CallbackStatus.OPEN, escalated_at__isnull=True
@@ -153,16 +221,18 @@ def escalate_callback(callback: CallbackRequest, now: dt.datetime) -> bool:
             data={"callback_id": callback.pk, "provider_id": callback.provider_id, "due_at": callback.due_at},
         )
     logger.warning(
-        "Callback %s is overdue and no other provider can take it now; operators told", callback.pk
+        "Callback %s is overdue and no other provider the caller agreed to can take it now; operators told",
+        callback.pk,
     )
     recipients = settings.CLEARLINE_OPERATOR_EMAILS
     if recipients:
         due = timezone.localtime(callback.due_at)
         message = (
             f"Clearline: callback request {callback.pk}, assigned to {callback.provider.name}, was due at "
-            f"{due:%Y-%m-%d %H:%M %Z} and has not been returned. No other participating provider can take it "
-            f"now. The provider can still return it in the portal; it closes as not returned "
-            f"{settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS} hours after the caller asked."
+            f"{due:%Y-%m-%d %H:%M %Z} and has not been returned. No other provider the caller agreed to can "
+            f"take it now (it is never passed to a provider the caller was not told of). The provider can "
+            f"still return it in the portal; it closes as not returned {_open_hours(callback)} hours after the "
+            f"caller asked."
         )
         try:
             send_mail("Clearline: overdue callback nobody else can take", message, None, list(recipients))

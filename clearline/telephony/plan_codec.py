@@ -1,4 +1,11 @@
-"""Store a routing Plan as JSON on the call record and read it back for the next webhook of the same call."""
+"""Store a routing Plan as JSON on the call record and read it back for the next webhook of the same call.
+
+The one thing storing adds to the plan: a callback offer's terms that are deployment settings rather than routing
+policy (``CLEARLINE_CALLBACK_GIVE_UP_HOURS`` as ``open_hours``, ``CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS`` as
+``number_kept_days``). They are fixed when the call is planned, so the offer the caller hears and the consent
+stored when they press 1 state the same terms even if a setting changes in between. Plans stored before a field
+existed decode with its default.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,10 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+
 from clearline.routing import steps as routing_steps
-from clearline.routing.steps import MenuOption, Plan
+from clearline.routing.steps import CallbackOffer, MenuOption, Plan, Step
 
 STEP_TYPES = {
     cls.__name__: cls
@@ -55,11 +64,22 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def with_callback_terms(step: Step) -> Step:
+    """A callback offer with the deployment's open hours and number-keeping days filled in (once)."""
+    if not isinstance(step, CallbackOffer) or step.open_hours is not None:
+        return step
+    return dataclasses.replace(
+        step,
+        open_hours=int(settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS),
+        number_kept_days=int(settings.CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS),
+    )
+
+
 def encode_plan(plan: Plan) -> dict[str, Any]:
     return {
         "call_id": plan.call_id,
         "kind": plan.kind,
-        "steps": _encode(list(plan.steps)),
+        "steps": _encode([with_callback_terms(s) for s in plan.steps]),
         "ring_budget_s": plan.ring_budget_s,
         "policy_version": plan.policy_version,
     }

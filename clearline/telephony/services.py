@@ -455,19 +455,25 @@ def leave_unrung_wave(call: Call, step_index: int, now: dt.datetime | None = Non
 def record_callback(
     call: Call, provider_id: str, deadline: dt.datetime, caller_number: str
 ) -> CallbackRequest:
-    """Store the callback request durably; only after this returns may the caller hear the confirmation."""
+    """Store the callback request durably; only after this returns may the caller hear the confirmation.
+
+    The caller's consent is stored in the same row, in the same transaction: the exact words of the offer they
+    accepted (its version, the providers it named, how long the request stays open), from the call's stored
+    plan; a reassignment never goes beyond it. ``assignees`` starts with the provider named."""
+    from clearline.telephony.callbacks import callback_consent, notify_callback_assigned
+
     callback, _created = CallbackRequest.objects.get_or_create(
         call=call,
         defaults={
             "provider_id": int(provider_id),
             "due_at": deadline,
             "encrypted_number": encrypt_number(caller_number),
+            "consent": callback_consent(call),
+            "assignees": [str(provider_id)],
         },
     )
     Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=CallOutcome.CALLBACK)
     if _created:
-        from clearline.telephony.callbacks import notify_callback_assigned
-
         transaction.on_commit(lambda: notify_callback_assigned(callback))
     return callback
 

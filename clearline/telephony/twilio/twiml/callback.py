@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from collections.abc import Sequence
 
-from clearline.routing import FREE_HELPLINE_NUMBER
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
+
+from clearline.routing import FREE_HELPLINE_NUMBER, CallbackOffer
 from clearline.telephony.twilio.twiml.speech import (
     CALLBACK_DIGIT,
     NO_INPUT_PARAM,
@@ -18,9 +20,91 @@ from clearline.telephony.twilio.twiml.speech import (
     with_query,
 )
 
+# The wording of ``callback_offer_speech``, stored with every callback request as what the caller agreed to.
+# Bump it whenever that wording (in any language) changes.
+CONSENT_VERSION = "callback-offer-2"
 
-def render_callback_offer(provider_name: str, minutes: int, language: str, urls: Urls) -> str:
-    """After the last wave: "press 1 and PROVIDER will call you back within N minutes", or 0 / 9.
+
+def _either(names: Sequence[str]) -> str:
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " " + _("or") + " " + names[-1]
+
+
+def callback_offer_speech(
+    provider_name: str,
+    backup_names: Sequence[str],
+    minutes: int,
+    open_hours: int | None,
+    number_kept_days: int | None,
+    language: str,
+) -> str:
+    """Everything the callback offer says before the caller presses a key, from plain values only, so the very
+    same text is spoken and stored as the caller's consent (``CONSENT_VERSION``).
+
+    Who calls back and how soon; when ``backup_names``, that the request may go to them (and only to them) if
+    the named provider does not call in time; when ``open_hours`` is known, how long the request stays open and
+    when the number is deleted after it closes; then 0 and 9.
+    """
+    with override(_base_language(language)):
+        values = {
+            "digit": CALLBACK_DIGIT,
+            "provider": provider_name,
+            "minutes": minutes,
+            "backups": _either(backup_names),
+            "hours": open_hours,
+            "days": number_kept_days,
+        }
+        sentences = [
+            _(
+                "Nobody could take your call just now. Press %(digit)s and %(provider)s will call you back "
+                "within %(minutes)s minutes."
+            )
+            % values
+        ]
+        if backup_names:
+            sentences.append(
+                _(
+                    "If %(provider)s does not call you in time, your request may go to %(backups)s instead, and "
+                    "to nobody else."
+                )
+                % values
+            )
+        if open_hours is not None:
+            sentences.append(_("We keep your request open for up to %(hours)s hours.") % values)
+            if number_kept_days:
+                sentences.append(
+                    ngettext(
+                        "If nobody has called you back by then, it is closed, and your number is deleted "
+                        "%(days)s day later.",
+                        "If nobody has called you back by then, it is closed, and your number is deleted "
+                        "%(days)s days later.",
+                        number_kept_days,
+                    )
+                    % values
+                )
+            elif number_kept_days is not None:
+                sentences.append(
+                    _("If nobody has called you back by then, it is closed, and your number is deleted.")
+                )
+            else:
+                sentences.append(_("If nobody has called you back by then, it is closed."))
+        sentences.append(_("Or press 0 for the free national helpline, or 9 for the crisis line."))
+        return " ".join(sentences)
+
+
+def render_callback_offer(
+    provider_name: str,
+    minutes: int,
+    language: str,
+    urls: Urls,
+    *,
+    backup_names: Sequence[str] = (),
+    open_hours: int | None = None,
+    number_kept_days: int | None = None,
+) -> str:
+    """After the last wave: ``callback_offer_speech`` (who calls back, who else may, for how long), or 0 / 9.
 
     ``<Gather numDigits=1 action=urls.callback_action>``; with no input, ``<Redirect>`` to the same action with
     ``no_input=1``, where the engine's next step (the free helpline) is recorded and rendered. The callback is
@@ -29,19 +113,38 @@ def render_callback_offer(provider_name: str, minutes: int, language: str, urls:
     Needs ``urls.callback_action``.
     """
     _need(urls, "callback_action")
+    text = callback_offer_speech(provider_name, backup_names, minutes, open_hours, number_kept_days, language)
     with override(_base_language(language)):
         speaker = _Speaker(language)
         gather = speaker.response.gather(num_digits=1, timeout=6, action=urls.callback_action, method="POST")
-        speaker.say(
-            _(
-                "Nobody could take your call just now. Press %(digit)s and %(provider)s will call you back "
-                "within %(minutes)s minutes. Or press 0 for the free national helpline, or 9 for the crisis line."
-            )
-            % {"digit": CALLBACK_DIGIT, "provider": provider_name, "minutes": minutes},
-            gather,
-        )
+        speaker.say(text, gather)
         speaker.response.redirect(with_query(urls.callback_action, **{NO_INPUT_PARAM: "1"}), method="POST")
         return speaker.xml()
+
+
+def offer_speech(offer: CallbackOffer, language: str) -> str:
+    """``callback_offer_speech`` for the plan's ``CallbackOffer``: what the caller hears and agrees to."""
+    return callback_offer_speech(
+        offer.provider_name,
+        [b.name for b in offer.backups],
+        offer.minutes,
+        offer.open_hours,
+        offer.number_kept_days,
+        language,
+    )
+
+
+def render_callback_offer_step(offer: CallbackOffer, language: str, urls: Urls) -> str:
+    """``render_callback_offer`` for the plan's ``CallbackOffer``: its provider, minutes, backups and terms."""
+    return render_callback_offer(
+        offer.provider_name,
+        offer.minutes,
+        language,
+        urls,
+        backup_names=[b.name for b in offer.backups],
+        open_hours=offer.open_hours,
+        number_kept_days=offer.number_kept_days,
+    )
 
 
 def render_ask_for_number(language: str, urls: Urls) -> str:
