@@ -330,6 +330,7 @@ CLEARLINE_PERIODIC_TASKS += [
     ("clearline.telephony.tasks.enforce_callback_deadlines", 60),
     ("clearline.telephony.tasks.reap_line_slots", 300),
     ("clearline.telephony.tasks.purge_callback_numbers", 3600),
+    ("clearline.telephony.tasks.check_finished_calls", 300),
     ("clearline.providers.tasks.check_documents", 3600),
     ("clearline.reports.tasks.compute_daily_figures", 900),
     ("clearline.reports.tasks.purge_call_details", 3600),

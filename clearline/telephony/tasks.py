@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from clearline.telephony import callbacks
+from clearline.telephony import callbacks, claim_checks
 
 
 @task()
@@ -20,3 +20,9 @@ def reap_line_slots() -> int:
 @task()
 def purge_callback_numbers() -> int:
     return callbacks.purge_callback_numbers()
+
+
+@task()
+def check_finished_calls() -> dict[str, int]:
+    """Check each finished call against the claims it was made under (``claim_checks``); each call once."""
+    return claim_checks.check_finished_calls()

@@ -81,6 +81,7 @@ def test_every_periodic_job_is_covered():
         "clearline.telephony.tasks.enforce_callback_deadlines",
         "clearline.telephony.tasks.reap_line_slots",
         "clearline.telephony.tasks.purge_callback_numbers",
+        "clearline.telephony.tasks.check_finished_calls",
         "clearline.providers.tasks.check_documents",
         "clearline.reports.tasks.compute_daily_figures",
         "clearline.reports.tasks.purge_call_details",
@@ -142,6 +143,42 @@ def test_purge_callback_numbers(reachable):
     results = run_job("clearline.telephony.tasks.purge_callback_numbers")
     assert sum(results) == 1
     assert CallbackRequest.objects.get(pk=callback.pk).encrypted_number == ""
+
+
+def test_check_finished_calls(reachable, helpline):
+    from clearline.routing import Dial, DialTarget, Plan
+    from clearline.routing.claims import AnsweredBy, ProviderScope
+    from clearline.telephony.plan_codec import encode_plan
+
+    alder, birch, _ = reachable
+    now = timezone.now()
+    named = AnsweredBy((ProviderScope(str(alder.pk), alder.name, "America/New_York", always_open=True),))
+    version = DisclosureVersion.objects.create(
+        number=900,
+        template_version="t",
+        roster=[],
+        content_hash="h",
+        text_en="",
+        text_es="",
+        spoken_en="",
+        spoken_es="",
+        claims={"numbers": {str(helpline.pk): [named.as_dict()]}, "listing": []},
+    )
+    kept = make_call(now - dt.timedelta(minutes=30), [(alder, "accepted", 4)], helpline=helpline)
+    broken = make_call(now - dt.timedelta(minutes=20), [(birch, "accepted", 4)], helpline=helpline)
+    # The greeting named Alder and the first wave rang it; Birch, in the same wave, was never named anywhere.
+    wave = Dial(0, 1, (DialTarget(str(alder.pk), alder.name),), 13, True, True, "")
+    plan = encode_plan(Plan("x", "helpline", (wave,), 40, "1"))
+    type(kept).objects.filter(pk__in=[kept.pk, broken.pk]).update(
+        disclosure_version=version, plan=plan, ended_at=now - dt.timedelta(minutes=10)
+    )
+    results = run_job("clearline.telephony.tasks.check_finished_calls")
+    assert sorted(r["checked"] for r in results) in ([0, 2], [1, 1])
+    assert sum(r["contradicted"] for r in results) == 1  # each call checked, and counted, once
+    kept.refresh_from_db()
+    broken.refresh_from_db()
+    assert kept.claims_checked_at is not None and kept.claim_violations == []
+    assert [v["kind"] for v in broken.claim_violations] == ["answered_by", "will_ring"]
 
 
 def test_check_documents(reachable, settings):
