@@ -1,14 +1,36 @@
-"""Operator staff reach the call simulator from the Wagtail admin menu."""
+"""Operator staff reach the call simulator and the calls that contradicted a claim from the Wagtail admin menu.
+
+- **Call simulator**: ``telephony.simulator_views`` (a staff-only page outside the admin).
+- **Contradicted claims**: a read-only list of the calls the worker's claim check (``claim_checks``) found
+  contradicting what their callers were told, newest first, each with a page telling its decision trace in
+  plain words (the providers eligible and filtered out, and by which filter; the order; each wave and what each
+  provider rung did; the callback; the disclosure version; every claim the call was made under and which ones
+  failed). Staff only, like the simulator; nothing on them can change a record. The caller appears only as a
+  short tag cut from the caller's keyed hash (DESIGN.md rule 7): enough to see two calls came from one caller,
+  never a number.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from clearline.providers.models import Provider
+from clearline.telephony.claim_checks import call_story, claim_text, provider_ids_in
+from clearline.telephony.models import Call
+
+CONTRADICTIONS_PER_PAGE = 50
 
 
 class StaffMenuItem(MenuItem):
@@ -26,4 +48,123 @@ def register_call_simulator_menu_item() -> Any:
         name="call-simulator",
         icon_name="phone",
         order=230,
+    )
+
+
+# --- Contradicted claims -----------------------------------------------------------------------------------------
+
+
+def caller_tag(call: Call) -> str:
+    """A short, stable tag for the caller: the first 8 characters of the keyed hash (empty once erased)."""
+    return call.caller_hmac[:8] if call.caller_hmac else ""
+
+
+def contradicting_calls() -> QuerySet[Call]:
+    return (
+        Call.objects.filter(claims_checked_at__isnull=False)
+        .exclude(claim_violations=[])
+        .select_related("helpline", "disclosure_version")
+        .order_by("-started_at", "-pk")
+    )
+
+
+class StaffOnlyMixin:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not getattr(request.user, "is_staff", False):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class ContradictionsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "telephony/admin/contradictions.html"
+    page_title = _("Contradicted claims")
+    header_icon = "warning"
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [*self.breadcrumbs_items, {"url": "", "label": _("Contradicted claims")}]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        page = Paginator(contradicting_calls(), CONTRADICTIONS_PER_PAGE).get_page(self.request.GET.get("p"))
+        context["page"] = page
+        context["rows"] = [
+            {
+                "call": call,
+                "kinds": sorted({v.get("kind", "?") for v in call.claim_violations if isinstance(v, dict)}),
+                "caller": caller_tag(call),
+            }
+            for call in page
+        ]
+        return context
+
+
+class ContradictionView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "telephony/admin/contradiction.html"
+    header_icon = "warning"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if getattr(request.user, "is_staff", False):
+            call = (
+                Call.objects.select_related(
+                    "helpline", "disclosure_version", "callback", "connected_provider"
+                )
+                .prefetch_related("attempts")
+                .filter(pk=kwargs["call_id"], claims_checked_at__isnull=False)
+                .first()
+            )
+            if call is None:
+                raise Http404
+            self.call: Call = call
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self) -> str:
+        return str(_("Call %(id)s") % {"id": self.call.pk})
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("telephony_contradictions"), "label": _("Contradicted claims")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        call = self.call
+        names = {
+            str(pk): name
+            for pk, name in Provider.objects.filter(pk__in=provider_ids_in(call)).values_list("pk", "name")
+        }
+        context.update(
+            call=call,
+            caller=caller_tag(call),
+            story=call_story(call, names),
+            contradicted=[
+                {"kind": v.get("kind", "?"), "text": claim_text(v.get("claim", {}))}
+                for v in call.claim_violations
+                if isinstance(v, dict)
+            ],
+        )
+        return context
+
+
+@hooks.register("register_admin_urls")
+def register_contradiction_urls() -> list[Any]:
+    return [
+        path("contradicted-claims/", ContradictionsView.as_view(), name="telephony_contradictions"),
+        path(
+            "contradicted-claims/<int:call_id>/",
+            ContradictionView.as_view(),
+            name="telephony_contradiction",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_contradictions_menu_item() -> Any:
+    return StaffMenuItem(
+        _("Contradicted claims"),
+        reverse("telephony_contradictions"),
+        name="contradicted-claims",
+        icon_name="warning",
+        order=231,
     )
