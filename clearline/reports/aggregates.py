@@ -15,6 +15,7 @@ Conventions (docs/operations.md, "Figures"):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -204,3 +205,54 @@ def month_days(year: int, month: int) -> list[dt.date]:
 def connected_counts(provider_ids: Iterable[int | None]) -> dict[int, int]:
     """Connected general-helpline calls per provider, from each call's connected provider."""
     return dict(Counter(pid for pid in provider_ids if pid is not None))
+
+
+# Claim checks (the worker's check of each finished call against what its caller was told) ------------------------
+
+
+@dataclass(frozen=True)
+class ContradictedClaim:
+    """One claim some calls contradicted: its stored values (``routing.claims.Claim.as_dict``) and how many."""
+
+    kind: str
+    claim: dict[str, object]
+    calls: int
+
+
+@dataclass(frozen=True)
+class ClaimChecks:
+    """A period's calls checked against their claims: ``checked`` calls, ``contradicted`` of them (a call counts
+    once however many claims it contradicted), ``not_checked`` calls of the period that were not (made before
+    claims were stored, or not finished yet), and each claim contradicted with its number of calls, most first."""
+
+    checked: int
+    contradicted: int
+    not_checked: int
+    claims: tuple[ContradictedClaim, ...]
+
+
+def _claim_key(claim: object) -> str:
+    return json.dumps(claim, sort_keys=True, separators=(",", ":"), default=list)
+
+
+def claim_checks(checked: int, not_checked: int, contradicting: Iterable[Sequence[object]]) -> ClaimChecks:
+    """Count the claims contradicted by each contradicting call (``contradicting``: each call's stored list of
+    ``{"kind", "claim"}``). The same claim (same values) contradicted twice by one call counts once for it."""
+    calls = 0
+    per_claim: Counter[str] = Counter()
+    values: dict[str, dict[str, object]] = {}
+    for violations in contradicting:
+        found = {}
+        for violation in violations:
+            if isinstance(violation, dict) and isinstance(violation.get("claim"), dict):
+                found[_claim_key(violation["claim"])] = violation["claim"]
+        if not found:
+            continue
+        calls += 1
+        per_claim.update(found.keys())
+        values.update(found)
+    claims = sorted(
+        (ContradictedClaim(str(values[key].get("kind", "")), values[key], n) for key, n in per_claim.items()),
+        key=lambda c: (-c.calls, c.kind, _claim_key(c.claim)),
+    )
+    return ClaimChecks(checked=checked, contradicted=calls, not_checked=not_checked, claims=tuple(claims))

@@ -13,14 +13,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Min
+from django.db.models import Count, Min, Q
+from django.utils import translation
 
 from clearline.providers.models import Provider
 from clearline.reports import aggregates
 from clearline.reports.aggregates import DayCounts, PeriodFigures
-from clearline.reports.figures import local_today, operator_zone, period_counts
+from clearline.reports.figures import day_start, local_today, operator_zone, period_counts
 from clearline.reports.models import DailyTotals
 from clearline.routing import NumberKind
+from clearline.telephony.claim_checks import claim_text
 from clearline.telephony.models import Call
 
 # Below this many offered calls a provider's rates, times and share are withheld: a handful of calls says little
@@ -199,6 +201,84 @@ def _row(provider_id: int | None, name: str, counts: DayCounts, totals: DayCount
         figures=aggregates.period_figures(counts),
         connected_share=aggregates.ratio(counts.helpline_connected, totals.helpline_connected),
     )
+
+
+# Claim checks --------------------------------------------------------------------------------------------------
+# The worker checks every finished call against what its caller was told (telephony.claim_checks); the page
+# publishes, for each month, how many calls were checked and how many contradicted a claim, with the claims' words.
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    kind: str
+    text: str  # the sentence callers were shown, in the active language
+    calls: int
+
+
+@dataclass(frozen=True)
+class PublishedClaimChecks:
+    month: dt.date
+    checked: int
+    contradicted: int
+    not_checked: int
+    lines: tuple[ClaimLine, ...]
+
+    @property
+    def has_calls(self) -> bool:
+        return bool(self.checked or self.not_checked)
+
+
+def month_claim_checks(first_day: dt.date) -> aggregates.ClaimChecks:
+    """The month's calls (every number: helpline and listing) as checked against their claims: two queries, the
+    counts and the stored contradictions of the calls that have any."""
+    calls = Call.objects.filter(
+        started_at__gte=day_start(first_day), started_at__lt=day_start(month_after(first_day))
+    )
+    counts = calls.aggregate(
+        total=Count("pk"), checked=Count("pk", filter=Q(claims_checked_at__isnull=False))
+    )
+    contradicting = (
+        calls.filter(claims_checked_at__isnull=False)
+        .exclude(claim_violations=[])
+        .values_list("claim_violations", flat=True)
+    )
+    return aggregates.claim_checks(counts["checked"], counts["total"] - counts["checked"], contradicting)
+
+
+def published_claim_checks(first_day: dt.date) -> PublishedClaimChecks:
+    """``month_claim_checks`` with each contradicted claim in words (the active language). Two claims worded
+    alike (the same sentence made under two disclosure versions) are one line."""
+    checks = month_claim_checks(first_day)
+    lines: dict[str, ClaimLine] = {}
+    for item in checks.claims:
+        text = claim_text(item.claim)
+        seen = lines.get(text)
+        lines[text] = ClaimLine(item.kind, text, item.calls + (seen.calls if seen else 0))
+    return PublishedClaimChecks(
+        month=first_day,
+        checked=checks.checked,
+        contradicted=checks.contradicted,
+        not_checked=checks.not_checked,
+        lines=tuple(sorted(lines.values(), key=lambda line: (-line.calls, line.kind, line.text))),
+    )
+
+
+CLAIMS_CSV_HEADER = ["month", "row", "claim_kind", "claim", "calls"]
+
+
+def claims_csv_rows(first_day: dt.date) -> list[list[str]]:
+    """The month's claim checks as CSV rows (header first): its checked, contradicting and unchecked calls, then
+    one row per claim contradicted. The same in every language: the claims' words are the English ones."""
+    with translation.override("en"):
+        checks = published_claim_checks(first_day)
+    month = month_text(first_day)
+    return [
+        list(CLAIMS_CSV_HEADER),
+        [month, "checked", "", "", str(checks.checked)],
+        [month, "contradicted", "", "", str(checks.contradicted)],
+        [month, "not_checked", "", "", str(checks.not_checked)],
+        *([month, "claim", line.kind, safe_cell(line.text), str(line.calls)] for line in checks.lines),
+    ]
 
 
 # CSV -------------------------------------------------------------------------------------------------------------

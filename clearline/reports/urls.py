@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.transparency_page, name="transparency"),
     path("<str:month>.csv", views.transparency_csv, name="transparency_csv"),
     path("<str:month>/", views.transparency_month, name="transparency_month"),
+    path("<str:month>/claims.csv", views.transparency_claims_csv, name="transparency_claims_csv"),
 ]

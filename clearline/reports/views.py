@@ -52,6 +52,24 @@ def transparency_csv(request: HttpRequest, month: str) -> HttpResponse:
     return response
 
 
+@require_safe
+def transparency_claims_csv(request: HttpRequest, month: str) -> HttpResponse:
+    """The month's claim checks (how many calls were checked against what callers were told, how many
+    contradicted it, and which claims), for the same months as the page."""
+    try:
+        first_day = transparency.parse_month(month)
+        transparency.check_published(first_day)
+    except ValueError:
+        return _not_found(request, None, month)
+    except MonthNotPublished as missing:
+        return _not_found(request, missing, month)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"clearline-claim-checks-{transparency.month_text(first_day)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    csv.writer(response, lineterminator="\r\n").writerows(transparency.claims_csv_rows(first_day))
+    return response
+
+
 def _month_page(request: HttpRequest, first_day: dt.date) -> HttpResponse:
     try:
         published = transparency.published_month(first_day.year, first_day.month)
@@ -63,6 +81,7 @@ def _month_page(request: HttpRequest, first_day: dt.date) -> HttpResponse:
         "reports/transparency.html",
         {
             "published": published,
+            "checks": transparency.published_claim_checks(published.month),
             "in_progress": in_progress,
             "appears_on": transparency.month_after(in_progress),
             "min_offered": transparency.MIN_OFFERED_FOR_RATES,
