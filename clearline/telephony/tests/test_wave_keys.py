@@ -65,6 +65,7 @@ def test_a_key_during_a_later_waves_announcement_reaches_the_free_line_and_gives
     assert said in spoken(transfer)
     call.refresh_from_db()
     assert call.outcome == outcome
+    assert [digit, "wave_announcement"] in call.key_presses  # what the keys claim is checked against
     released = dict(slots.values_list("pk", "released_at"))
     assert None not in released.values()
     # Nobody was rung in that wave: no attempt says so (reports and the rotation read attempts as offers).
