@@ -184,7 +184,15 @@ def _store_current_disclosure(inputs: DisclosureInputs) -> DisclosureVersion:
     claims = claims_document(inputs)
     digest = hashlib.sha256(
         "\x1e".join(
-            [TEMPLATE_VERSION, text_en, text_es, spoken_en, spoken_es, json.dumps(claims, sort_keys=True)]
+            [
+                TEMPLATE_VERSION,
+                text_en,
+                text_es,
+                spoken_en,
+                spoken_es,
+                json.dumps(claims, sort_keys=True),
+                json.dumps([[e.id, e.name] for e in inputs.roster]),
+            ]
         ).encode()
     ).hexdigest()
     latest = DisclosureVersion.objects.order_by("-number").first()
