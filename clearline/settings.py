@@ -304,7 +304,7 @@ CLEARLINE_ROUTING_WAVE_SIZE = env_int("CLEARLINE_ROUTING_WAVE_SIZE", 2, minimum=
 
 # Jobs the worker enqueues on a timer: (dotted path of a django-tasks task, interval in seconds).
 CLEARLINE_PERIODIC_TASKS = [
-    ("clearline.content.tasks.refresh_disclosure_version", 300),
+    ("clearline.content.tasks.refresh_disclosure_version", 60),
 ]
 
 # Requests under these paths (signed telephony webhooks) get only this middleware in the WSGI application
