@@ -219,9 +219,9 @@ _MOMENTS = {
 def keys_text(claim: KeysWork) -> str:
     moments = [_MOMENTS[m]() if m in _MOMENTS else m for m in claim.moments]
     return _(
-        "During a call, press 9 for the 988 Suicide & Crisis Lifeline or 0 for the free SAMHSA National "
-        "Helpline whenever our recording is speaking: %(moments)s. While phones ring and once you are "
-        "connected the keys do nothing: hang up and call %(crisis)s or %(free)s yourself."
+        "During a call, you can press 9 for the 988 Suicide & Crisis Lifeline or 0 for the free SAMHSA National "
+        "Helpline %(moments)s. While phones ring and once you are connected the keys do nothing: hang up and "
+        "call %(crisis)s or %(free)s yourself."
     ) % {"moments": _and(moments), "crisis": CRISIS_LINE_DISPLAY, "free": FREE_HELPLINE_DISPLAY}
 
 
@@ -246,10 +246,15 @@ def spoken_sentence(claim: Claim) -> str:
             "your call."
         )
     if isinstance(claim, KeysWork):
+        moments = [
+            _("during this message") if m == "greeting" else _MOMENTS[m]()
+            for m in claim.moments
+            if m in _MOMENTS
+        ]
         return _(
-            "Whenever we are speaking to you, press 9 for the 988 Suicide and Crisis Lifeline, or 0 for the free "
-            "national helpline."
-        )
+            "You can press 9 for the 988 Suicide and Crisis Lifeline, or 0 for the free national helpline, "
+            "%(moments)s."
+        ) % {"moments": _and(moments)}
     return web_sentence(claim)
 
 

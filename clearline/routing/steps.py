@@ -54,7 +54,7 @@ KEY_MOMENTS: tuple[str, ...] = ("greeting", "wave_announcement", "callback_offer
 
 @dataclass(frozen=True, slots=True)
 class Menu:
-    """Available during the whole call: 9 crisis, 0 free helpline."""
+    """9 crisis, 0 free helpline: at the moments in ``KEY_MOMENTS`` (not while phones ring or once connected)."""
 
     options: tuple[MenuOption, ...] = (CRISIS_OPTION, FREE_OPTION)
     index: int = 1

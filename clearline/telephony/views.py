@@ -200,6 +200,7 @@ def place(request: HttpRequest) -> HttpResponse:
         services.set_call_language(call, "en" if call.language == "es" else "es")
         return ask_place(request, call)
     if answer.menu is not None:
+        services.record_key(call, request.POST.get("Digits", "").rstrip("#"), "place_prompt")
         return render(request, call, next_step(plan, Progress(at=menu_step.index), answer.menu))
     placed = services.place_call(
         call_sid=call.call_sid,

@@ -6,7 +6,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils.translation import override
 
+from clearline.content.claims_text import spoken_sentence
 from clearline.routing import (
     CRISIS_NUMBER,
     FREE_HELPLINE_NUMBER,
@@ -19,13 +21,13 @@ from clearline.routing import (
     Goodbye,
     ListingOptions,
     ListingTarget,
-    Menu,
     NumberKind,
     Outcome,
     RoutingPolicy,
     Transfer,
     plan_listing_call,
 )
+from clearline.routing.claims import KeysWork, NobodyNow, WillRing
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.tests.twiml_helpers import assert_never_silent, dialled, parse, spoken, verbs
 from clearline.telephony.twilio.twiml import Urls
@@ -42,7 +44,15 @@ URLS = Urls(
     options_action=f"{BASE}/options?call=7",
     status_callback=f"{BASE}/attempt-status",
 )
-DISCLOSURE = "This helpline is run by Clearline. Providers pay the same flat fee."
+
+
+def greeting_lines(names: list[str], language: str = "en") -> list[str]:
+    """A greeting's spoken claims, as ``telephony.disclosed`` renders them for a call."""
+    claims = (WillRing(tuple(names), tuple(names)), KeysWork()) if names else (NobodyNow(), KeysWork())
+    with override(language):
+        return [spoken_sentence(c) for c in claims]
+
+
 HARBOR = DialTarget("p1", "Harbor Light Recovery", "+15555550111")
 MESA = DialTarget("p2", "Mesa Verde Treatment", "+15555550112")
 FIRST_WAVE = Dial(2, 1, (HARBOR, MESA), 13, whisper=True, require_accept=True, announce="")
@@ -53,7 +63,9 @@ ATTEMPTS = {"p1": "101", "p2": "102"}
 def every_rendering(language: str) -> dict[str, str]:
     """Every response a caller can hear (the whisper is the provider's leg, but it too never goes quiet)."""
     return {
-        "greeting": twiml.render_greeting(DISCLOSURE, ["Harbor Light Recovery"], Menu(), language, URLS),
+        "greeting": twiml.render_greeting(
+            greeting_lines(["Harbor Light Recovery"], language), language, URLS
+        ),
         "dial": twiml.render_dial(FIRST_WAVE, language, URLS, ATTEMPTS),
         "second wave": twiml.render_dial(SECOND_WAVE, language, URLS, ATTEMPTS),
         "whisper": twiml.render_whisper("Harbor Light Recovery", language, URLS, "101"),
@@ -99,37 +111,36 @@ def test_nothing_but_an_e164_number_is_dialled(number):
 
 def test_the_greeting_names_the_providers_and_offers_9_and_0_while_it_speaks():
     root = assert_never_silent(
-        twiml.render_greeting(
-            DISCLOSURE, ["Harbor Light Recovery", "Mesa Verde Treatment"], Menu(), "en", URLS
-        )
+        twiml.render_greeting(greeting_lines(["Harbor Light Recovery", "Mesa Verde Treatment"]), "en", URLS)
     )
     assert verbs(root) == ["Gather", "Redirect"]
     gather = root.find("Gather")
     assert gather.attrib == {"action": URLS.menu_action, "method": "POST", "numDigits": "1", "timeout": "4"}
     said = [say.text for say in gather.iter("Say")]
-    assert said[0] == DISCLOSURE
+    assert said[0] == "Thank you for calling the Clearline helpline."
     assert "Harbor Light Recovery" in said[1] and "Mesa Verde Treatment" in said[1]
     assert "first of them to accept takes your call" in said[1]
-    assert any("988" in line and "press 9" in line for line in said)
-    assert any("free national helpline, press 0" in line for line in said)
+    assert any(
+        "press 9 for the 988" in line and "or 0 for the free national helpline" in line for line in said
+    )
     assert gather.findall("Say")[-1].get("language") == "es-US"
     assert "oprima 2" in said[-1]
 
 
 def test_the_greeting_with_one_provider_names_it():
-    root = parse(twiml.render_greeting(DISCLOSURE, ["Harbor Light Recovery"], Menu(), "en", URLS))
-    assert "We will now ring Harbor Light Recovery, a participating treatment provider." in spoken(root)
+    root = parse(twiml.render_greeting(greeting_lines(["Harbor Light Recovery"]), "en", URLS))
+    assert "We will now try to reach Harbor Light Recovery, a participating treatment provider." in spoken(root)
 
 
 def test_without_a_digit_the_greeting_redirects_to_the_menu_action_marked_no_input():
-    root = parse(twiml.render_greeting(DISCLOSURE, ["Harbor Light Recovery"], Menu(), "en", URLS))
+    root = parse(twiml.render_greeting(greeting_lines(["Harbor Light Recovery"]), "en", URLS))
     redirect = urlsplit(root.find("Redirect").text)
     assert redirect.path == "/telephony/twilio/menu"
     assert parse_qs(redirect.query) == {"call": ["7"], "no_input": ["1"]}
 
 
 def test_the_spanish_greeting_speaks_spanish_and_offers_english():
-    root = parse(twiml.render_greeting("Esta línea la opera Clearline.", ["Harbor"], Menu(), "es", URLS))
+    root = parse(twiml.render_greeting(greeting_lines(["Harbor"], "es"), "es", URLS))
     says = list(root.iter("Say"))
     assert {say.get("language") for say in says[:-1]} == {"es-US"}
     assert says[-1].get("language") == "en-US"
@@ -138,7 +149,7 @@ def test_the_spanish_greeting_speaks_spanish_and_offers_english():
 
 def test_the_greeting_needs_its_menu_action():
     with pytest.raises(ValueError, match="menu_action"):
-        twiml.render_greeting(DISCLOSURE, ["Harbor"], Menu(), "en", Urls())
+        twiml.render_greeting(greeting_lines(["Harbor"]), "en", Urls())
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ def render_greeting(sentences: Sequence[str], language: str, urls: Urls) -> str:
     """The first answer to a helpline call: this call's disclosure, then the offer of the other language.
 
     ``sentences`` are the call's spoken claims, already in ``language`` (``telephony.disclosed``: who will ring now
-    or that nobody can, the fee when it is true, and the keys: 9 crisis line, 0 free helpline, whenever we speak).
+    or that nobody can, the fee when it is true, and the keys: 9 crisis line, 0 free helpline, and when they work).
     This function adds a welcome and the offer of ``SWITCH_LANGUAGE_DIGIT``. All of it plays inside one
     ``<Gather numDigits=1 timeout=4 action=urls.menu_action>`` so a caller in crisis can press 9 at once. If no
     key is pressed, ``<Redirect>`` to ``menu_action?no_input=1``: the caller heard it all; dial.
