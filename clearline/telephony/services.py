@@ -478,6 +478,20 @@ def record_callback(
     return callback
 
 
+def record_key(call: Call, digit: str, moment: str) -> None:
+    """Note a 9 or 0 the caller pressed and when (a ``KEY_MOMENTS`` name): the keys claim is checked against it.
+
+    A repeated webhook (the same key at the same moment) is noted once: the first press transferred the call."""
+    if digit not in ("9", "0"):
+        return
+    stored = Call.objects.filter(pk=call.pk).values_list("key_presses", flat=True).first() or []
+    if [digit, moment] in stored:
+        return
+    presses = [*stored, [digit, moment]]
+    Call.objects.filter(pk=call.pk).update(key_presses=presses)
+    call.key_presses = presses
+
+
 def record_transfer(call: Call, crisis: bool) -> None:
     outcome = CallOutcome.TRANSFERRED_CRISIS if crisis else CallOutcome.TRANSFERRED_FREE
     Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=outcome)
