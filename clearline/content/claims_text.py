@@ -246,10 +246,11 @@ def spoken_sentence(claim: Claim) -> str:
             "your call."
         )
     if isinstance(claim, KeysWork):
+        # Heard on a helpline call: the listing moment never comes there, so it is not spoken.
         moments = [
             _("during this message") if m == "greeting" else _MOMENTS[m]()
             for m in claim.moments
-            if m in _MOMENTS
+            if m in _MOMENTS and m != "listing_options"
         ]
         return _(
             "You can press 9 for the 988 Suicide and Crisis Lifeline, or 0 for the free national helpline, "
