@@ -153,12 +153,23 @@ def web_sentence(claim: Claim) -> str:
     if isinstance(claim, RingsAtOnce):
         return rings_text(claim)
     if isinstance(claim, CallbackPromise):
-        return _(
+        text = _(
             "If nobody can answer and a provider can return your call in time, you are offered a call back: the "
             "recording names the provider who will call you within %(minutes)d minutes, and the others who may "
-            "call instead if it cannot. Your request stays open for at most %(hours)d hours; then it is closed "
-            "and your number deleted."
+            "call instead if it cannot, and nobody else. Your request stays open for at most %(hours)d hours."
         ) % {"minutes": claim.minutes, "hours": claim.open_hours}
+        if claim.number_kept_days:
+            return (
+                text
+                + " "
+                + ngettext(
+                    "Your number is deleted %(days)d day after the request closes.",
+                    "Your number is deleted %(days)d days after the request closes.",
+                    claim.number_kept_days,
+                )
+                % {"days": claim.number_kept_days}
+            )
+        return text + " " + _("Your number is deleted when the request closes.")
     if isinstance(claim, NoCallback):
         return _("No call back is offered on this number.")
     if isinstance(claim, OtherwiseFreeHelpline):

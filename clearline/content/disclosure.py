@@ -100,6 +100,7 @@ def gather_inputs() -> DisclosureInputs:
                 now,
                 intent=Intent(h.intent) if h.intent in Intent._value2member_map_ else None,
                 callback_open_hours=settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS,
+                callback_number_days=settings.CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS,
             ),
         )
         for h in Helpline.objects.filter(kind=HelplineKind.GENERAL).order_by("label", "pk")

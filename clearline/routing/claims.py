@@ -221,6 +221,7 @@ class CallbackPromise(Claim):
     kind: ClassVar[str] = "callback"
     minutes: int
     open_hours: int
+    number_kept_days: int = 3  # after the request closes, its encrypted number is purged
 
     def holds(self, facts: CallFacts) -> bool:
         if not facts.callback_assignees:
@@ -373,6 +374,7 @@ def number_claims(
     *,
     intent: Intent | None = None,
     callback_open_hours: int = 48,
+    callback_number_days: int = 3,
 ) -> tuple[Claim, ...]:
     """What the web says about one general helpline number (its call type ``intent``) at ``now``."""
     able = [p for p in providers if can_answer_today(p, intent, now)]
@@ -394,7 +396,7 @@ def number_claims(
         )
     )
     claims.append(
-        CallbackPromise(policy.callback_deadline_min, callback_open_hours)
+        CallbackPromise(policy.callback_deadline_min, callback_open_hours, callback_number_days)
         if policy.callbacks
         else NoCallback()
     )
