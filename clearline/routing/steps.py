@@ -8,7 +8,7 @@ spoken ``Goodbye`` with the free numbers; never in silence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -84,7 +84,8 @@ class CallbackOffer:
     ``open_hours`` (how long the request stays open unreturned) and ``number_kept_days`` (days the number is kept
     after the request closes) are deployment settings the routing core does not know: the telephony side fills
     them in when it stores the plan, so the offer spoken and the consent stored state the same terms. None in a
-    plan not stored yet or stored before they existed (the offer then does not state them).
+    plan not stored yet or stored before they existed (the offer then does not state them). They are not part
+    of the routing decision, so they take no part in comparing steps: a plan equals itself as stored.
     """
 
     index: int
@@ -94,8 +95,8 @@ class CallbackOffer:
     minutes: int
     text: str
     backups: tuple[DialTarget, ...] = ()
-    open_hours: int | None = None
-    number_kept_days: int | None = None
+    open_hours: int | None = field(default=None, compare=False)
+    number_kept_days: int | None = field(default=None, compare=False)
 
     @property
     def provider_ids(self) -> tuple[str, ...]:
