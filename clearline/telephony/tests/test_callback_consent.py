@@ -181,11 +181,6 @@ def test_pressing_1_stores_the_consent_before_the_confirmation(client, helpline,
     assert request.provider.name in " ".join(s.text for s in confirmed.iter("Say"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="twiml.render_step still renders a CallbackOffer without its backups: it must call "
-    "render_callback_offer_step(step, language, urls) (clearline/telephony/twilio/twiml/__init__.py)",
-)
 def test_the_stored_consent_is_exactly_what_the_caller_heard_through_the_webhooks(
     client, helpline, providers
 ):

@@ -24,6 +24,7 @@ from clearline.telephony.twilio.twiml.callback import (
     render_ask_for_number,
     render_callback_confirmed,
     render_callback_offer,
+    render_callback_offer_step,
 )
 from clearline.telephony.twilio.twiml.dial import (
     is_whisper_accepted,
@@ -83,6 +84,7 @@ __all__ = [
     "render_ask_for_number",
     "render_callback_confirmed",
     "render_callback_offer",
+    "render_callback_offer_step",
     "render_dial",
     "render_fallback",
     "render_fallback_crisis",
@@ -117,7 +119,7 @@ def render_step(step: Step, language: str, urls: Urls, attempt_ids: Mapping[str,
             raise ValueError("a Dial needs the attempt ids created for its targets")
         return render_dial(step, language, urls, attempt_ids)
     if isinstance(step, CallbackOffer):
-        return render_callback_offer(step.provider_name, step.minutes, language, urls)
+        return render_callback_offer_step(step, language, urls)
     if isinstance(step, Transfer):
         return render_transfer(step.number, "", language)
     if isinstance(step, ListingOptions):
