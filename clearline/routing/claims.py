@@ -99,10 +99,11 @@ class ProviderScope:
 
     def open_at(self, moment: datetime) -> bool:
         local = moment.astimezone(zone(self.timezone))
-        if self.always_open or local.date().isoformat() in self.special_days:
-            return (
-                True  # special days are announced as "except posted closures": not checked against the week
-            )
+        dates = {local.date().isoformat(), (local.date() - timedelta(days=1)).isoformat()}
+        if self.always_open or dates & set(self.special_days):
+            # Special days (and the small hours after one) are announced as "except posted closures and special
+            # hours": not checked against the week.
+            return True
         minute = local.hour * 60 + local.minute
         today, yesterday = WEEKDAYS[local.weekday()], WEEKDAYS[(local.weekday() - 1) % 7]
         for day, start, end in self.weekly:
@@ -351,7 +352,7 @@ def scope_of(p: ProviderSnapshot, on: datetime, horizon_days: int = 8) -> Provid
     special = sorted(
         d.isoformat()
         for d in {*schedule.holidays, *(schedule.exceptions or {})}
-        if 0 <= (d - local).days < horizon_days or d == local
+        if -1 <= (d - local).days < horizon_days  # yesterday's one-off hours may run past midnight
     )
     return ProviderScope(
         id=p.id,

@@ -10,6 +10,7 @@ from typing import Any
 
 from clearline.routing.eligibility import FILTERS, Verdict, can_return_by, evaluate_all
 from clearline.routing.ordering import order_eligible, rotation_order, waves
+from clearline.routing.schedule import next_opening
 from clearline.routing.steps import (
     CallbackOffer,
     Dial,
@@ -145,23 +146,32 @@ def callback_backups(
     chosen: ProviderSnapshot,
     order: Sequence[ProviderSnapshot],
     seed: int,
+    now: datetime,
     limit: int = CALLBACK_BACKUPS_MAX,
 ) -> tuple[ProviderSnapshot, ...]:
     """Who may take a callback over from ``chosen`` if it is not returned in time: the others of ``order``
     (``callback_order``), then the other providers passing the callback filters for this caller (area,
     language, call type, licences, caps, pauses) that have no line free or do not open before the deadline
-    now, in rotation order; at most ``limit``. A reassignment later chooses among these by the core's rule."""
+    now but open within ``BACKUP_OPENS_WITHIN``, in rotation order; at most ``limit``. A reassignment later
+    chooses among these by the core's rule. The web names only providers open within a day
+    (``claims.can_answer_today``), so a backup is always one the caller could have read about."""
     backups = [p for p in order if p.id != chosen.id][:limit]
     if len(backups) < limit:
         taken = {chosen.id, *(p.id for p in backups)}
         others = [
-            p for p, v in zip(providers, verdicts, strict=True) if v.callback_eligible and p.id not in taken
+            p
+            for p, v in zip(providers, verdicts, strict=True)
+            if v.callback_eligible
+            and p.id not in taken
+            and next_opening(p.schedule, now, horizon=BACKUP_OPENS_WITHIN) is not None
         ]
         backups += rotation_order(others, seed)[: limit - len(backups)]
     return tuple(backups)
 
 
 _OPEN = FILTERS.index("open_now")
+# Within the day the web's claims look ahead (24 h), less the time a cached disclosure version may lag behind.
+BACKUP_OPENS_WITHIN = timedelta(hours=23)
 
 
 def _load(p: ProviderSnapshot) -> tuple[int, float]:
@@ -236,7 +246,7 @@ def plan_call(
         minutes = policy.callback_deadline_min
         backups = tuple(
             DialTarget(b.id, b.name)
-            for b in callback_backups(providers, verdicts, callback, candidates, seed)
+            for b in callback_backups(providers, verdicts, callback, candidates, seed, now)
         )
         steps.append(
             CallbackOffer(
