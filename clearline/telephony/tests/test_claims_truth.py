@@ -14,20 +14,11 @@ from clearline.providers.routing_settings import RoutingSettings
 from clearline.telephony.claim_checks import CheckResult, check_call
 from clearline.telephony.models import Call, CallOutcome
 from clearline.telephony.tests.conftest import HELPLINE
-from clearline.telephony.tests.test_webhooks import Twilio, parse
+from clearline.telephony.tests.test_webhooks import Twilio, parse, twilio_on  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 TREATMENT = "+12065550109"
-
-
-@pytest.fixture(autouse=True)
-def twilio_on(settings):
-    from clearline.telephony.tests.test_webhooks import ACCOUNT, TOKEN
-
-    settings.TWILIO_ACCOUNT_SID = ACCOUNT
-    settings.TWILIO_AUTH_TOKEN = TOKEN
-    settings.CLEARLINE_PUBLIC_URL = ""
 
 
 def said(root) -> str:
