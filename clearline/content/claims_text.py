@@ -12,7 +12,7 @@ from itertools import groupby
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from clearline.routing.claims import (
     AnsweredBy,
@@ -49,19 +49,22 @@ def _period(period: str) -> str:
 
 
 def _weekday(code: str) -> str:
+    # A context of their own: these stand mid-sentence ("lunes a viernes"), unlike the same words as form labels.
     return {
-        "mon": _("Monday"),
-        "tue": _("Tuesday"),
-        "wed": _("Wednesday"),
-        "thu": _("Thursday"),
-        "fri": _("Friday"),
-        "sat": _("Saturday"),
-        "sun": _("Sunday"),
+        "mon": pgettext("in a sentence", "Monday"),
+        "tue": pgettext("in a sentence", "Tuesday"),
+        "wed": pgettext("in a sentence", "Wednesday"),
+        "thu": pgettext("in a sentence", "Thursday"),
+        "fri": pgettext("in a sentence", "Friday"),
+        "sat": pgettext("in a sentence", "Saturday"),
+        "sun": pgettext("in a sentence", "Sunday"),
     }[code]
 
 
 def _language(code: str) -> str:
-    return {"en": _("English"), "es": _("Spanish")}.get(code, code)
+    return {"en": pgettext("in a sentence", "English"), "es": pgettext("in a sentence", "Spanish")}.get(
+        code, code
+    )
 
 
 def hours_text(scope: ProviderScope) -> str:

@@ -22,7 +22,7 @@ from clearline.telephony.twilio.twiml.speech import (
 
 # The wording of ``callback_offer_speech``, stored with every callback request as what the caller agreed to.
 # Bump it whenever that wording (in any language) changes.
-CONSENT_VERSION = "callback-offer-2"
+CONSENT_VERSION = "callback-offer-3"
 
 
 def _either(names: Sequence[str]) -> str:
