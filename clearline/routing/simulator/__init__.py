@@ -12,7 +12,7 @@ from typing import Any
 
 from clearline.routing.simulator.engine import Result, Simulation, generate_callers
 from clearline.routing.simulator.metrics import metrics
-from clearline.routing.simulator.strategies import STRATEGIES, make_strategy
+from clearline.routing.simulator.strategies import STRATEGIES, ClearlineStrategy, Strategy, make_strategy
 from clearline.routing.simulator.workload import Workload, WorkloadError, load_workload, parse_workload
 
 DEFAULT_STRATEGIES = ("clearline", "priority", "round_robin")
@@ -20,6 +20,7 @@ DEFAULT_STRATEGIES = ("clearline", "priority", "round_robin")
 __all__ = [
     "DEFAULT_STRATEGIES",
     "STRATEGIES",
+    "ClearlineStrategy",
     "Result",
     "Workload",
     "WorkloadError",
@@ -30,10 +31,13 @@ __all__ = [
 ]
 
 
-def run_strategy(workload: Workload, strategy: str, seed: int | None = None) -> Result:
+def run_strategy(workload: Workload, strategy: str | Strategy, seed: int | None = None) -> Result:
+    """Run one strategy, by name or as an object (e.g. ``ClearlineStrategy(policy)`` for another policy)."""
     seed = workload.seed if seed is None else seed
     callers = generate_callers(workload, seed)
-    return Simulation(workload, make_strategy(strategy), seed).run(callers)
+    return Simulation(workload, make_strategy(strategy) if isinstance(strategy, str) else strategy, seed).run(
+        callers
+    )
 
 
 def simulate(

@@ -7,7 +7,9 @@ Modelling choices (documented in ``docs/simulation.md``):
   is the reservation the telephony services make atomically before dialling;
 - an accepted call holds the line for the handling time; a callback is returned when the provider gets to it
   (exponential delay, from its opening if it is closed) and holds a line too; if no line is free it waits for one;
-- an auto-paused provider is resumed by its staff after ``RESUME_AFTER_S``.
+- an auto-paused provider is resumed by its staff after ``RESUME_AFTER_S``;
+- every call ends connected, with a callback, at the free helpline or abandoned (``CallRecord.outcome``); for
+  strategies that make claims, each call is checked against them once the run is over (``disclosure.check``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from itertools import count
 from typing import Any
 
 from clearline.routing.schedule import next_opening
+from clearline.routing.simulator.disclosure import ClaimsCheck, check
 from clearline.routing.simulator.state import Callback, Caller, CallRecord, ProviderState
 from clearline.routing.simulator.strategies import (
     Action,
@@ -54,6 +57,7 @@ class Result:
     providers: list[ProviderState]
     cap_overruns: int = 0
     callbacks: list[Callback] = field(default_factory=list)
+    claims: ClaimsCheck | None = None  # None: the strategy makes no claims
 
 
 def generate_callers(workload: Workload, seed: int) -> list[Caller]:
@@ -114,6 +118,8 @@ class Simulation:
         while self.events:
             t, _, kind, payload = heapq.heappop(self.events)
             getattr(self, f"_on_{kind}")(t, payload)
+        if any(r.claims is not None for r in self.result.records):
+            self.result.claims = check(self.result.records, self.workload.start)
         return self.result
 
     # -- calls ----------------------------------------------------------------------------------------------
@@ -124,6 +130,9 @@ class Simulation:
         now = self.at(t)
         route = self.strategy.route(caller, self.providers, now, self.seed * 1_000_003 + caller.index)
         record.eligible = route.eligible
+        record.caller_state = caller.state
+        record.named = route.named
+        record.claims = route.claims
         self._do(t, caller, record, route, route.first(), first=True)
 
     def _do(
@@ -132,6 +141,7 @@ class Simulation:
         while isinstance(action, DialAction):
             now = self.at(t)
             reserved = tuple(pid for pid in action.targets if self.by_id[pid].can_reserve(now))
+            record.waves.append(reserved)  # an empty wave too: the plan's next wave is still a later one
             if first:
                 first = False
                 record.first_wave = reserved
@@ -149,6 +159,8 @@ class Simulation:
             record.free_line = True
         elif isinstance(action, ConnectAction):
             raise AssertionError("connections come from answered waves")
+        else:  # EndAction: the plan says the caller hung up (the engine never reports that to next_step)
+            record.abandoned = True
 
     def _count_fairness(self, record: CallRecord) -> None:
         if not record.eligible:
@@ -206,6 +218,7 @@ class Simulation:
             self.result.cap_overruns += 1
         p.unanswered.clear()
         record.time_to_human = t - wave.caller.arrival
+        record.connected = pid
         wave.route.after(Outcome.ACCEPTED, t - wave.caller.arrival, pid)
         self.push(t + self.rng.expovariate(1.0 / p.spec.handle_time_s), "hangup", pid)
 
@@ -261,7 +274,7 @@ class Simulation:
         route.after(Outcome.CALLBACK_ACCEPTED, t - caller.arrival, None)
         if not p.deliver(now):
             self.result.cap_overruns += 1
-        callback = Callback(caller.index, p.spec.id, t, t + action.minutes * 60.0)
+        callback = Callback(caller.index, p.spec.id, t, t + action.minutes * 60.0, consent=action.consent)
         record.callback = callback
         self.result.callbacks.append(callback)
         p.open_callbacks += 1
@@ -284,6 +297,7 @@ class Simulation:
 
     def _on_expire(self, t: float, callback: object) -> None:
         assert isinstance(callback, Callback)
+        callback.expired = t
         self.by_id[callback.provider_id].open_callbacks -= 1
 
     def _return_callback(self, t: float, p: ProviderState, callback: Callback) -> None:

@@ -25,6 +25,7 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 
 def metrics(result: Result) -> dict[str, Any]:
+    """The figures; with ``claims`` only for strategies that make claims (the ``clearline`` ones)."""
     records = result.records
     calls = len(records)
     waits = [r.time_to_human for r in records if r.time_to_human is not None]
@@ -55,4 +56,4 @@ def metrics(result: Result) -> dict[str, Any]:
         "callbacks_created": len(callbacks),
         "callbacks_returned_on_time_pct": _pct(on_time, len(callbacks)) if callbacks else None,
         "free_helpline_pct": _pct(sum(1 for r in records if r.free_line), calls),
-    }
+    } | ({} if result.claims is None else {"claims": result.claims.as_dict()})

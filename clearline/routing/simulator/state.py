@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from clearline.routing.schedule import zone
 from clearline.routing.simulator.workload import ProviderSpec
+
+if TYPE_CHECKING:
+    from clearline.routing.claims import Claim
 
 FAR_FUTURE = date(9999, 12, 31)
 
@@ -19,6 +23,12 @@ class Callback:
     created: float
     deadline: float
     returned: float | None = None
+    expired: float | None = None  # the provider never returned it: closed unreturned at the deadline
+    consent: tuple[str, ...] = ()  # who the caller agreed may call back: the named provider, then backups
+
+    @property
+    def closed(self) -> float | None:
+        return self.returned if self.returned is not None else self.expired
 
 
 @dataclass(slots=True)
@@ -75,7 +85,7 @@ class Caller:
 
 @dataclass(slots=True)
 class CallRecord:
-    """What happened to one call, for the metrics."""
+    """What happened to one call, for the metrics and the claims check."""
 
     index: int
     arrival: float
@@ -86,3 +96,21 @@ class CallRecord:
     first_wave: tuple[str, ...] = ()
     eligible: tuple[str, ...] = ()
     missed: set[str] = field(default_factory=set)  # providers whose ring-out already counted in this call
+    caller_state: str | None = None
+    waves: list[tuple[str, ...]] = field(default_factory=list)  # providers reserved and rung, wave by wave
+    connected: str | None = None  # the provider who accepted
+    named: tuple[str, ...] = ()  # the first wave the greeting named
+    claims: tuple[Claim, ...] | None = None  # what the caller was told (None: the strategy makes no claims)
+
+    @property
+    def outcome(self) -> str:
+        """The call's ending, as telephony's ``CallOutcome`` names it ("pending" if the engine left it open)."""
+        if self.time_to_human is not None:
+            return "connected"
+        if self.callback is not None:
+            return "callback"
+        if self.free_line:
+            return "transferred_free"
+        if self.abandoned:
+            return "abandoned"
+        return "pending"

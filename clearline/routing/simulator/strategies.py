@@ -1,8 +1,10 @@
 """Routing strategies the simulator compares.
 
 ``clearline`` drives the production engine (``plan_call`` and ``next_step``) with snapshots built from the
-simulated state. ``priority`` (Ringba-style fixed priority) and ``round_robin`` stand for common commercial
-routers: the same hours, caps and line filters, one target at a time, 30 s rings, no callbacks.
+simulated state, and says what the caller is told: each route carries the claims in force for its call (the
+number's, from ``claims.number_claims``, and the greeting's, from ``claims.call_claims``). ``priority``
+(Ringba-style fixed priority) and ``round_robin`` stand for common commercial routers: the same hours, caps and
+line filters, one target at a time, 30 s rings, no callbacks, and nothing said to the caller about any of it.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from clearline.routing.claims import Claim, call_claims
 from clearline.routing.eligibility import auto_pause_due
 from clearline.routing.outcomes import next_step
 from clearline.routing.plans import plan_call
 from clearline.routing.schedule import is_open
+from clearline.routing.simulator.disclosure import NumberClaims, in_force
 from clearline.routing.simulator.state import FAR_FUTURE, Caller, ProviderState
 from clearline.routing.steps import (
     CallbackConfirmed,
@@ -42,6 +46,7 @@ class DialAction:
 class CallbackAction:
     provider_id: str
     minutes: int
+    consent: tuple[str, ...] = ()  # everyone the offer names: the provider first, then its backups
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,8 @@ Action = DialAction | CallbackAction | FreeLineAction | ConnectAction | EndActio
 
 class Route(Protocol):
     eligible: tuple[str, ...]
+    named: tuple[str, ...]  # the first wave the greeting names
+    claims: tuple[Claim, ...] | None  # the claims in force for this call; None: the strategy makes none
 
     def first(self) -> Action: ...
 
@@ -106,9 +113,14 @@ def snapshot(state: ProviderState, now: datetime) -> ProviderSnapshot:
 
 
 class ClearlineRoute:
-    def __init__(self, plan: Plan, eligible: tuple[str, ...]) -> None:
+    def __init__(
+        self, plan: Plan, eligible: tuple[str, ...], claims: tuple[Claim, ...] | None = None
+    ) -> None:
         self.plan = plan
         self.eligible = eligible
+        first = plan.first_dial()
+        self.named = tuple(t.id for t in first.targets) if first is not None else ()
+        self.claims = claims
         self.at = 1  # the menu: the simulation starts the clock when routing starts
 
     def first(self) -> Action:
@@ -123,7 +135,7 @@ class ClearlineRoute:
             return DialAction(tuple(t.id for t in step.targets), step.ring_timeout_s)
         if isinstance(step, CallbackOffer):
             self.at = step.index
-            return CallbackAction(step.provider_id, step.minutes)
+            return CallbackAction(step.provider_id, step.minutes, step.provider_ids)
         if isinstance(step, Connect):
             return ConnectAction(step.provider_id)
         if isinstance(step, CallbackConfirmed | Ended):
@@ -138,11 +150,15 @@ class ClearlineStrategy:
     def __init__(self, policy: RoutingPolicy | None = None, name: str = "clearline") -> None:
         self.policy = policy or RoutingPolicy()
         self.name = name
+        self.number_claims = NumberClaims(self.policy)
 
     def route(self, caller: Caller, providers: Sequence[ProviderState], now: datetime, seed: int) -> Route:
         call = CallContext(call_id=f"sim-{caller.index}", caller_state=caller.state)
-        decision = plan_call(call, [snapshot(p, now) for p in providers], self.policy, now, seed)
-        return ClearlineRoute(decision.plan, decision.trace.eligible_ids)
+        snapshots = [snapshot(p, now) for p in providers]
+        decision = plan_call(call, snapshots, self.policy, now, seed)
+        number = self.number_claims(tuple(p.spec for p in providers), snapshots, now)
+        claims = in_force(number, call_claims(decision.plan, number))
+        return ClearlineRoute(decision.plan, decision.trace.eligible_ids, claims)
 
     def unanswered(self, provider: ProviderState, now: datetime) -> None:
         provider.unanswered.append(now)
@@ -152,6 +168,11 @@ class ClearlineStrategy:
 
 
 class SerialRoute:
+    """The baselines' route: they say nothing about where calls go, so there is nothing to check."""
+
+    named: tuple[str, ...] = ()
+    claims: tuple[Claim, ...] | None = None
+
     def __init__(self, order: tuple[str, ...], ring_s: float) -> None:
         self.eligible = order
         self.order = order

@@ -1,11 +1,19 @@
 import json
+import re
 import subprocess
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from clearline.routing.simulator import WorkloadError, load_workload, parse_workload, run_strategy, simulate
+from clearline.routing.simulator import (
+    WorkloadError,
+    load_workload,
+    parse_workload,
+    run_strategy,
+    simulate,
+    strategies,
+)
 from clearline.routing.simulator.metrics import metrics
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -162,3 +170,89 @@ def test_hours_may_use_full_day_names_groups_or_a_list_of_seven_days():
         schedules.append(parse_workload(data).providers[0].schedule)
     assert schedules[0].weekly == schedules[1].weekly
     assert [len(day) for day in schedules[0].weekly] == [1, 0, 0, 0, 0, 1, 1]
+
+
+@pytest.mark.parametrize("path", WORKLOADS, ids=lambda p: p.stem)
+def test_every_claim_holds_on_every_call_of_the_shipped_workloads(path):
+    figures = simulate(load_workload(path), ["clearline"])["strategies"]["clearline"]
+    claims = figures["claims"]
+    assert claims["checked"] >= 7 * figures["calls"] > 0  # every call is checked against every claim in force
+    assert claims["violated"] == 0, claims["examples"]
+
+
+def test_the_baselines_make_no_claims():
+    figures = simulate(parse_workload(small(days=0.1)), ["priority", "round_robin"])["strategies"]
+    assert all("claims" not in row for row in figures.values())
+
+
+def test_every_simulated_call_ends_somewhere_the_claims_allow():
+    providers = [p | {"answer_prob": 0.3} for p in small()["providers"]]
+    result = run_strategy(parse_workload(small(days=0.5, providers=providers)), "clearline")
+    outcomes = {r.outcome for r in result.records}
+    assert outcomes <= {"connected", "callback", "transferred_free", "abandoned"}
+    assert {"connected", "callback"} <= outcomes
+
+
+def test_a_broken_engine_that_rings_a_provider_it_may_not_is_caught(monkeypatch):
+    # p3 is never open, so it is not eligible and the web does not name it; this engine rings it anyway (the
+    # simulated reservation checks only lines and caps, as the telephony services do). It never answers.
+    providers = small()["providers"]
+    providers[3] = providers[3] | {"hours": {}, "answer_prob": 0.0}
+    workload = parse_workload(small(days=0.2, providers=providers))
+    ring = strategies.ClearlineRoute._act
+
+    def ring_p3_too(self, step):
+        action = ring(self, step)
+        if isinstance(action, strategies.DialAction) and "p3" not in action.targets:
+            return strategies.DialAction((*action.targets, "p3"), action.timeout_s)
+        return action
+
+    monkeypatch.setattr(strategies.ClearlineRoute, "_act", ring_p3_too)
+    claims = simulate(workload, ["clearline"])["strategies"]["clearline"]["claims"]
+    assert claims["checked"] > 0 and claims["violated"] > 0
+    example = claims["examples"][0]
+    assert example["claim"].startswith(
+        ("answered_by", "flat_fee", "fair_turns", "rings_at_once", "will_ring")
+    )
+    assert "p3" in {pid for wave in example["facts"]["waves"] for pid in wave}
+    assert len(claims["examples"]) == 5 and len({e["claim"].split(":")[0] for e in claims["examples"]}) == 5
+
+
+def test_a_callback_beyond_the_offer_is_caught(monkeypatch):
+    # An engine that assigns the callback to a provider the offer did not name (it names at most four).
+    providers = [small()["providers"][0] | {"id": f"p{i}", "answer_prob": 0.0} for i in range(6)]
+    workload = parse_workload(small(days=0.3, providers=providers))
+    act = strategies.ClearlineRoute._act
+
+    def elsewhere(self, step):
+        action = act(self, step)
+        if isinstance(action, strategies.CallbackAction):
+            other = next(f"p{i}" for i in range(6) if f"p{i}" not in action.consent)
+            return strategies.CallbackAction(other, action.minutes, action.consent)
+        return action
+
+    monkeypatch.setattr(strategies.ClearlineRoute, "_act", elsewhere)
+    claims = simulate(workload, ["clearline"])["strategies"]["clearline"]["claims"]
+    assert claims["violated"] > 0
+    assert {e["claim"].split(":")[0] for e in claims["examples"]} == {"callback"}
+
+
+def test_the_simulate_command_says_how_many_claims_it_checked(tmp_path):
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(small(days=0.1)))
+    out = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "clearline"),
+            "simulate",
+            str(path),
+            "--strategies",
+            "clearline,priority",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"CLEARLINE_ENV": "test", "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+    ).stdout
+    assert re.search(r"^clearline: claims checked [1-9]\d*, contradicted 0$", out, re.MULTILINE)
+    assert "priority: makes no claims" in out

@@ -56,3 +56,14 @@ class Command(BaseCommand):
         for name, row in result["strategies"].items():
             cells = "".join(f"{'n/a' if row[key] is None else row[key]:>14}" for key, _ in COLUMNS)
             self.stdout.write(f"{name:<17}{cells}")
+        for name, row in result["strategies"].items():
+            self.stdout.write(f"{name}: {claims_line(row.get('claims'))}")
+            for example in (row.get("claims") or {}).get("examples", []):
+                self.stdout.write(f"  call {example['call']} contradicted {example['claim']}")
+
+
+def claims_line(claims: dict[str, Any] | None) -> str:
+    """What the disclosure check found, in one line (the baselines make no claims)."""
+    if claims is None:
+        return "makes no claims"
+    return f"claims checked {claims['checked']}, contradicted {claims['violated']}"
