@@ -99,7 +99,9 @@ def test_when_a_listing_webhook_fails_inside_the_app_the_fallback_rings_the_faci
 
     monkeypatch.setattr("clearline.telephony.views.services.record_listing_result", broken)
     call = Call.objects.get()
-    root = parse(twilio.post(f"/telephony/twilio/dial?call={call.call_sid}&step=2", DialCallStatus="no-answer"))
+    root = parse(
+        twilio.post(f"/telephony/twilio/dial?call={call.call_sid}&step=2", DialCallStatus="no-answer")
+    )
     assert dialled(root) == [number]
     said = " ".join(say.text for say in root.iter("Say"))
     assert f"This number rings only {facility.name}" in said and "treatment provider" not in said

@@ -129,7 +129,9 @@ def test_the_greeting_names_the_providers_and_offers_9_and_0_while_it_speaks():
 
 def test_the_greeting_with_one_provider_names_it():
     root = parse(twiml.render_greeting(greeting_lines(["Harbor Light Recovery"]), "en", URLS))
-    assert "We will now try to reach Harbor Light Recovery, a participating treatment provider." in spoken(root)
+    assert "We will now try to reach Harbor Light Recovery, a participating treatment provider." in spoken(
+        root
+    )
 
 
 def test_without_a_digit_the_greeting_redirects_to_the_menu_action_marked_no_input():
