@@ -47,6 +47,6 @@ def test_a_new_version_changes_the_trace_and_the_disclosure(roster):
     assert first.trace["policy_version"] != second.trace["policy_version"]
     assert second.trace["policy_version"] == f"settings-v{version.pk}"
     disclosure = ensure_current_disclosure()
-    assert "They are rung one at a time." in disclosure.text_en
+    assert "They are rung one at a time," in disclosure.text_en
     assert "Up to 2" not in disclosure.text_en
     assert second.disclosure_version == disclosure

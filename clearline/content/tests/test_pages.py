@@ -19,7 +19,17 @@ def test_the_article_page_shows_its_topics_three_helplines_as_tel_links(client, 
     for label in ("Heroin Detox", "Heroin Rehabilitation", "Heroin Addiction Hotline"):
         assert label in html
     assert html.count("Paid advertiser") == 3
-    assert "answered by a participating treatment provider, a paid advertiser" in html
+    # With nobody able to answer, each paid link says truthfully where its calls go now.
+    assert html.count("goes to the free SAMHSA National Helpline right now") == 3
+    add_provider("Alder Recovery")
+    html = client.get(article.url).content.decode()
+    assert (
+        html.count(
+            "answered or returned by Alder Recovery, a paid advertiser on the same flat fee as any other, or else the "
+            "free SAMHSA National Helpline"
+        )
+        == 3
+    )
 
 
 def test_every_page_offers_the_crisis_and_free_options(client, article, topic, home):
@@ -57,14 +67,14 @@ def test_the_disclosure_dialog_and_its_standalone_page_name_the_live_roster(clie
     add_provider("Birch Health")
     for url in (article.url, "/where-do-calls-go/"):
         html = client.get(url).content.decode()
-        assert "Alder Recovery and Birch Health" in html
+        assert "Alder Recovery (callers anywhere; any time; in English); Birch Health (" in html
         assert f'href="{terms.url}"' in html
     html = client.get(article.url).content.decode()
     assert 'id="where-calls-go-dialog"' in html
     assert 'href="/where-do-calls-go/" data-dialog="where-calls-go-dialog"' in html
 
 
-def test_the_standalone_disclosure_page_is_in_spanish_under_es(client, home):
+def test_the_standalone_disclosure_page_is_in_spanish_under_es(client, home, heroin_helplines):
     add_provider("Alder Recovery")
     html = client.get("/es/where-do-calls-go/").content.decode()
     assert '<html lang="es">' in html
