@@ -39,7 +39,8 @@ def test_the_article_page_shows_the_three_heroin_numbers_as_tel_links(page, live
     assert hrefs == ["tel:+12065550101", "tel:+12065550102", "tel:+12065550103"]
     # The accessible name says who answers (flex items add spaces between the visible and hidden parts).
     name = re.compile(
-        r"^Heroin Detox \(206\) 555-0101\s?, answered by a participating treatment provider, a paid advertiser$"
+        r"^Heroin Detox \(206\) 555-0101\s?, answered or returned by Alder Recovery or Birch Health, paid "
+        r"advertisers on one flat fee, or else the free SAMHSA National Helpline$"
     )
     assert page.get_by_role("link", name=name).count() == 1
     box = links.first.bounding_box()
@@ -53,7 +54,9 @@ def test_the_dialog_opens_traps_focus_closes_with_escape_and_returns_focus(page,
     page.keyboard.press("Enter")
     dialog = page.locator("#where-calls-go-dialog")
     expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("Alder Recovery and Birch Health", use_inner_text=True)
+    expect(dialog).to_contain_text(
+        "Alder Recovery (callers anywhere; any time; in English); Birch Health (", use_inner_text=True
+    )
     # showModal() and the initial focus() run in the same click handler: once the dialog shows, focus is set.
     assert active_element_info(page)["inDialog"]
     # Tab forwards and backwards many times: focus never leaves the dialog.
@@ -84,7 +87,10 @@ def test_without_javascript_the_button_is_a_link_to_the_standalone_page(
     page.locator(".helpline-bar .where-calls-go-trigger").click()
     page.wait_for_url("**/where-do-calls-go/")
     assert page.get_by_role("heading", level=1, name="Where do calls go?").is_visible()
-    assert "Alder Recovery and Birch Health" in page.locator("main").inner_text()
+    assert (
+        "Alder Recovery (callers anywhere; any time; in English); Birch Health ("
+        in page.locator("main").inner_text()
+    )
 
 
 def test_the_sticky_bar_never_covers_the_focused_element(page, live_server, site, long_article):
