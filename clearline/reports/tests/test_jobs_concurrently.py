@@ -105,8 +105,14 @@ def test_enforce_callback_deadlines(reachable, helpline):
     mail.outbox.clear()
     now = timezone.now()
     call = make_call(now - dt.timedelta(hours=1), [(alder, "no-answer", None)], helpline=helpline)
+    # The caller agreed that any of the three may call back (a request without consent is never reassigned).
     callback = CallbackRequest.objects.create(
-        call=call, provider=alder, encrypted_number="token", due_at=now - dt.timedelta(minutes=5)
+        call=call,
+        provider=alder,
+        encrypted_number="token",
+        due_at=now - dt.timedelta(minutes=5),
+        consent={"provider_ids": [str(p.pk) for p in reachable], "minutes": 15, "open_hours": 48},
+        assignees=[str(alder.pk)],
     )
     results = run_job("clearline.telephony.tasks.enforce_callback_deadlines")
     callback.refresh_from_db()
