@@ -175,7 +175,8 @@ if env_str("CLEARLINE_TEST_DATABASE_TEMPLATE", ""):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts (docs/accounts.md): every staff and provider login needs a password and a second factor (TOTP or a
-# one-time recovery code); failed logins lock out the username+IP pair; sessions end when idle or too old.
+# one-time recovery code); failed logins lock out the username+IP pair, and many failures across usernames lock
+# out the IP; sessions end when idle or too old.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -184,6 +185,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:landing"
 OTP_TOTP_ISSUER = "Clearline"
 AXES_FAILURE_LIMIT = env_int("CLEARLINE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Failures from one client address across all usernames before the address itself is locked out.
+CLEARLINE_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("CLEARLINE_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_HANDLER = "clearline.accounts.lockout.AddressThrottlingHandler"
 CLEARLINE_LOGIN_LOCKOUT_MINUTES = env_int("CLEARLINE_LOGIN_LOCKOUT_MINUTES", 30, minimum=1)
 AXES_COOLOFF_TIME = CLEARLINE_LOGIN_LOCKOUT_MINUTES / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -241,6 +245,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
+# Off by default: both bind every subdomain of the site's domain to HTTPS too (preload for years; see
+# docs/configuration.md before turning them on).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if SECURE_HSTS_PRELOAD and not (SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_SECONDS >= 31536000):
+    raise ImproperlyConfigured(
+        "SECURE_HSTS_PRELOAD needs SECURE_HSTS_INCLUDE_SUBDOMAINS=1 and SECURE_HSTS_SECONDS of at least "
+        "31536000 (browsers' preload list refuses anything less)."
+    )
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 CLEARLINE_BEHIND_PROXY = env_bool("CLEARLINE_BEHIND_PROXY", False)
 if CLEARLINE_BEHIND_PROXY:

@@ -4,6 +4,9 @@ Twilio's webhooks carry no cookies, sessions, users, language or CSRF token, and
 views check Twilio's signature themselves and set the language of every sentence explicitly. So requests under
 ``CLEARLINE_LEAN_PATHS`` go to a second Django handler built with ``CLEARLINE_LEAN_MIDDLEWARE`` only, which saves
 the work of a dozen middleware on every webhook (docs/twilio.md, "Webhook performance").
+
+In production the application refuses to be built while a production check fails (demo sign-ins, SQLite, a
+non-https public URL: ``clearline.lib.checks``), so the web process does not start.
 """
 
 import os
@@ -13,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
+
+from clearline.lib.checks import refuse_unsafe_production
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clearline.settings")
 
@@ -44,3 +49,4 @@ def build_application() -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
 
 
 application = build_application()
+refuse_unsafe_production()
