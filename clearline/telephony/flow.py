@@ -3,6 +3,10 @@
 Adapters call ``advance`` with the step ``next_step`` returned; it reserves lines and records attempts before a
 wave rings (dropping providers whose last line was just taken, and moving on when none is left), and records
 transfers. The adapter then renders the returned ``Prepared`` step in its own wire format.
+
+``wave_ended`` is the event "a wave's dial ended": the first report frees the wave and prepares the next step;
+a repeated one (Twilio retries a webhook whose answer was slow or lost) prepares the same answer from what the
+first one stored, and writes nothing.
 """
 
 from __future__ import annotations
@@ -41,4 +45,27 @@ def advance(call: Call, plan: Plan, step: Step) -> Prepared:
         )
     if isinstance(step, Transfer):
         services.record_transfer(call, crisis=step.number == CRISIS_NUMBER)
+    return Prepared(step)
+
+
+def wave_ended(call: Call, plan: Plan, step_index: int, dial_status: str, ring_s: int) -> Prepared:
+    """A wave's ``<Dial>`` ended (``dial_status`` as Twilio reports it): the next step, ready to render."""
+    ended = services.end_wave(call, step_index, dial_status, ring_s)
+    if ended.repeated:
+        return _again(call, plan, ended.step)
+    return advance(call, plan, ended.step)
+
+
+def _again(call: Call, plan: Plan, step: Step) -> Prepared:
+    """What ``advance`` prepared for ``step`` the first time, read back and not written again: the next wave that
+    rang with the attempts it recorded then (the waves it skipped had no free line and recorded none), else the
+    step after them. A transfer was recorded the first time; no line is held again, even if one is free now."""
+    while isinstance(step, Dial):
+        attempts = services.wave_attempts(call, step.index, [t.id for t in step.targets])
+        if attempts:
+            wave = dataclasses.replace(step, targets=tuple(t for t in step.targets if t.id in attempts))
+            return Prepared(wave, attempts)
+        step = next_step(
+            plan, Progress(at=step.index, ring_elapsed_s=call.ring_elapsed_s), Result(Outcome.NO_ANSWER)
+        )
     return Prepared(step)

@@ -284,8 +284,24 @@ def reserve_lines(call: Call, provider_ids: list[str]) -> list[str]:
 
 def ring_wave(call: Call, step_index: int, provider_ids: list[str]) -> dict[str, str]:
     """``reserve_lines`` and ``record_attempts`` for the providers whose line was held, in one transaction:
-    returns provider id -> attempt id of each provider about to be rung (empty when none has a free line)."""
-    return _hold_lines(call, provider_ids, step_index=step_index)
+    returns provider id -> attempt id of each provider about to be rung (empty when none has a free line).
+
+    A wave rings once per call: when its attempts are recorded already (a repeated webhook, however late; even
+    after the wave ended and gave its lines back) they are returned as they are and nothing is held again."""
+    return wave_attempts(call, step_index, provider_ids) or _hold_lines(
+        call, provider_ids, step_index=step_index
+    )
+
+
+def wave_attempts(call: Call, step_index: int, provider_ids: list[str]) -> dict[str, str]:
+    """The attempts already recorded for this wave (provider id -> attempt id, in ``provider_ids``' order), read
+    only: the answer a repeated webhook renders again."""
+    stored = dict(
+        Attempt.objects.filter(
+            call_id=call.pk, step_index=step_index, provider_id__in=[int(p) for p in provider_ids]
+        ).values_list("provider_id", "pk")
+    )
+    return {p: str(stored[int(p)]) for p in provider_ids if int(p) in stored}
 
 
 def _hold_lines(call: Call, provider_ids: list[str], step_index: int | None) -> dict[str, str]:
@@ -364,7 +380,10 @@ def record_attempts(
 
 
 def accept_attempt(call: Call, step_index: int, provider_id: str, now: dt.datetime | None = None) -> bool:
-    """A provider pressed 1: the first acceptance wins the call; later ones are refused (returns False)."""
+    """A provider pressed 1: the first acceptance wins the call; later ones are refused (returns False).
+
+    The winner's repeated webhook (Twilio retrying the whisper's answer) wins again and writes nothing: its
+    attempt is the accepted one, so it gets the same answer, the one that bridges it to the caller."""
     moment = now or timezone.now()
     with transaction.atomic():
         won = (
@@ -385,7 +404,11 @@ def accept_attempt(call: Call, step_index: int, provider_id: str, now: dt.dateti
             )
             release_lines(call, [str(p) for p in others.values_list("provider_id", flat=True)], now=moment)
             others.update(status=AttemptStatus.CANCELED, ended_at=moment)
-    return won
+    if won:
+        return True
+    return Attempt.objects.filter(
+        call=call, step_index=step_index, provider_id=int(provider_id), status=AttemptStatus.ACCEPTED
+    ).exists()
 
 
 DIAL_OUTCOMES = {
@@ -396,18 +419,36 @@ DIAL_OUTCOMES = {
 }
 
 
+@dataclass(frozen=True)
+class WaveEnd:
+    step: Step  # what the engine says comes next
+    # A repeated webhook: the wave had ended already and nothing was written (see ``flow.wave_ended``).
+    repeated: bool
+
+
 def finish_wave(
     call: Call, step_index: int, dial_status: str, ring_s: int, now: dt.datetime | None = None
 ) -> Step:
     """The wave's <Dial> ended. Connected: the call is done. Otherwise free the wave's lines, mark the attempts
     and ask the engine for the next step. Repeated webhooks for the same wave return the same step."""
+    return end_wave(call, step_index, dial_status, ring_s, now).step
+
+
+def end_wave(
+    call: Call, step_index: int, dial_status: str, ring_s: int, now: dt.datetime | None = None
+) -> WaveEnd:
+    """``finish_wave``, telling a repeated webhook apart. The first end of a wave moves the call's ``step_index``
+    past it; a later one for the same wave (Twilio retrying the dial action) writes nothing, not even a line
+    given back (the next wave may have taken the same provider's line again), and gets the step the first one
+    got: the stored ``ring_elapsed_s`` already counts this wave."""
     moment = now or timezone.now()
     plan = call.routing_plan
     call.refresh_from_db()
     if call.connected_provider_id is not None:
-        return next_step(
+        step = next_step(
             plan, Progress(at=step_index), Result(Outcome.ACCEPTED, str(call.connected_provider_id))
         )
+        return WaveEnd(step, repeated=False)
     outcome = DIAL_OUTCOMES.get(dial_status, Outcome.NO_ANSWER)
     if dial_status == "completed":
         outcome = Outcome.DECLINED  # answered (e.g. voicemail) but nobody pressed 1
@@ -417,17 +458,26 @@ def finish_wave(
         Outcome.DECLINED: AttemptStatus.DECLINED,
     }.get(outcome, AttemptStatus.NO_ANSWER)
     wave = Attempt.objects.filter(call=call, step_index=step_index)
-    # Every line of the wave goes back, including those whose leg already reported busy or no answer.
-    release_lines(call, [str(p) for p in wave.values_list("provider_id", flat=True)], now=moment)
-    wave.filter(status=AttemptStatus.RINGING).update(status=status, ended_at=moment)
+    elapsed = call.ring_elapsed_s + max(ring_s, 0)
+    with transaction.atomic():
+        # The gate: only the first end of this wave moves the call past it, and only that one writes.
+        first = Call.objects.filter(pk=call.pk, step_index__lte=step_index).update(
+            step_index=step_index + 1, ring_elapsed_s=elapsed
+        )
+        if first:
+            # Every line of the wave goes back, including those whose leg already reported busy or no answer.
+            release_lines(call, [str(p) for p in wave.values_list("provider_id", flat=True)], now=moment)
+            wave.filter(status=AttemptStatus.RINGING).update(status=status, ended_at=moment)
+    if not first:
+        call.refresh_from_db(fields=["step_index", "ring_elapsed_s"])
+        progress = Progress(at=step_index, ring_elapsed_s=call.ring_elapsed_s)
+        return WaveEnd(next_step(plan, progress, Result(outcome)), repeated=True)
+    # As stored: the waves that come next count from here.
+    call.step_index, call.ring_elapsed_s = step_index + 1, elapsed
     if status == AttemptStatus.NO_ANSWER:
         pause_unresponsive_providers(list(wave.values_list("provider_id", flat=True)), moment)
-    Call.objects.filter(pk=call.pk, step_index__lte=step_index).update(
-        step_index=step_index + 1, ring_elapsed_s=call.ring_elapsed_s + max(ring_s, 0)
-    )
-    return next_step(
-        plan, Progress(at=step_index, ring_elapsed_s=call.ring_elapsed_s + ring_s), Result(outcome)
-    )
+    step = next_step(plan, Progress(at=step_index, ring_elapsed_s=elapsed), Result(outcome))
+    return WaveEnd(step, repeated=False)
 
 
 def leave_unrung_wave(call: Call, step_index: int, now: dt.datetime | None = None) -> int:

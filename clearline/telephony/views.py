@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_POST
 
@@ -46,6 +47,32 @@ FALLBACK_CRISIS_PATH = "fallback-crisis.xml"
 
 WITHHELD_CALLER_IDS = {"", "anonymous", "restricted", "unknown", "blocked", "+266696687", "+86282452253"}
 
+# Twilio's CallSid: "CA" and 32 hex digits. Anything else did not come from Twilio (the signature only proves the
+# sender holds the token): refused before a single row is read or written.
+CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
+
+
+def is_call_sid(value: str) -> bool:
+    return CALL_SID.fullmatch(value) is not None
+
+
+def call_sid_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """400 when the ``CallSid`` field (Twilio sends it with every webhook) or the ``call`` query parameter (the
+    caller's CallSid in our own action URLs) is not Twilio's format. A 400, not the fallback: no caller is
+    waiting on a request Twilio did not make."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        in_query = request.GET.get("call")
+        if not is_call_sid(request.POST.get("CallSid", "")) or (
+            in_query is not None and not is_call_sid(in_query)
+        ):
+            logger.warning("Twilio webhook %s refused: the CallSid is not Twilio's format", request.path)
+            return HttpResponseBadRequest("Malformed CallSid", content_type="text/plain")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 def respond(xml: str) -> HttpResponse:
     return HttpResponse(xml, content_type="text/xml; charset=utf-8")
@@ -69,11 +96,11 @@ def safely(view: Callable[..., HttpResponse], *, provider_leg: bool = False) -> 
 
 
 def webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    return twilio_webhook(require_POST(safely(view)))
+    return twilio_webhook(require_POST(call_sid_checked(safely(view))))
 
 
 def provider_leg_webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    return twilio_webhook(require_POST(safely(view, provider_leg=True)))
+    return twilio_webhook(require_POST(call_sid_checked(safely(view, provider_leg=True))))
 
 
 @functools.cache
@@ -129,7 +156,10 @@ def caller_number(request: HttpRequest) -> str | None:
 
 def render(request: HttpRequest, call: Call, step: Step) -> HttpResponse:
     """Prepare (lines, attempts, transfers) and render the step the engine chose."""
-    prepared = flow.advance(call, call.routing_plan, step)
+    return render_prepared(request, call, flow.advance(call, call.routing_plan, step))
+
+
+def render_prepared(request: HttpRequest, call: Call, prepared: flow.Prepared) -> HttpResponse:
     step = prepared.step
     index = getattr(step, "index", None)
     urls = build_urls(request, call, index)
@@ -243,7 +273,8 @@ def dial(request: HttpRequest) -> HttpResponse:
     plan = call.routing_plan
     wave = next(s for s in plan.steps if isinstance(s, Dial) and s.index == step_index)
     ring_s = wave.ring_timeout_s if status == "no-answer" else 0
-    return render(request, call, services.finish_wave(call, step_index, status, ring_s))
+    # A repeated dial action (Twilio retrying) gets the same TwiML and writes nothing (``flow.wave_ended``).
+    return render_prepared(request, call, flow.wave_ended(call, plan, step_index, status, ring_s))
 
 
 @webhook
@@ -376,15 +407,22 @@ def fallback_free_helpline(request: HttpRequest) -> HttpResponse:
 
 @webhook
 def status(request: HttpRequest) -> HttpResponse:
-    """Status callbacks: the caller's call (CallStatus) or, with ?attempt=, one provider leg."""
+    """Status callbacks: the caller's call (CallStatus) or, with ?attempt=, one provider leg.
+
+    Nobody listens to this answer, so a failure is not hidden behind the caller's fallback TwiML: it answers
+    500, which Twilio's debugger shows (and the error is logged, by path only: no caller number)."""
     call_status = request.POST.get("CallStatus", "")
-    if "attempt" in request.GET:
-        services.record_leg_status(request.GET["attempt"], call_status)
-    else:
-        duration = request.POST.get("CallDuration")
-        services.advance_call_status(
-            request.POST["CallSid"],
-            call_status,
-            duration_s=int(duration) if duration and duration.isdigit() else None,
-        )
+    try:
+        if "attempt" in request.GET:
+            services.record_leg_status(request.GET["attempt"], call_status)
+        else:
+            duration = request.POST.get("CallDuration")
+            services.advance_call_status(
+                request.POST["CallSid"],
+                call_status,
+                duration_s=int(duration) if duration and duration.isdigit() else None,
+            )
+    except Exception:
+        logger.exception("Twilio status callback %s failed; answering 500", request.path)
+        return HttpResponse("Status callback failed", status=500, content_type="text/plain")
     return HttpResponse(status=204)

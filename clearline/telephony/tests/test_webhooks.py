@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT = "AC" + "0" * 32
+UNKNOWN_CALL = "CA" + "f" * 32  # Twilio's format, but no such call (a malformed one gets 400)
 
 
 @pytest.fixture(autouse=True)
@@ -188,8 +189,8 @@ def test_the_webhooks_are_off_without_twilio_settings(client, settings, helpline
 def test_unknown_calls_and_malformed_fields_get_the_fallback_not_an_error(client, helpline, providers):
     twilio = Twilio(client)
     for url, fields in [
-        ("/telephony/twilio/menu?call=CAunknown", {"Digits": "1"}),
-        ("/telephony/twilio/dial?call=CAunknown&step=2", {"DialCallStatus": "busy"}),
+        (f"/telephony/twilio/menu?call={UNKNOWN_CALL}", {"Digits": "1"}),
+        (f"/telephony/twilio/dial?call={UNKNOWN_CALL}&step=2", {"DialCallStatus": "busy"}),
         ("/telephony/twilio/voice", {"To": "not a number"}),
     ]:
         root = parse(twilio.post(url, **fields))
@@ -215,7 +216,7 @@ def test_replaying_every_webhook_gives_identical_records(client, helpline, provi
 
 
 def test_pressing_9_in_the_inline_fallback_reaches_the_crisis_line(client, helpline, providers):
-    root = parse(Twilio(client).post("/telephony/twilio/menu?call=CAunknown", Digits="1"))
+    root = parse(Twilio(client).post(f"/telephony/twilio/menu?call={UNKNOWN_CALL}", Digits="1"))
     crisis_url = "/telephony/twilio/" + action_of(root, "Gather")
     crisis = parse(client.get(crisis_url))
     assert dialled(crisis) == ["+18002738255"]
