@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -31,8 +32,8 @@ from clearline.lib.audit import log_action
 from clearline.lib.phone import decrypt_number
 from clearline.providers.models import Provider
 from clearline.routing import CallbackOffer, CallContext, Intent, NumberKind
-from clearline.routing.eligibility import evaluate_all
-from clearline.routing.plans import choose_callback_provider
+from clearline.routing.eligibility import FILTERS, Verdict, evaluate_all
+from clearline.routing.plans import callback_order
 from clearline.telephony.models import Call, CallbackOutcome, CallbackRequest, CallbackStatus, LineSlot
 from clearline.telephony.snapshots import build_policy, snapshot_providers
 from clearline.telephony.twilio.twiml.callback import CONSENT_VERSION, offer_speech
@@ -52,15 +53,36 @@ NOT_YOURS = gettext_lazy(
 )
 
 
+# How many times the worker tries to send one notification, and how long it waits before each retry.
+NOTIFY_ATTEMPTS = 4
+NOTIFY_RETRY_DELAYS_S = (60, 300, 900)
+
+
 def notify_callback_assigned(callback: CallbackRequest) -> None:
-    """Tell the provider a callback is theirs. The caller's number is never in an email or SMS: the provider
-    reveals it in the portal, which logs the reveal."""
-    try:
-        _send_callback_notices(callback)
-    except Exception:
-        # The callback is stored and the caller told; a mail or SMS outage must not change that. The provider
-        # still sees the request in its queue, and the deadline job reassigns it if nobody returns it.
-        logger.exception("Could not notify provider %s of callback %s", callback.provider_id, callback.pk)
+    """Tell the provider a callback is theirs: a worker task (``tasks.notify_callback_provider``), enqueued when
+    the transaction that assigned it commits, with nothing but the request's id and which assignment it is. The
+    webhook that stored the request never waits for a mail or SMS server; the worker sends with a timeout
+    (``EMAIL_TIMEOUT``, the Twilio client's own) and retries a failed send (``NOTIFY_ATTEMPTS``)."""
+    from clearline.telephony.tasks import notify_callback_provider
+
+    callback_id, assignment = int(callback.pk), int(callback.reassignments)
+    transaction.on_commit(lambda: notify_callback_provider.enqueue(callback_id, assignment))
+
+
+def send_callback_notice(callback_id: int, assignment: int) -> bool:
+    """Send the notices of one assignment of a callback (the worker's task); False, sending nothing, when the
+    request is closed or has moved on since (its new provider has a notice of its own). The caller's number is
+    never in an email or SMS: the provider reveals it in the portal, which logs the reveal. A failed send
+    raises: the task retries it."""
+    callback = (
+        CallbackRequest.objects.select_related("provider")
+        .filter(pk=callback_id, status=CallbackStatus.OPEN, reassignments=assignment)
+        .first()
+    )
+    if callback is None:
+        return False
+    _send_callback_notices(callback)
+    return True
 
 
 def _send_callback_notices(callback: CallbackRequest) -> None:
@@ -108,17 +130,9 @@ def consented_successors(callback: CallbackRequest) -> list[str]:
     return [str(p) for p in (callback.consent or {}).get("provider_ids", []) if str(p) not in tried]
 
 
-def choose_reassignment(callback: CallbackRequest, now: dt.datetime) -> Provider | None:
-    """The next provider to return this call, or None: among the providers in the caller's consent that have
-    not had it yet, the one the routing core would promise a callback to now (``choose_callback_provider``:
-    the caller's callback filters, a line not spoken for, open or opening before a new deadline, then the
-    core's order). Never anyone outside the consent; a request without consent is never moved."""
-    allowed = consented_successors(callback)
-    if not allowed:
-        return None
-    call = callback.call
-    policy = build_policy()
-    context = CallContext(
+def callback_context(call: Call) -> CallContext:
+    """The routing context of a callback for ``call``: the caller's intent, language and place."""
+    return CallContext(
         call_id=f"{call.call_sid}-callback",
         number_kind=NumberKind.HELPLINE,
         intent=Intent(call.helpline.intent)
@@ -128,12 +142,53 @@ def choose_reassignment(callback: CallbackRequest, now: dt.datetime) -> Provider
         caller_state=call.caller_state or None,
         caller_zip=call.caller_zip3 or None,
     )
-    snapshots = [
-        s for s in snapshot_providers(now, policy, only=[int(p) for p in allowed]) if s.id in set(allowed)
-    ]
-    verdicts = evaluate_all(snapshots, context, policy, now)
-    best = choose_callback_provider(snapshots, verdicts, policy, now, call.seed + len(_tried(callback)))
-    return None if best is None else Provider.objects.get(pk=int(best.id))
+
+
+def able_to_call_back(
+    call: Call, provider_ids: Collection[str], now: dt.datetime, seed: int, limit: int | None = None
+) -> list[str]:
+    """Which of ``provider_ids`` the routing core would promise this call's callback to now, in its order
+    (``callback_order``: the caller's callback filters, then a line not spoken for, i.e. calls in progress plus
+    open callbacks below ``lines x callback_max_per_line`` of the policy in force, then open or opening before
+    a new deadline). Counts are read when called: inside a transaction that has locked the providers' rows
+    they cannot change before it commits."""
+    wanted = {str(p) for p in provider_ids}
+    if not wanted:
+        return []
+    policy = build_policy()
+    snapshots = [s for s in snapshot_providers(now, policy, only=[int(p) for p in wanted]) if s.id in wanted]
+    verdicts = evaluate_all(snapshots, callback_context(call), policy, now)
+    return [p.id for p in callback_order(snapshots, verdicts, policy, now, seed, limit=limit)]
+
+
+def with_room_for_a_callback(provider_ids: Collection[str], now: dt.datetime, seed: int) -> set[str]:
+    """Which of ``provider_ids`` have room for one more callback now, by the routing core's own rule
+    (``callback_order``: calls in progress plus open callbacks below ``lines x callback_max_per_line`` of the
+    policy in force). Only that is re-checked when the caller presses 1: every other filter was applied when
+    the offer was made (a provider auto-paused for the unanswered rings of this very call keeps its promise), so
+    each is given a verdict passing them all. Counts are read when called: inside a transaction that has locked
+    the providers' rows they cannot change before it commits."""
+    wanted = {str(p) for p in provider_ids}
+    if not wanted:
+        return set()
+    policy = build_policy()
+    snapshots = [s for s in snapshot_providers(now, policy, only=[int(p) for p in wanted]) if s.id in wanted]
+    passing = tuple(True for _ in FILTERS)
+    verdicts = [Verdict(s.id, passing, True, True) for s in snapshots]
+    return {p.id for p in callback_order(snapshots, verdicts, policy, now, seed)}
+
+
+def choose_reassignment(callback: CallbackRequest, now: dt.datetime) -> Provider | None:
+    """The next provider to return this call, or None: among the providers in the caller's consent that have
+    not had it yet, the one the routing core would promise a callback to now (``able_to_call_back``, the
+    first of ``callback_order``, as ``choose_callback_provider``). Never anyone outside the consent; a request
+    without consent is never moved."""
+    allowed = consented_successors(callback)
+    if not allowed:
+        return None
+    call = callback.call
+    best = able_to_call_back(call, allowed, now, call.seed + len(_tried(callback)), limit=1)
+    return Provider.objects.get(pk=int(best[0])) if best else None
 
 
 def _open_hours(callback: CallbackRequest) -> int:
@@ -201,7 +256,7 @@ def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
             reassigned += 1
             callback.refresh_from_db()
             logger.info("Callback %s reassigned to provider %s", callback.pk, successor.pk)
-            notify_callback_assigned(callback)
+            notify_callback_assigned(callback)  # the worker sends it once this reassignment is committed
     return reassigned
 
 

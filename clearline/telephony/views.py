@@ -39,6 +39,7 @@ from clearline.telephony import disclosed, flow, roster, services
 from clearline.telephony.models import Attempt, AttemptStatus, Call
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.signatures import signed_url, twilio_webhook
+from clearline.telephony.twilio.twiml.callback import render_callback_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -322,10 +323,16 @@ def whisper_accept(request: HttpRequest) -> HttpResponse:
 
 
 def confirm_callback(request: HttpRequest, call: Call, offer: CallbackOffer, number: str) -> HttpResponse:
-    # The request is stored (and committed) before a single word of confirmation is rendered.
-    services.record_callback(call, offer.provider_id, offer.deadline, number)
+    # The request is stored (and committed) before a single word of confirmation is rendered. Capacity is checked
+    # now: the confirmation names whoever was given it (the provider named, else a backup the offer named), and
+    # when nobody can take it the caller is told so and transferred to the free helpline.
+    callback = services.record_callback(call, offer.provider_id, offer.deadline, number)
     urls = build_urls(request, call, offer.index)
-    return respond(twiml.render_callback_confirmed(offer.provider_name, offer.minutes, call.language, urls))
+    if callback is None:
+        return respond(render_callback_unavailable(call.language))
+    heard = {offer.provider_id: offer.provider_name, **{b.id: b.name for b in offer.backups}}
+    name = heard.get(str(callback.provider_id)) or callback.provider.name
+    return respond(twiml.render_callback_confirmed(name, offer.minutes, call.language, urls))
 
 
 def current_offer(call: Call) -> CallbackOffer:

@@ -196,3 +196,13 @@ def render_callback_confirmed(provider_name: str, minutes: int, language: str, u
         speaker.say(_("Goodbye."))
         speaker.response.hangup()
         return speaker.xml()
+
+
+def render_callback_unavailable(language: str) -> str:
+    """The caller pressed 1 but nobody the offer named has room for another callback any more (the promise is
+    checked when given): say so, and transfer them to the free helpline; nothing was stored."""
+    with override(_base_language(language)):
+        speaker = _Speaker(language)
+        speaker.say(_("No participating treatment provider can take your call right now."))
+        _append_transfer(speaker, FREE_HELPLINE_NUMBER)
+        return speaker.xml()
