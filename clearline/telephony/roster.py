@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.test.signals import setting_changed
@@ -142,6 +142,7 @@ class RoutingInputs:
     zones: dict[str, tuple[int, ...]]  # time zone -> the providers in it (the daily cap counts local days)
     _policies: dict[str, RoutingPolicy] = field(default_factory=dict)
     _disclosure: DisclosureVersion | None = None
+    _disclosure_committed: bool = False
 
     def policy(self, disclosure_version: int | str = "1") -> RoutingPolicy:
         """``build_policy(disclosure_version)``: the routing settings version in force, read once per roster."""
@@ -154,11 +155,32 @@ class RoutingInputs:
     def disclosure(self) -> DisclosureVersion:
         """The current disclosure version (stored first if the roster changed), read once per roster: every input
         of its text (providers, contracts, routing settings, the date) is one this roster is keyed on."""
-        if self._disclosure is None:
+        version = self._disclosure
+        if version is not None and not self._disclosure_committed:
+            # Found inside a transaction, which may since have rolled back (the call simulator rolls back each
+            # run) and taken a version it stored with it: used only while its row is still there.
+            if not DisclosureVersion.objects.filter(pk=version.pk).exists():
+                version = None
+            elif not _in_transaction():
+                self._disclosure_committed = True
+        if version is None:
             from clearline.content.disclosure import ensure_current_disclosure
 
-            self._disclosure = ensure_current_disclosure()
-        return self._disclosure
+            version = self._disclosure = ensure_current_disclosure()
+            self._disclosure_committed = not _in_transaction()
+            if not self._disclosure_committed:
+                transaction.on_commit(functools.partial(self._disclosure_kept, version))
+        return version
+
+    def _disclosure_kept(self, version: DisclosureVersion) -> None:
+        if self._disclosure is version:
+            self._disclosure_committed = True
+
+
+def _in_transaction() -> bool:
+    """Whether the application has a transaction open, so what it writes may still roll back. A test case's own
+    enclosing transaction does not count (as for Django's ``atomic(durable=True)``)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
 _lock = threading.Lock()
