@@ -160,8 +160,25 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'clearline.sqlite3'}") or "",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if CLEARLINE_ENV != "production" else 60, minimum=0),
+        # A persistent connection is checked before each request reuses it, so the first request after a
+        # database restart reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
+# Telephony webhooks must answer within 1 s whatever the database does (docs/operations.md, "When the database
+# fails"). Each webhook sets these on its connection (clearline.telephony.views.safely); a page request on the
+# same connection puts the server's defaults back, and the worker, migrations and imports never get them.
+CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS = env_int(
+    "CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS", 800, minimum=50, maximum=10000
+)
+CLEARLINE_WEBHOOK_LOCK_TIMEOUT_MS = env_int(
+    "CLEARLINE_WEBHOOK_LOCK_TIMEOUT_MS", 500, minimum=50, maximum=10000
+)
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Seconds to wait for a new connection, in every process (libpq's smallest is 2).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 2, minimum=2, maximum=60
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while the other writes; the timeout rides out short locks.
     DATABASES["default"]["OPTIONS"] = {
@@ -357,3 +374,6 @@ CLEARLINE_CALL_DETAIL_RETENTION_DAYS = env_int(
 )
 # Operators told two weeks before a provider's license or certification expires (comma-separated).
 CLEARLINE_OPERATOR_EMAILS = env_list("CLEARLINE_OPERATOR_EMAILS", [])
+# A webhook that answers the fallback logs an ERROR and e-mails operators, at most once in this many minutes
+# per web process (docs/operations.md, "When the database fails").
+CLEARLINE_FALLBACK_ALERT_MINUTES = env_int("CLEARLINE_FALLBACK_ALERT_MINUTES", 15, minimum=1, maximum=1440)
