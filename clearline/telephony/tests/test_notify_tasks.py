@@ -34,10 +34,12 @@ def notified(providers):
 
 
 def run_queued_tasks() -> None:
-    """What ``clearline worker --batch`` does: run every task that is ready, until none is."""
-    from django.core.management import call_command
+    """Run each queued task as the worker would, by its stored path and arguments. (The worker command itself
+    closes the database connection between tasks, which would end the test's transaction on PostgreSQL.)"""
+    from django.utils.module_loading import import_string
 
-    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    for queued in DBTaskResult.objects.filter(status="READY").order_by("enqueued_at"):
+        import_string(queued.task_path).call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
 
 
 def test_the_webhook_stores_the_request_and_enqueues_the_notice_without_sending_it(
