@@ -34,7 +34,8 @@ Figures per fault, read after recovery (and after ``replay_event_journal``, when
 it, run in a management shell with the server's environment):
 - calls: call set-ups started;
 - TwiML <= 1 s: share of webhook answers that were valid within 1 s (a TwiML webhook: 200 and an XML
-  ``<Response>``, the fallback included; a status callback: 2xx), latency from the request's send;
+  ``<Response>``, the fallback included; a status callback: 2xx and no TwiML, since the caller's fallback there
+  hides a failed write), latency from the request's send;
 - events lost: final statuses sent but not in the Call row (also when the call has no row at all: the count of
   those is in the notes);
 - slots leaked: LineSlot rows still held for calls whose final status was sent;
@@ -250,8 +251,11 @@ def post(client: Client, run: CallRun, what: str, path: str, **extra: str) -> tu
     except (OSError, http.client.HTTPException):
         status, body = 0, b""
     ms = (time.perf_counter() - began) * 1000
-    valid = 200 <= status < 300 if what == "status" else is_twiml(status, body)
-    run.answers.append(Answer(what, ms, valid))
+    if what == "status":  # 2xx without a body; the caller's fallback TwiML here hides a failure (issue 11)
+        valid = 200 <= status < 300 and not is_twiml(status, body)
+        run.answers.append(Answer(what, ms, valid, real=not is_twiml(status, body)))
+    else:
+        run.answers.append(Answer(what, ms, is_twiml(status, body)))
     return status, body
 
 
