@@ -359,11 +359,17 @@ CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS = env_int(
 CLEARLINE_CALLBACK_GIVE_UP_HOURS = env_int("CLEARLINE_CALLBACK_GIVE_UP_HOURS", 48, minimum=1, maximum=168)
 # A line slot still held this long after it was reserved belongs to a call whose end we never heard about.
 CLEARLINE_LINE_SLOT_TTL_MINUTES = env_int("CLEARLINE_LINE_SLOT_TTL_MINUTES", 120, minimum=10)
+# Call events the database could not take wait here (on local disk) for the worker (docs/operations.md).
+_journal_dir = env_str("CLEARLINE_EVENT_JOURNAL_DIR", "")
+if _journal_dir and not Path(_journal_dir).is_absolute():
+    raise ImproperlyConfigured(f"CLEARLINE_EVENT_JOURNAL_DIR={_journal_dir!r} must be an absolute path.")
+CLEARLINE_EVENT_JOURNAL_DIR = Path(_journal_dir) if _journal_dir else VAR_DIR / "journal"
 CLEARLINE_PERIODIC_TASKS += [
     ("clearline.telephony.tasks.enforce_callback_deadlines", 60),
     ("clearline.telephony.tasks.reap_line_slots", 300),
     ("clearline.telephony.tasks.purge_callback_numbers", 3600),
     ("clearline.telephony.tasks.check_finished_calls", 300),
+    ("clearline.telephony.tasks.replay_event_journal", 30),
     ("clearline.providers.tasks.check_documents", 3600),
     ("clearline.reports.tasks.compute_daily_figures", 900),
     ("clearline.reports.tasks.purge_call_details", 3600),

@@ -8,7 +8,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from clearline.telephony import callbacks, claim_checks
+from clearline.telephony import callbacks, claim_checks, journal
 
 logger = logging.getLogger(__name__)
 
@@ -64,3 +64,9 @@ def notify_callback_provider(callback_id: int, assignment: int, attempt: int = 1
             retry = retry.using(run_after=timezone.now() + delay)
         retry.enqueue(callback_id, assignment, attempt + 1)
         raise
+
+
+@task()
+def replay_event_journal() -> int:
+    """Apply the call events kept on disk while the database was failing (``journal.replay``), in order."""
+    return journal.replay(timezone.now())

@@ -23,6 +23,7 @@ from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clearline.content.models import HelplineKind
@@ -41,7 +42,7 @@ from clearline.routing import (
     Step,
     next_step,
 )
-from clearline.telephony import disclosed, flow, roster, services
+from clearline.telephony import disclosed, flow, journal, roster, services
 from clearline.telephony.models import Attempt, AttemptStatus, Call
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.signatures import signed_url, twilio_webhook
@@ -548,18 +549,26 @@ def status(request: HttpRequest) -> HttpResponse:
     """Status callbacks: the caller's call (CallStatus) or, with ?attempt=, one provider leg.
 
     Nobody listens to this answer, so a failure is not hidden behind the caller's fallback TwiML: it answers
-    500, which Twilio's debugger shows (and the error is logged, by path only: no caller number)."""
-    call_status = request.POST.get("CallStatus", "")
+    500, which Twilio's debugger shows (and the error is logged, by path only: no caller number). When the
+    database fails the event is kept in the event journal (``journal.keep``, fsynced) for the worker to apply, and
+    the answer is 204; 500 only if it could not be kept either."""
     try:
-        if "attempt" in request.GET:
-            services.record_leg_status(request.GET["attempt"], call_status)
-        else:
-            duration = request.POST.get("CallDuration")
-            services.advance_call_status(
-                request.POST["CallSid"],
-                call_status,
-                duration_s=int(duration) if duration and duration.isdigit() else None,
-            )
+        event = journal.status_event(
+            call_sid=request.POST["CallSid"],
+            status=request.POST.get("CallStatus", ""),
+            attempt=request.GET.get("attempt"),
+            duration=request.POST.get("CallDuration"),
+            received_at=timezone.now(),
+        )
+        journal.apply(event)
+    except journal.DATABASE_FAILURES:
+        # The database cannot take it now: kept on local disk, the worker applies it when it can. Safe: 204.
+        try:
+            journal.keep(event)
+        except Exception:
+            logger.exception("Twilio status callback %s could not be kept; answering 500", request.path)
+            return HttpResponse("Status callback failed", status=500, content_type="text/plain")
+        logger.warning("Twilio status callback %s kept in the event journal (database failing)", request.path)
     except Exception:
         logger.exception("Twilio status callback %s failed; answering 500", request.path)
         return HttpResponse("Status callback failed", status=500, content_type="text/plain")

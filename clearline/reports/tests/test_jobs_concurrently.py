@@ -82,6 +82,7 @@ def test_every_periodic_job_is_covered():
         "clearline.telephony.tasks.reap_line_slots",
         "clearline.telephony.tasks.purge_callback_numbers",
         "clearline.telephony.tasks.check_finished_calls",
+        "clearline.telephony.tasks.replay_event_journal",
         "clearline.providers.tasks.check_documents",
         "clearline.reports.tasks.compute_daily_figures",
         "clearline.reports.tasks.purge_call_details",
@@ -185,6 +186,27 @@ def test_check_finished_calls(reachable, helpline):
     broken.refresh_from_db()
     assert kept.claims_checked_at is not None and kept.claim_violations == []
     assert [v["kind"] for v in broken.claim_violations] == ["answered_by", "will_ring"]
+
+
+def test_replay_event_journal(reachable, settings, tmp_path):
+    from clearline.telephony import journal
+
+    settings.CLEARLINE_EVENT_JOURNAL_DIR = tmp_path / "journal"
+    alder = reachable[0]
+    now = timezone.now()
+    call = make_call(now - dt.timedelta(minutes=3), [(alder, "ringing", None)])
+    slot = LineSlot.objects.create(provider=alder, call=call)
+    received = now - dt.timedelta(minutes=1)
+    journal.keep(
+        journal.status_event(
+            call_sid=call.call_sid, status="completed", attempt=None, duration="60", received_at=received
+        )
+    )
+    results = run_job("clearline.telephony.tasks.replay_event_journal")
+    assert sorted(results) == [0, 1]  # the event applied once, by one of the two
+    call.refresh_from_db()
+    assert call.status == "completed" and call.ended_at == received and call.duration_s == 60
+    assert LineSlot.objects.get(pk=slot.pk).released_at == received
 
 
 def test_check_documents(reachable, settings):
