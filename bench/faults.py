@@ -414,8 +414,9 @@ def replay_journal(env: dict[str, str]) -> str:
         timeout=60,
         check=False,
     )
-    out = done.stdout.strip() or done.stderr.strip().splitlines()[-1:] or ["?"]
-    return f"journal replay: {out if isinstance(out, str) else out[0]}"[:80]
+    # The last line: the shell may print a banner (objects it imported) before the task's result.
+    lines = done.stdout.strip().splitlines() or done.stderr.strip().splitlines()[-1:] or ["?"]
+    return f"journal replay: {lines[-1]} applied"[:80]
 
 
 def promises_over_capacity() -> int:

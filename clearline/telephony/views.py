@@ -236,6 +236,12 @@ def provider_leg_webhook(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return twilio_webhook(require_POST(call_sid_checked(safely(view, provider_leg=True))))
 
 
+def status_webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """No fallback TwiML for status callbacks (nobody hears them): the view keeps or refuses the event itself,
+    and sets the webhook timeouts inside its own error handling, so a database that is down is journaled."""
+    return twilio_webhook(require_POST(call_sid_checked(view)))
+
+
 @functools.cache
 def _paths(script_prefix: str) -> dict[str, str]:
     """The webhooks' paths, reversed once per script prefix (the URL configuration never changes at run time)."""
@@ -544,7 +550,7 @@ def fallback_free_helpline(request: HttpRequest) -> HttpResponse:
     return respond(twiml.render_fallback_free_helpline("es" if request.GET.get("lang") == "es" else "en"))
 
 
-@webhook
+@status_webhook
 def status(request: HttpRequest) -> HttpResponse:
     """Status callbacks: the caller's call (CallStatus) or, with ?attempt=, one provider leg.
 
@@ -560,6 +566,7 @@ def status(request: HttpRequest) -> HttpResponse:
             duration=request.POST.get("CallDuration"),
             received_at=timezone.now(),
         )
+        use_webhook_timeouts()
         journal.apply(event)
     except journal.DATABASE_FAILURES:
         # The database cannot take it now: kept on local disk, the worker applies it when it can. Safe: 204.
