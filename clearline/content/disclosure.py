@@ -32,15 +32,14 @@ from clearline.providers.routing_inputs import standing_snapshot
 from clearline.providers.routing_settings import current_routing_settings
 from clearline.providers.services import current_roster
 from clearline.routing import Intent
+from clearline.routing.claim_builders import FeeTerms, number_claims
 from clearline.routing.claims import (
     AnsweredBy,
     Claim,
-    FeeTerms,
     FlatEqualFee,
     KeysWork,
     ListingRingsOnlyFacility,
     NoProvider,
-    number_claims,
 )
 
 logger = logging.getLogger(__name__)

@@ -1,40 +1,28 @@
 """Claims: every sentence Clearline says about where calls go, as typed data with a test over a finished call.
 
-``number_claims`` builds what the web says about one number from the routing policy, the providers that could
-answer it and the fee terms; ``call_claims`` adds what the greeting of one call says, from that call's plan.
-Words are rendered elsewhere (``content/claims_text.py``, in each language) from these values only, so a sentence
-cannot say more than its claim. ``violations`` checks a finished call (``CallFacts``) against the claims it was
-made under: the simulator, the tests and the worker's nightly check all use it.
+``claim_builders`` makes them: what the web says about one number (from the routing policy, the providers that
+could answer it and the fee terms) and what the greeting of one call says (from that call's plan). Words are
+rendered elsewhere (``content/claims_text.py``, in each language) from these values only, so a sentence cannot
+say more than its claim. ``violations`` checks a finished call (``CallFacts``) against the claims it was made
+under: the simulator, the tests and the worker's check of real calls all use it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime, timedelta
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from clearline.routing.schedule import WEEKDAYS, Schedule, next_opening, zone
-from clearline.routing.steps import KEY_MOMENTS, Plan
-from clearline.routing.types import Intent, ProviderSnapshot, RoutingPolicy
+from clearline.routing.schedule import WEEKDAYS, zone
+from clearline.routing.steps import KEY_MOMENTS
 
 # How a finished helpline call may end, every one of them somewhere safe (DESIGN.md rules 5 and 6).
 SAFE_ENDINGS = frozenset({"connected", "callback", "transferred_free", "transferred_crisis", "abandoned"})
 LISTING_ENDINGS = frozenset(
     {"listing_connected", "listing_unanswered", "transferred_free", "transferred_crisis", "abandoned"}
 )
-# Policy fields no sentence speaks of, and why: the claims builder test fails for any other field a change of
-# which leaves every claim the same.
-UNCLAIMED_POLICY_FIELDS: dict[str, str] = {
-    "version": "names the settings version in each trace; changes nothing about a call",
-    "disclosure_version": "names the disclosure version in each trace; changes nothing about a call",
-    "whisper": "what the provider hears before accepting; nothing the caller is told depends on it",
-    "callback_max_per_line": "decides whether a provider can return a call in time, which the callback claim "
-    "states as its condition",
-    "auto_pause_after": "a provider that leaves offers unanswered is paused; the order claim says paused "
-    "providers are not rung",
-    "auto_pause_window_min": "as auto_pause_after",
-}
 # A callback's deadline is computed from the moment the offer was planned; storing it takes a moment more.
 CALLBACK_SLACK_S = 120.0
 
@@ -120,13 +108,13 @@ def _minutes(hhmm: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-class Claim:
+class Claim(ABC):
     """A sentence as data: ``kind`` names its wording; ``holds`` says whether a finished call kept it."""
 
     kind: ClassVar[str]
 
-    def holds(self, facts: CallFacts) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def holds(self, facts: CallFacts) -> bool: ...
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, **asdict(self)}  # type: ignore[call-overload]
@@ -314,107 +302,6 @@ CLAIM_TYPES: dict[str, type[Claim]] = {
         NobodyNow,
     )
 }
-
-
-@dataclass(frozen=True, slots=True)
-class FeeTerms:
-    """The one flat fee every running contract shares (``None`` where fees differ: then nothing claims it)."""
-
-    period: str  # "monthly", "quarterly", "yearly"
-    provider_ids: frozenset[str] = field(default_factory=frozenset)
-
-
-def can_answer_today(p: ProviderSnapshot, intent: Intent | None, on: datetime) -> bool:
-    """Could ``p`` be rung for this number within a day of ``on``: contract running, licence and certification
-    current, not paused, taking this call type, and open now or opening within 24 hours. The test is generous on
-    purpose: a claim naming someone who is then not rung stays true; one leaving out someone rung would not."""
-    local = on.astimezone(zone(p.schedule.timezone))
-    today: date = local.date()
-    if not p.contract_active or p.paused or p.auto_paused:
-        return False
-    if p.license_expires is None or p.license_expires < today:
-        return False
-    if p.certification_expires is None or p.certification_expires < today:
-        return False
-    if intent is not None and intent not in p.intents:
-        return False
-    return next_opening(p.schedule, on, horizon=timedelta(hours=24)) is not None
-
-
-def scope_of(p: ProviderSnapshot, on: datetime, horizon_days: int = 8) -> ProviderScope:
-    schedule: Schedule = p.schedule
-    weekly = tuple(
-        (WEEKDAYS[day], r.start.strftime("%H:%M"), r.end.strftime("%H:%M"))
-        for day, ranges in enumerate(schedule.weekly)
-        for r in ranges
-    )
-    local = on.astimezone(zone(schedule.timezone)).date()
-    special = sorted(
-        d.isoformat()
-        for d in {*schedule.holidays, *(schedule.exceptions or {})}
-        if -1 <= (d - local).days < horizon_days  # yesterday's one-off hours may run past midnight
-    )
-    return ProviderScope(
-        id=p.id,
-        name=p.name,
-        timezone=schedule.timezone,
-        states=tuple(sorted(p.states)),
-        zip_prefixes=tuple(sorted(p.zip_prefixes)),
-        languages=tuple(sorted(p.languages)),
-        always_open=schedule.always_open,
-        weekly=weekly,
-        special_days=tuple(special),
-    )
-
-
-def number_claims(
-    providers: Sequence[ProviderSnapshot],
-    policy: RoutingPolicy,
-    fee: FeeTerms | None,
-    now: datetime,
-    *,
-    intent: Intent | None = None,
-    callback_open_hours: int = 48,
-    callback_number_days: int = 3,
-) -> tuple[Claim, ...]:
-    """What the web says about one general helpline number (its call type ``intent``) at ``now``."""
-    able = [p for p in providers if can_answer_today(p, intent, now)]
-    if not able:
-        return (NoProvider(), OtherwiseFreeHelpline(), KeysWork())
-    claims: list[Claim] = [AnsweredBy(tuple(scope_of(p, now) for p in able))]
-    ids = {p.id for p in able}
-    if fee is not None and ids <= fee.provider_ids:
-        claims.append(FlatEqualFee(fee.period, tuple(sorted(ids))))
-    claims.append(FairTurns(policy.continuity_days))
-    claims.append(
-        RingsAtOnce(
-            policy.wave_size,
-            policy.later_wave_size or policy.wave_size,
-            policy.ring_timeout_s,
-            policy.ring_budget_s,
-            again=policy.repeat_rounds,
-            press_to_accept=policy.require_accept,
-        )
-    )
-    claims.append(
-        CallbackPromise(policy.callback_deadline_min, callback_open_hours, callback_number_days)
-        if policy.callbacks
-        else NoCallback()
-    )
-    claims += [OtherwiseFreeHelpline(), KeysWork()]
-    return tuple(claims)
-
-
-def call_claims(plan: Plan, made_under: Iterable[Claim]) -> tuple[Claim, ...]:
-    """What this call's greeting says: who will ring now (or that nobody can), the fee sentence only when
-    providers will ring and the number's claims include it, and the keys."""
-    first = plan.first_dial()
-    under = list(made_under)
-    if first is None or not first.targets:
-        return (NobodyNow(), KeysWork())
-    ring = WillRing(tuple(t.id for t in first.targets), tuple(t.name for t in first.targets))
-    fee = [c for c in under if isinstance(c, FlatEqualFee)]
-    return (ring, *fee, KeysWork())
 
 
 def violations(claims: Iterable[Claim], facts: CallFacts) -> list[Claim]:

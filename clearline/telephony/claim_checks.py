@@ -34,7 +34,8 @@ from django.utils.translation import gettext as _
 
 from clearline.lib.pagecache import bump_generation
 from clearline.routing import CallbackOffer, Disclosure
-from clearline.routing.claims import CallFacts, Claim, call_claims, claim_from_dict, violations
+from clearline.routing.claim_builders import call_claims
+from clearline.routing.claims import CallFacts, Claim, claim_from_dict, violations
 from clearline.telephony.models import Call, CallbackRequest, CallbackStatus
 
 logger = logging.getLogger(__name__)

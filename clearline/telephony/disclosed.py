@@ -12,7 +12,8 @@ from django.utils.translation import override
 
 from clearline.content.claims_text import spoken_sentence
 from clearline.content.models import DisclosureVersion
-from clearline.routing.claims import Claim, KeysWork, call_claims, claim_from_dict
+from clearline.routing.claim_builders import call_claims
+from clearline.routing.claims import Claim, KeysWork, claim_from_dict
 from clearline.telephony.models import Call
 
 

@@ -1,8 +1,9 @@
 """The disclosure checks itself in simulation: every claim in force is checked against every simulated call.
 
 For strategies that make claims (the ``clearline`` ones), each arrival builds what the web says about the number at
-that moment (``claims.number_claims`` over the simulated providers' snapshots, the strategy's policy and one flat
-fee shared by every simulated provider) and what the greeting says (``claims.call_claims`` over the call's plan).
+that moment (``claim_builders.number_claims`` over the simulated providers' snapshots, the strategy's policy and
+one flat fee shared by every simulated provider) and what the greeting says (``claim_builders.call_claims`` over
+the call's plan).
 Once the run is over, each call's records become ``CallFacts`` and ``claims.violations`` says which claims the
 call contradicted. The baselines (``priority``, ``round_robin``) stand for routers that disclose nothing: they make
 no claims, and their figures have no ``claims`` key.
@@ -15,19 +16,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from clearline.routing.claim_builders import FeeTerms, can_answer_today, number_claims
 from clearline.routing.claims import (
     AnsweredBy,
     CallbackPromise,
     CallFacts,
     Claim,
     FairTurns,
-    FeeTerms,
     FlatEqualFee,
     KeysWork,
     RingsAtOnce,
     WillRing,
-    can_answer_today,
-    number_claims,
     violations,
 )
 from clearline.routing.schedule import is_open, next_opening, zone

@@ -2,7 +2,7 @@
 
 ``clearline`` drives the production engine (``plan_call`` and ``next_step``) with snapshots built from the
 simulated state, and says what the caller is told: each route carries the claims in force for its call (the
-number's, from ``claims.number_claims``, and the greeting's, from ``claims.call_claims``). ``priority``
+number's, from ``claim_builders.number_claims``, and the greeting's, from ``claim_builders.call_claims``). ``priority``
 (Ringba-style fixed priority) and ``round_robin`` stand for common commercial routers: the same hours, caps and
 line filters, one target at a time, 30 s rings, no callbacks, and nothing said to the caller about any of it.
 """
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from clearline.routing.claims import Claim, call_claims
+from clearline.routing.claim_builders import call_claims
+from clearline.routing.claims import Claim
 from clearline.routing.eligibility import auto_pause_due
 from clearline.routing.outcomes import next_step
 from clearline.routing.plans import plan_call

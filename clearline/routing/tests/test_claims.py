@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from datetime import time, timedelta
 
+from clearline.routing.claim_builders import UNCLAIMED_POLICY_FIELDS, FeeTerms, call_claims, number_claims
 from clearline.routing.claims import (
-    UNCLAIMED_POLICY_FIELDS,
     AnsweredBy,
     CallbackPromise,
     CallFacts,
-    FeeTerms,
     FlatEqualFee,
     KeysWork,
     NobodyNow,
@@ -18,9 +17,7 @@ from clearline.routing.claims import (
     NoProvider,
     RingsAtOnce,
     WillRing,
-    call_claims,
     claim_from_dict,
-    number_claims,
     violations,
 )
 from clearline.routing.plans import plan_call

@@ -18,13 +18,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearline.routing.claims import (
-    CallFacts,
-    FeeTerms,
-    call_claims,
-    number_claims,
-    violations,
-)
+from clearline.routing.claim_builders import FeeTerms, call_claims, number_claims
+from clearline.routing.claims import CallFacts, violations
 from clearline.routing.eligibility import evaluate_all
 from clearline.routing.outcomes import next_step
 from clearline.routing.plans import choose_callback_provider, plan_call

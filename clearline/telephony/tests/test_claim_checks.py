@@ -14,7 +14,8 @@ from clearline.providers.models import Provider
 from clearline.providers.routing_inputs import standing_snapshot
 from clearline.providers.routing_settings import current_routing_settings
 from clearline.routing import CallbackOffer, Dial, Intent
-from clearline.routing.claims import FeeTerms, ListingRingsOnlyFacility, number_claims
+from clearline.routing.claim_builders import FeeTerms, number_claims
+from clearline.routing.claims import ListingRingsOnlyFacility
 from clearline.telephony import claim_checks, services, tasks
 from clearline.telephony.claim_checks import CheckResult, check_call, check_finished_calls, facts_for
 from clearline.telephony.models import Attempt, Call, CallbackRequest, CallbackStatus
