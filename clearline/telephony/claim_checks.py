@@ -36,6 +36,7 @@ from clearline.lib.pagecache import bump_generation
 from clearline.routing import CallbackOffer, Disclosure
 from clearline.routing.claim_builders import call_claims
 from clearline.routing.claims import CallFacts, Claim, claim_from_dict, violations
+from clearline.telephony import disclosed
 from clearline.telephony.models import Call, CallbackRequest, CallbackStatus
 
 logger = logging.getLogger(__name__)
@@ -155,15 +156,12 @@ def claims_for(call: Call) -> list[Claim]:
         raise NotCheckable(f"disclosure v{version.number} was stored before claims were")
     if not call.plan:
         raise NotCheckable("the call's plan was erased after the retention period")
+    made_under = list(disclosed.number_claims_of(call))
+    if not made_under:
+        kind = "listing numbers" if call.number_kind == "listing" else "this call's number"
+        raise NotCheckable(f"disclosure v{version.number} has no claims for {kind}")
     if call.number_kind == "listing":
-        listing = stored.get("listing")
-        if not listing:
-            raise NotCheckable(f"disclosure v{version.number} has no claims for listing numbers")
-        return [claim_from_dict(c) for c in listing]
-    number = (stored.get("numbers") or {}).get(str(call.helpline_id))
-    if call.helpline_id is None or not number:
-        raise NotCheckable(f"disclosure v{version.number} has no claims for this call's number")
-    made_under = [claim_from_dict(c) for c in number]
+        return made_under
     claims: list[Claim] = []
     for claim in (*made_under, *call_claims(call.routing_plan, made_under)):
         if claim not in claims:  # the greeting repeats the number's fee and keys claims: one check each

@@ -6,34 +6,28 @@ The greeting is rendered from ``spoken_claims`` and the worker checks the call a
 
 from __future__ import annotations
 
-import functools
-
 from django.utils.translation import override
 
 from clearline.content.claims_text import spoken_sentence
-from clearline.content.models import DisclosureVersion
 from clearline.routing.claim_builders import call_claims
 from clearline.routing.claims import Claim, KeysWork, claim_from_dict
 from clearline.telephony.models import Call
 
 
-@functools.lru_cache(maxsize=256)
-def _parsed(version_pk: int, content_hash: str, helpline_id: int | None) -> tuple[Claim, ...]:
-    # Versions are never edited (a change makes a new one), so the parsed claims of one can be kept.
-    version = DisclosureVersion.objects.only("claims").get(pk=version_pk)
-    stored = version.claims if isinstance(version.claims, dict) else {}
-    if helpline_id is None:
-        return tuple(claim_from_dict(c) for c in stored.get("listing") or ())
-    return tuple(claim_from_dict(c) for c in (stored.get("numbers") or {}).get(str(helpline_id)) or ())
-
-
 def number_claims_of(call: Call) -> tuple[Claim, ...]:
-    """The version's claims about the number this call dialled (empty when the version has none)."""
+    """The version's claims about the number this call dialled (empty when the version has none, or when the
+    call's helpline number has since been deleted). Parsing them is a few dozen microseconds: not cached."""
     version = call.disclosure_version
     if version is None:
         return ()
-    helpline = None if call.number_kind == "listing" else call.helpline_id
-    return _parsed(version.pk, version.content_hash, helpline)
+    stored = version.claims if isinstance(version.claims, dict) else {}
+    if call.number_kind == "listing":
+        found = stored.get("listing")
+    elif call.helpline_id is None:
+        return ()
+    else:
+        found = (stored.get("numbers") or {}).get(str(call.helpline_id))
+    return tuple(claim_from_dict(c) for c in found or ())
 
 
 def spoken_claims(call: Call) -> tuple[Claim, ...]:
