@@ -166,7 +166,7 @@ DATABASES = {
     )
 }
 # Telephony webhooks must answer within 1 s whatever the database does (docs/operations.md, "When the database
-# fails"). Each webhook sets these on its connection (clearline.telephony.views.safely); a page request on the
+# fails"). Each webhook sets these on its connection (clearline.telephony.twilio.webhooks.safely); a page request on the
 # same connection puts the server's defaults back, and the worker, migrations and imports never get them.
 CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS = env_int(
     "CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS", 800, minimum=50, maximum=10000

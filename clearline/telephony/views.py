@@ -10,25 +10,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import re
-import threading
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import send_mail
-from django.core.signals import request_finished, request_started
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from clearline.content.models import HelplineKind
-from clearline.directory.models import Facility
-from clearline.directory.services import verified_destination_for
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 from clearline.routing import (
     CallbackOffer,
@@ -42,204 +29,17 @@ from clearline.routing import (
     Step,
     next_step,
 )
-from clearline.telephony import disclosed, flow, journal, roster, services
+from clearline.telephony import disclosed, flow, journal, services
+from clearline.telephony.faults import use_webhook_timeouts
 from clearline.telephony.models import Attempt, AttemptStatus, Call
 from clearline.telephony.twilio import twiml
-from clearline.telephony.twilio.signatures import signed_url, twilio_webhook
+from clearline.telephony.twilio.signatures import signed_url
 from clearline.telephony.twilio.twiml.callback import render_callback_unavailable
+from clearline.telephony.twilio.webhooks import provider_leg_webhook, respond, status_webhook, webhook
 
 logger = logging.getLogger(__name__)
 
-# Relative to the failing webhook's URL (/telephony/twilio/<name>): the in-app copies of the static documents.
-FALLBACK_CRISIS_PATH = "fallback-crisis.xml"
-
 WITHHELD_CALLER_IDS = {"", "anonymous", "restricted", "unknown", "blocked", "+266696687", "+86282452253"}
-
-# Twilio's CallSid: "CA" and 32 hex digits. Anything else did not come from Twilio (the signature only proves the
-# sender holds the token): refused before a single row is read or written.
-CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
-
-
-def is_call_sid(value: str) -> bool:
-    return CALL_SID.fullmatch(value) is not None
-
-
-def call_sid_checked(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """400 when the ``CallSid`` field (Twilio sends it with every webhook) or the ``call`` query parameter (the
-    caller's CallSid in our own action URLs) is not Twilio's format. A 400, not the fallback: no caller is
-    waiting on a request Twilio did not make."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        in_query = request.GET.get("call")
-        if not is_call_sid(request.POST.get("CallSid", "")) or (
-            in_query is not None and not is_call_sid(in_query)
-        ):
-            logger.warning("Twilio webhook %s refused: the CallSid is not Twilio's format", request.path)
-            return HttpResponseBadRequest("Malformed CallSid", content_type="text/plain")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def respond(xml: str) -> HttpResponse:
-    return HttpResponse(xml, content_type="text/xml; charset=utf-8")
-
-
-# --- faults: the database's timeouts on the webhook path, and telling operators when the fallback answers ---------
-
-# The raw connection that already carries the webhook timeouts, on this thread's connection wrapper.
-_TIMEOUTS_ON = "_clearline_webhook_timeouts_on"
-
-
-def use_webhook_timeouts() -> None:
-    """Give this thread's PostgreSQL connection the webhook's statement and lock timeouts (settings
-    ``CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS`` and ``..._LOCK_TIMEOUT_MS``), so a held lock or a stuck statement
-    ends in an error, and the fallback, well within Twilio's patience. One statement per connection, not per
-    webhook: the setting stays on the session (``set_config(..., false)``) until a page request on the same
-    connection puts the defaults back (``_page_timeouts``). The worker, migrations and imports never get it."""
-    conn = connections[DEFAULT_DB_ALIAS]
-    if conn.vendor != "postgresql":
-        return
-    conn.close_if_health_check_failed()
-    if conn.connection is not None and getattr(conn, _TIMEOUTS_ON, None) is conn.connection:
-        return
-    with conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('statement_timeout', %s, false), set_config('lock_timeout', %s, false)",
-            [
-                f"{settings.CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS}ms",
-                f"{settings.CLEARLINE_WEBHOOK_LOCK_TIMEOUT_MS}ms",
-            ],
-        )
-    # Inside a transaction (a test's) the setting ends with it: remembered only when it is the session's.
-    setattr(conn, _TIMEOUTS_ON, None if conn.in_atomic_block else conn.connection)
-
-
-def _page_timeouts(environ: dict[str, Any] | None = None, **_kwargs: Any) -> None:
-    """A request other than a webhook on a connection that carries the webhook timeouts: the defaults again."""
-    conn = connections[DEFAULT_DB_ALIAS]
-    if getattr(conn, _TIMEOUTS_ON, None) is None:
-        return
-    if (environ or {}).get("PATH_INFO", "").startswith(tuple(settings.CLEARLINE_LEAN_PATHS)):
-        return
-    _default_timeouts(conn)
-
-
-def _request_over(**_kwargs: Any) -> None:
-    """A connection that should close after each request (``CONN_MAX_AGE`` 0) but is kept, as Django's test client
-    keeps it: the defaults again, so what runs next on it (a test's teardown) is not cut short."""
-    conn = connections[DEFAULT_DB_ALIAS]
-    if getattr(conn, _TIMEOUTS_ON, None) is not None and conn.settings_dict.get("CONN_MAX_AGE") == 0:
-        _default_timeouts(conn)
-
-
-def _default_timeouts(conn: Any) -> None:
-    setattr(conn, _TIMEOUTS_ON, None)
-    if conn.connection is None:
-        return
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config(name, reset_val, false) FROM pg_settings "
-                "WHERE name IN ('statement_timeout', 'lock_timeout')"
-            )
-    except Exception:
-        logger.warning("Could not put the database's timeouts back; reconnecting", exc_info=True)
-        conn.close()
-
-
-request_started.connect(_page_timeouts, dispatch_uid="clearline.telephony.page_timeouts")
-request_finished.connect(_request_over, dispatch_uid="clearline.telephony.request_over")
-
-FALLBACK_COUNT_KEY = "clearline:telephony:fallbacks"
-FALLBACK_ALERT_KEY = "clearline:telephony:fallback-alerted"
-_fallbacks_lock = threading.Lock()
-_fallbacks = 0
-
-
-def fallbacks_in_this_process() -> int:
-    return _fallbacks
-
-
-def note_fallback(path: str, error: BaseException) -> int:
-    """Count a fallback answer (in this process, and in the cache ``FALLBACK_COUNT_KEY``) and e-mail
-    ``CLEARLINE_OPERATOR_EMAILS`` at most once per ``CLEARLINE_FALLBACK_ALERT_MINUTES``. Never raises and never
-    waits: the e-mail goes from a short-lived thread, not a task, because a task is queued in the very database
-    that is likely failing, and the alert must reach operators while it fails. No caller number is written."""
-    global _fallbacks
-    with _fallbacks_lock:
-        _fallbacks += 1
-        count = _fallbacks
-    try:
-        cache.add(FALLBACK_COUNT_KEY, 0, timeout=None)
-        total = cache.incr(FALLBACK_COUNT_KEY)
-        if not cache.add(FALLBACK_ALERT_KEY, True, timeout=settings.CLEARLINE_FALLBACK_ALERT_MINUTES * 60):
-            return count
-        if settings.CLEARLINE_OPERATOR_EMAILS:
-            threading.Thread(
-                target=_send_fallback_alert,
-                args=(path, type(error).__name__, total),
-                name="clearline-fallback-alert",
-                daemon=True,
-            ).start()
-    except Exception:
-        logger.exception("Could not count or report a fallback answer")
-    return count
-
-
-def _send_fallback_alert(path: str, error: str, total: int) -> None:
-    minutes = settings.CLEARLINE_FALLBACK_ALERT_MINUTES
-    try:
-        send_mail(
-            "Clearline: callers are getting the fallback",
-            f"A Twilio webhook ({path}) failed with {error} and the caller got the fallback: the disclosure, "
-            f"press 9 for the crisis line and the free national helpline, but no provider.\n\n"
-            f"Fallback answers so far: {total}. The error is in the web server's log (level ERROR). "
-            f"You will get at most one of these e-mails every {minutes} minutes; see docs/operations.md, "
-            f'"When the database fails".',
-            None,
-            list(settings.CLEARLINE_OPERATOR_EMAILS),
-        )
-    except Exception:
-        logger.exception("Could not e-mail operators about fallback answers")
-
-
-def safely(view: Callable[..., HttpResponse], *, provider_leg: bool = False) -> Callable[..., HttpResponse]:
-    """Whatever fails inside, the caller still gets instructions: the static fallback. On a provider's leg
-    (the whisper) a failure hangs up that leg instead: the caller's call carries on to the next step."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            use_webhook_timeouts()
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            count = note_fallback(request.path, error)
-            logger.exception(
-                "Twilio webhook %s failed; answering with the fallback (%d in this process)",
-                request.path,
-                count,
-            )
-            if provider_leg:
-                return respond(twiml.render_hangup())
-            return respond(fallback_for(request))
-
-    return wrapped
-
-
-def webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    return twilio_webhook(require_POST(call_sid_checked(safely(view))))
-
-
-def provider_leg_webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    return twilio_webhook(require_POST(call_sid_checked(safely(view, provider_leg=True))))
-
-
-def status_webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """No fallback TwiML for status callbacks (nobody hears them): the view keeps or refuses the event itself,
-    and sets the webhook timeouts inside its own error handling, so a database that is down is journaled."""
-    return twilio_webhook(require_POST(call_sid_checked(view)))
 
 
 @functools.cache
@@ -516,26 +316,6 @@ def options(request: HttpRequest) -> HttpResponse:
         )
         services.record_transfer(call, crisis=digits == "9")
     return respond(twiml.render_option_choice(digits, call.language))
-
-
-def fallback_for(request: HttpRequest) -> str:
-    """The inline fallback: a listing number's rings its facility (DESIGN rule 1), any other the helpline's.
-
-    Which number was dialled comes from the process's cached roster, so it is known even with the database
-    down; the facility's name and verified phone need one read, and without it the caller hears the options."""
-    language = "es" if request.GET.get("lang") == "es" else "en"
-    inputs = roster.cached_inputs()
-    entry = inputs.helplines.get(request.POST.get("To", "")) if inputs is not None else None
-    if entry is None or entry.kind != HelplineKind.LISTING or entry.facility_id is None:
-        return twiml.render_fallback(language)
-    name, phone = "", ""
-    try:
-        facility = Facility.objects.only("name").filter(pk=entry.facility_id).first()
-        if facility is not None:
-            name, phone = facility.name, verified_destination_for(facility.pk) or ""
-    except Exception:
-        logger.exception("The listing fallback could not read its facility; offering the options only")
-    return twiml.render_listing_fallback(name, phone, language, crisis_document=FALLBACK_CRISIS_PATH)
 
 
 def fallback_crisis(request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from clearline.content.models import DisclosureVersion
 from clearline.providers.models import Provider
-from clearline.telephony import roster, services, views
+from clearline.telephony import faults, roster, services
 from clearline.telephony.models import Call
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
 from clearline.telephony.tests.test_webhooks import Twilio, dialled, parse, twilio_on  # noqa: F401
@@ -32,9 +32,9 @@ BUDGET_S = 1.0
 
 @pytest.fixture(autouse=True)
 def _fresh_alert_window():
-    cache.delete_many([views.FALLBACK_ALERT_KEY, views.FALLBACK_COUNT_KEY])
+    cache.delete_many([faults.FALLBACK_ALERT_KEY, faults.FALLBACK_COUNT_KEY])
     yield
-    cache.delete_many([views.FALLBACK_ALERT_KEY, views.FALLBACK_COUNT_KEY])
+    cache.delete_many([faults.FALLBACK_ALERT_KEY, faults.FALLBACK_COUNT_KEY])
 
 
 def is_fallback(response) -> bool:
@@ -76,13 +76,13 @@ def test_each_fallback_is_counted_logged_and_mailed_once_per_window(
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(services, "start_call", broken)
-    before = views.fallbacks_in_this_process()
+    before = faults.fallbacks_in_this_process()
     for n in range(3):
         assert is_fallback(Twilio(client, call_sid=f"CA{n:032d}").post("/telephony/twilio/voice"))
     wait_for_alerts()
 
-    assert views.fallbacks_in_this_process() == before + 3
-    assert cache.get(views.FALLBACK_COUNT_KEY) == 3
+    assert faults.fallbacks_in_this_process() == before + 3
+    assert cache.get(faults.FALLBACK_COUNT_KEY) == 3
     errors = [r for r in caplog.records if r.levelname == "ERROR" and "fallback" in r.getMessage()]
     assert len(errors) == 3
     assert len(mail.outbox) == 1
@@ -92,7 +92,7 @@ def test_each_fallback_is_counted_logged_and_mailed_once_per_window(
     assert all(CALLER not in r.getMessage() for r in caplog.records)
 
     # The window over, the next fallback reports again.
-    cache.delete(views.FALLBACK_ALERT_KEY)
+    cache.delete(faults.FALLBACK_ALERT_KEY)
     assert is_fallback(Twilio(client, call_sid="CA" + "9" * 32).post("/telephony/twilio/voice"))
     wait_for_alerts()
     assert len(mail.outbox) == 2
@@ -111,7 +111,7 @@ def test_a_hung_mail_server_never_holds_up_the_callers_answer(
     def broken(**_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "send_mail", hung_mail)
+    monkeypatch.setattr(faults, "send_mail", hung_mail)
     monkeypatch.setattr(services, "start_call", broken)
     try:
         response, elapsed = timed_voice_call(client, "CA" + "2" * 32)
