@@ -11,7 +11,7 @@ PostgreSQL on a Unix socket, no TCP port). Tables are built straight from the mo
 with migrations disabled, as the test suite's ``--no-migrations`` does): applying every migration costs half a
 minute and measures nothing here. A few providers open 24/7 with small line limits, so the waves of two
 providers contend for the same lines. Each call is what the webhooks do to the database: ``start_call``
-(plan, disclosure, share credit), ``flow.advance`` on its first wave (``services.ring_wave``: lines held and
+(plan, disclosure, share credit), ``flow.menu_pressed`` (no key: its first wave) (``services.ring_wave``: lines held and
 attempts recorded together), a count of every provider's open slots (an overrun is a count above the
 provider's lines), then ``advance_call_status(..., "completed")``, which frees the lines. Each worker thread
 keeps one database connection, as a web process does with ``CONN_MAX_AGE``, and closes it when it stops.
@@ -124,7 +124,6 @@ def drive(label: str, calls: int, threads: int, limits: dict[int, int], deadline
     from clearline.routing import Dial
     from clearline.telephony import flow, services
     from clearline.telephony.models import Call, LineSlot
-    from clearline.telephony.plan_codec import decode_plan
 
     run = Run(label, threads, calls)
     lock = threading.Lock()
@@ -157,7 +156,7 @@ def drive(label: str, calls: int, threads: int, limits: dict[int, int], deadline
                     rang = False
                     overruns, peak = 0, 0
                     if first is not None:
-                        prepared = flow.advance(started.call, decode_plan(started.call.plan), first)
+                        prepared = flow.menu_pressed(call_sid=started.call.call_sid, digits="")
                         rang = isinstance(prepared.step, Dial)
                         in_use = open_slots()
                         overruns = sum(1 for p, k in in_use.items() if k > limits[p])

@@ -1,71 +1,321 @@
-"""Drive one call through its plan: the side effects each next step needs before it is rendered.
+"""The call flow: what happens at each event of a call, the same for every adapter (Twilio, the SIP controller).
 
-Adapters call ``advance`` with the step ``next_step`` returned; it reserves lines and records attempts before a
-wave rings (dropping providers whose last line was just taken, and moving on when none is left), and records
-transfers. The adapter then renders the returned ``Prepared`` step in its own wire format.
+One function per event, in the order a call meets them: the call starts, the caller answers the ZIP prompt or
+the menu, a wave ends (or a key is pressed while a later wave is announced), a provider's leg answers and presses a
+key, the caller answers the callback offer (and types a number when theirs is withheld) or the options, and the
+call's or a leg's status changes. Each takes plain values (the CallSid, the digits, how a wave ended), records
+what happened (``services``), asks the routing engine for the next step (this module is its only caller during a
+call) and returns an ``Answer`` for the adapter to render. Adapters parse their wire format, call one function,
+render the answer; they never search the plan themselves.
 
-``wave_ended`` is the event "a wave's dial ended": the first report frees the wave and prepares the next step;
-a repeated one (Twilio retries a webhook whose answer was slow or lost) prepares the same answer from what the
-first one stored, and writes nothing.
+Every event is idempotent: a repeated one (an adapter's retry) gets the same answer and writes nothing twice.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from typing import Any
 
-from clearline.routing import CRISIS_NUMBER, Dial, Outcome, Plan, Progress, Result, Step, Transfer, next_step
-from clearline.telephony import services
-from clearline.telephony.models import Call
+from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
+from clearline.routing import (
+    CRISIS_NUMBER,
+    CallbackOffer,
+    Dial,
+    Ended,
+    Menu,
+    Outcome,
+    Plan,
+    Progress,
+    Result,
+    Step,
+    Transfer,
+    next_step,
+)
+from clearline.telephony import disclosed, journal, keys, services
+from clearline.telephony.answers import (
+    Answer,
+    AskNumber,
+    AskPlace,
+    CallbackGiven,
+    CallbackRefused,
+    Greeting,
+    OptionTaken,
+    Whisper,
+    WhisperResult,
+)
+from clearline.telephony.models import Attempt, Call
+from clearline.telephony.services import DialEnd
 
 
-@dataclass(frozen=True)
-class Prepared:
-    step: Step
-    attempt_ids: dict[str, str] = field(default_factory=dict)
-    rang: bool = True  # False when a listing's facility had no verified phone to ring
+def load_call(call_sid: str) -> Call:
+    # Not the trace (every filter of every provider): no event after the first reads it.
+    return Call.objects.defer("trace").get(call_sid=call_sid)
 
 
-def advance(call: Call, plan: Plan, step: Step) -> Prepared:
-    """Make ``step`` ready to render; a wave whose providers all lost their free line counts as unanswered."""
+# --- the call starts ---------------------------------------------------------------------------------------------
+
+
+def call_started(
+    *, call_sid: str, to_number: str, caller_number: str | None, caller_state: str = ""
+) -> Answer:
+    """A call comes in: its record and plan (once per CallSid), then the ZIP prompt, the greeting, or, on a
+    listing number, its facility ringing."""
+    started = services.start_call(
+        call_sid=call_sid, to_number=to_number, caller_number=caller_number, caller_state=caller_state
+    )
+    if started.ask_place:
+        return _answer(started.call, AskPlace(_menu(started.plan)))
+    return _greet(started.call)
+
+
+def place_entered(*, call_sid: str, digits: str, to_number: str, caller_number: str | None) -> Answer:
+    """The caller answered the ZIP prompt: a ZIP code (only its first three digits go on), 9 or 0 (the menu's
+    transfers), 2 (the other language), or nothing (the plan stands). Then the greeting, for that place."""
+    call = load_call(call_sid)
+    menu = _menu(call.routing_plan)
+    typed = keys.read_place_digits(digits, menu)
+    if typed.switch_language:
+        services.set_call_language(call, _other_language(call))
+        return _answer(call, AskPlace(menu))
+    if typed.menu is not None:
+        services.record_key(call, digits.strip().rstrip("#"), "place_prompt")
+        return _advance(call, next_step(call.routing_plan, Progress(at=menu.index), typed.menu))
+    placed = services.place_call(
+        call_sid=call_sid,
+        to_number=to_number,
+        caller_number=caller_number,
+        language=call.language,
+        zip3=typed.zip3,
+    )
+    return _greet(placed.call)
+
+
+def _greet(call: Call) -> Answer:
+    plan = call.routing_plan
     if call.number_kind == "listing":
-        # A listing number rings its facility: no provider line is held, no provider attempt recorded. Without a
-        # verified phone there is nothing to ring: straight to the options (try later, 0 free helpline).
+        first = plan.first_dial()
+        return _advance(call, first if first is not None else plan.terminal)
+    return _answer(call, Greeting(tuple(disclosed.greeting_sentences(call)), _menu(plan)))
+
+
+def menu_pressed(*, call_sid: str, digits: str) -> Answer:
+    """A key during the greeting, or none (``""``: the caller heard it all): 2 the greeting again in the other
+    language, 9/0 the transfers, anything else the first wave."""
+    call = load_call(call_sid)
+    if digits == keys.SWITCH_LANGUAGE_DIGIT:
+        services.set_call_language(call, _other_language(call))
+        return _greet(call)
+    services.record_key(call, digits, "greeting")
+    menu = _menu(call.routing_plan)
+    return _advance(
+        call, next_step(call.routing_plan, Progress(at=menu.index), keys.read_menu_digits(digits, menu))
+    )
+
+
+# --- waves -------------------------------------------------------------------------------------------------------
+
+
+def wave_ended(*, call_sid: str, step_index: int, ending: DialEnd) -> Answer:
+    """A wave's dial ended (a listing's: its facility's). Connected: the call is over when the conversation ends;
+    otherwise the next wave, the callback offer or the free helpline. A repeated event writes nothing."""
+    call = load_call(call_sid)
+    plan = call.routing_plan
+    if call.number_kind == "listing":
+        answered = ending is DialEnd.ANSWERED
+        services.record_listing_result(call, answered)
+        if answered:
+            return _answer(call, Ended(reason="facility_answered"))  # hang up when the conversation ends
+        return _advance(call, next_step(plan, Progress(at=step_index), Result(Outcome.NO_ANSWER)))
+    return _wave_over(call, step_index, ending)
+
+
+def _wave_over(call: Call, step_index: int, ending: DialEnd) -> Answer:
+    wave = _wave(call.routing_plan, step_index)
+    ended = services.end_wave(
+        call, step_index, ending, wave.ring_timeout_s if ending is DialEnd.NO_ANSWER else 0
+    )
+    step = next_step(call.routing_plan, ended.progress, ended.result)
+    return _again(call, step) if ended.repeated else _advance(call, step)
+
+
+def wave_keys_pressed(*, call_sid: str, step_index: int, digits: str) -> Answer:
+    """A key while a later wave was announced, before it rang (its lines are held already). 9 or 0: the lines go
+    back, its attempts are dropped (nobody was rung) and the call is transferred. Anything else: it rings."""
+    call = load_call(call_sid)
+    plan = call.routing_plan
+    result = keys.read_menu_digits(digits, _menu(plan))
+    if result.outcome is not Outcome.NO_INPUT:
+        services.record_key(call, digits, "wave_announcement")
+        services.leave_unrung_wave(call, step_index)
+        return _advance(call, next_step(plan, Progress(at=step_index), result))
+    wave = _wave(plan, step_index)
+    held = services.ringing_providers(call, step_index)
+    targets = tuple(t for t in wave.targets if int(t.id) in held)
+    if not targets:  # nothing held for this wave any more: it counts as unanswered
+        return _wave_over(call, step_index, DialEnd.FAILED)
+    return _advance(call, dataclasses.replace(wave, targets=targets, announce=""))
+
+
+def provider_answered(*, attempt_id: int) -> Answer:
+    """A provider's leg answered: the whisper (in English), asking them to press 1."""
+    attempt = Attempt.objects.select_related("provider", "call").get(pk=attempt_id)
+    whisper = Whisper(attempt.provider.name, str(attempt.pk), attempt.call.language)
+    return Answer(attempt.call.call_sid, "en", whisper)
+
+
+def provider_pressed(*, attempt_id: int, digits: str) -> Answer:
+    """The provider's key after the whisper: 1 wins the call if nobody won it first (the winner's repeated event
+    wins again); anything else, or too late, hangs up that leg."""
+    attempt = Attempt.objects.select_related("call").get(pk=attempt_id)
+    won = keys.is_whisper_accepted(digits) and services.accept_attempt(
+        attempt.call, attempt.step_index, str(attempt.provider_id)
+    )
+    return Answer(attempt.call.call_sid, "en", WhisperResult(bool(won)))
+
+
+# --- nobody answered: the callback offer, the options ------------------------------------------------------------
+
+
+def callback_pressed(*, call_sid: str, digits: str, caller_number: str | None) -> Answer:
+    """The caller's key at the callback offer: 1 accepts (``caller_number`` None: withheld, so ask for one),
+    9/0 transfer, nothing the offer's own end."""
+    call = load_call(call_sid)
+    offer = _offer(call.routing_plan)
+    if digits == keys.CALLBACK_DIGIT:
+        if caller_number is None:
+            return _answer(call, AskNumber(offer.index))
+        return _promise(call, offer, caller_number)
+    services.record_key(call, digits, "callback_offer")
+    return _advance(
+        call, next_step(call.routing_plan, Progress(at=offer.index), keys.read_menu_digits(digits))
+    )
+
+
+def callback_number_typed(*, call_sid: str, digits: str) -> Answer:
+    """Caller ID was withheld and the caller typed the number to call back; asked again when it is not one."""
+    call = load_call(call_sid)
+    offer = _offer(call.routing_plan)
+    try:
+        number = normalize_e164(digits)
+    except InvalidPhoneNumber:
+        return _answer(call, AskNumber(offer.index))
+    return _promise(call, offer, number)
+
+
+def _promise(call: Call, offer: CallbackOffer, number: str) -> Answer:
+    """Store the request (committed before a word of confirmation), given to the provider the offer named or a
+    backup it named, whoever has room now; the confirmation names that one. Nobody: the free helpline."""
+    callback = services.record_callback(call, offer.provider_id, offer.deadline, number)
+    if callback is None:
+        return _answer(call, CallbackRefused())
+    heard = {offer.provider_id: offer.provider_name, **{b.id: b.name for b in offer.backups}}
+    name = heard.get(str(callback.provider_id)) or callback.provider.name
+    return _answer(call, CallbackGiven(offer.index, name, offer.minutes))
+
+
+def options_pressed(*, call_sid: str, digits: str) -> Answer:
+    """A key at the options prompt (after a callback was promised, or a listing's facility did not answer)."""
+    call = load_call(call_sid)
+    if digits in ("9", "0"):
+        services.record_key(
+            call, digits, "listing_options" if call.number_kind == "listing" else "callback_offer"
+        )
+        services.record_transfer(call, crisis=digits == "9")
+    return _answer(call, OptionTaken(digits))
+
+
+# --- status ------------------------------------------------------------------------------------------------------
+
+
+def status_changed(event: dict[str, Any]) -> None:
+    """The call's or a provider leg's status (an event made by ``journal.status_event``): applied in order and
+    idempotently. When the database cannot take it, the adapter keeps the same event in the journal
+    (``journal.keep``) and the worker applies it later through this same function's ``journal.apply``."""
+    journal.apply(event)
+
+
+# --- preparing a step --------------------------------------------------------------------------------------------
+
+
+def _advance(call: Call, step: Step) -> Answer:
+    """Make the engine's ``step`` ready to say: a wave's lines held and attempts recorded before it rings
+    (providers whose last line was just taken are dropped; a wave left with nobody counts as unanswered), a
+    transfer recorded. A listing's facility without a verified phone goes straight to the options."""
+    if call.number_kind == "listing":
         if isinstance(step, Dial) and not all(t.phone for t in step.targets):
             services.record_listing_result(call, answered=False)
-            return Prepared(next_step(plan, Progress(at=step.index), Result(Outcome.FAILED)), rang=False)
-        return Prepared(step)
+            after = next_step(call.routing_plan, Progress(at=step.index), Result(Outcome.FAILED))
+            return _answer(call, after, rang=False)
+        return _answer(call, step)
     while isinstance(step, Dial):
         attempts = services.ring_wave(call, step.index, [t.id for t in step.targets])
         if attempts:
-            wave = dataclasses.replace(step, targets=tuple(t for t in step.targets if t.id in attempts))
-            return Prepared(wave, attempts)
-        step = next_step(
-            plan, Progress(at=step.index, ring_elapsed_s=call.ring_elapsed_s), Result(Outcome.NO_ANSWER)
-        )
+            return _ringing(call, step, attempts)
+        progress = Progress(at=step.index, ring_elapsed_s=call.ring_elapsed_s)
+        step = next_step(call.routing_plan, progress, Result(Outcome.NO_ANSWER))
     if isinstance(step, Transfer):
         services.record_transfer(call, crisis=step.number == CRISIS_NUMBER)
-    return Prepared(step)
+    return _answer(call, step)
 
 
-def wave_ended(call: Call, plan: Plan, step_index: int, dial_status: str, ring_s: int) -> Prepared:
-    """A wave's ``<Dial>`` ended (``dial_status`` as Twilio reports it): the next step, ready to render."""
-    ended = services.end_wave(call, step_index, dial_status, ring_s)
-    if ended.repeated:
-        return _again(call, plan, ended.step)
-    return advance(call, plan, ended.step)
-
-
-def _again(call: Call, plan: Plan, step: Step) -> Prepared:
-    """What ``advance`` prepared for ``step`` the first time, read back and not written again: the next wave that
+def _again(call: Call, step: Step) -> Answer:
+    """What ``_advance`` prepared for ``step`` the first time, read back and not written again: the next wave that
     rang with the attempts it recorded then (the waves it skipped had no free line and recorded none), else the
     step after them. A transfer was recorded the first time; no line is held again, even if one is free now."""
     while isinstance(step, Dial):
         attempts = services.wave_attempts(call, step.index, [t.id for t in step.targets])
         if attempts:
-            wave = dataclasses.replace(step, targets=tuple(t for t in step.targets if t.id in attempts))
-            return Prepared(wave, attempts)
-        step = next_step(
-            plan, Progress(at=step.index, ring_elapsed_s=call.ring_elapsed_s), Result(Outcome.NO_ANSWER)
-        )
-    return Prepared(step)
+            return _ringing(call, step, attempts)
+        progress = Progress(at=step.index, ring_elapsed_s=call.ring_elapsed_s)
+        step = next_step(call.routing_plan, progress, Result(Outcome.NO_ANSWER))
+    return _answer(call, step)
+
+
+def _ringing(call: Call, wave: Dial, attempts: dict[str, str]) -> Answer:
+    rung = dataclasses.replace(wave, targets=tuple(t for t in wave.targets if t.id in attempts))
+    return _answer(call, rung, attempt_ids=attempts)
+
+
+def _answer(call: Call, step: Any, *, attempt_ids: dict[str, str] | None = None, rang: bool = True) -> Answer:
+    return Answer(
+        call.call_sid,
+        call.language,
+        step,
+        listing=call.number_kind == "listing",
+        attempt_ids=attempt_ids or {},
+        rang=rang,
+    )
+
+
+def _menu(plan: Plan) -> Menu:
+    return next((s for s in plan.steps if isinstance(s, Menu)), Menu())
+
+
+def _wave(plan: Plan, step_index: int) -> Dial:
+    return next(s for s in plan.steps if isinstance(s, Dial) and s.index == step_index)
+
+
+def _offer(plan: Plan) -> CallbackOffer:
+    return next(s for s in plan.steps if isinstance(s, CallbackOffer))
+
+
+def _other_language(call: Call) -> str:
+    return "en" if call.language == "es" else "es"
+
+
+__all__ = [
+    "Answer",
+    "DialEnd",
+    "call_started",
+    "callback_number_typed",
+    "callback_pressed",
+    "load_call",
+    "menu_pressed",
+    "options_pressed",
+    "place_entered",
+    "provider_answered",
+    "provider_pressed",
+    "status_changed",
+    "wave_ended",
+    "wave_keys_pressed",
+]

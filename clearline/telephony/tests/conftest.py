@@ -8,6 +8,9 @@ import pytest
 
 from clearline.content.models import Helpline
 from clearline.content.tests.conftest import add_provider
+from clearline.routing import Step, next_step
+from clearline.telephony import services
+from clearline.telephony.models import Call
 
 HELPLINE = "+12065550101"
 CALLER = "+12065550177"
@@ -44,3 +47,9 @@ def regional_providers(providers):
         provider.states, provider.zip_prefixes = states, zips
         provider.save()
     return providers
+
+
+def wave_over(call: Call, step_index: int, ending: str, ring_s: int) -> Step:
+    """End a wave as the call flow does and return the engine's next step, without preparing it."""
+    ended = services.end_wave(call, step_index, services.DialEnd(ending), ring_s)
+    return next_step(call.routing_plan, ended.progress, ended.result)

@@ -19,7 +19,7 @@ from clearline.routing.claims import ListingRingsOnlyFacility
 from clearline.telephony import claim_checks, services, tasks
 from clearline.telephony.claim_checks import CheckResult, check_call, check_finished_calls, facts_for
 from clearline.telephony.models import Attempt, Call, CallbackRequest, CallbackStatus
-from clearline.telephony.tests.conftest import CALLER, HELPLINE
+from clearline.telephony.tests.conftest import CALLER, HELPLINE, wave_over
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +76,8 @@ def ring(call: Call, dial: Dial, outcome: str) -> object:
     services.record_attempts(call, dial.index, ids)
     if outcome == "accept":
         services.accept_attempt(call, dial.index, ids[0])
-        return services.finish_wave(call, dial.index, "completed", 5)
-    return services.finish_wave(call, dial.index, "no-answer", dial.ring_timeout_s)
+        return wave_over(call, dial.index, "answered", 5)
+    return wave_over(call, dial.index, "no-answer", dial.ring_timeout_s)
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 """Lines are never overbooked under concurrent calls (DESIGN.md §3 rule 8), on PostgreSQL.
 
 200 inbound calls from 16 threads, each with its own database connection, against 3 providers with 2 lines
-each. Every call is planned (``start_call``), takes its first wave (``flow.advance`` reserves the lines), holds
-them briefly, then ends (``advance_call_status(..., "completed")``, which frees them). Right after reserving,
-each call counts the open slots of every provider: no count may exceed that provider's lines, at any moment;
-after the last call no slot may be open.
+each. Every call is planned (``start_call``), takes its first wave (``flow.menu_pressed`` with no key reserves
+the lines), holds them briefly, then ends (``advance_call_status(..., "completed")``, which frees them). Right
+after reserving, each call counts the open slots of every provider: no count may exceed that provider's lines,
+at any moment; after the last call no slot may be open.
 
 SQLite serialises every write transaction (IMMEDIATE mode), so it cannot race; the property is only meaningful on
 PostgreSQL, where ``reserve_lines`` relies on ``SELECT ... FOR UPDATE`` of the provider row. ``make test`` runs
@@ -25,7 +25,6 @@ from clearline.content.disclosure import ensure_current_disclosure
 from clearline.routing import Dial
 from clearline.telephony import flow, services
 from clearline.telephony.models import Call, LineSlot
-from clearline.telephony.plan_codec import decode_plan
 from clearline.telephony.tests.conftest import HELPLINE
 
 CALLS = 200
@@ -68,7 +67,7 @@ def one_call(n: int) -> Seen:
         call = started.call
         first = started.plan.first_dial()
         if first is not None:
-            prepared = flow.advance(call, decode_plan(call.plan), first)
+            prepared = flow.menu_pressed(call_sid=call.call_sid, digits="")
             if isinstance(prepared.step, Dial):
                 seen.held = [t.id for t in prepared.step.targets]
             seen.open_slots = open_slots_by_provider()

@@ -97,7 +97,7 @@ def test_when_a_listing_webhook_fails_inside_the_app_the_fallback_rings_the_faci
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("clearline.telephony.views.services.record_listing_result", broken)
+    monkeypatch.setattr("clearline.telephony.services.record_listing_result", broken)
     call = Call.objects.get()
     root = parse(
         twilio.post(f"/telephony/twilio/dial?call={call.call_sid}&step=2", DialCallStatus="no-answer")

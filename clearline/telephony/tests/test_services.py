@@ -12,7 +12,7 @@ from clearline.lib.phone import decrypt_number
 from clearline.routing import CallbackOffer, Connect, Dial, Disclosure
 from clearline.telephony import services
 from clearline.telephony.models import Attempt, AttemptStatus, Call, CallbackRequest, CallOutcome, LineSlot
-from clearline.telephony.tests.conftest import CALLER, HELPLINE
+from clearline.telephony.tests.conftest import CALLER, HELPLINE, wave_over
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_the_first_provider_to_press_1_takes_the_call(helpline, providers):
     assert list(LineSlot.objects.filter(released_at__isnull=True).values_list("provider_id", flat=True)) == [
         int(ids[1])
     ]
-    step = services.finish_wave(call, dial.index, "completed", 30)
+    step = wave_over(call, dial.index, "answered", 30)
     assert isinstance(step, Connect)
 
 
@@ -84,7 +84,7 @@ def test_no_answer_fails_over_and_then_offers_a_named_callback(helpline, provide
         seen.append(ids)
         services.reserve_lines(call, ids)
         services.record_attempts(call, step.index, ids)
-        step = services.finish_wave(call, step.index, "no-answer", step.ring_timeout_s)
+        step = wave_over(call, step.index, "no-answer", step.ring_timeout_s)
         call.refresh_from_db()
         assert not LineSlot.objects.filter(call=call, released_at__isnull=True).exists()
     assert len(seen) >= 2 and seen[1] != seen[0]
@@ -160,7 +160,7 @@ def test_repeated_unanswered_offers_pause_a_provider_until_staff_resume_it(helpl
         call = start(f"CA-pause-{n}").call
         services.reserve_lines(call, [str(target.pk)])
         services.record_attempts(call, 2, [str(target.pk)])
-        services.finish_wave(call, 2, "no-answer", 13)
+        wave_over(call, 2, "no-answer", 13)
     target.refresh_from_db()
     assert target.auto_paused
     target.auto_paused = False  # staff resume it in the admin
@@ -169,6 +169,6 @@ def test_repeated_unanswered_offers_pause_a_provider_until_staff_resume_it(helpl
     assert target.offers_counted_since is not None
     call = start("CA-pause-after").call
     services.record_attempts(call, 2, [str(target.pk)])
-    services.finish_wave(call, 2, "no-answer", 13)
+    wave_over(call, 2, "no-answer", 13)
     target.refresh_from_db()
     assert not target.auto_paused  # the old misses no longer count

@@ -24,6 +24,7 @@ from clearline.routing import (
 )
 from clearline.routing.steps import KEY_MOMENTS
 from clearline.routing.tests.factories import NOW, POLICY, call, providers
+from clearline.telephony import keys
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.tests.twiml_helpers import assert_never_silent, dialled, parse, verbs
 from clearline.telephony.twilio.twiml import Urls
@@ -105,8 +106,8 @@ def test_key_moments_are_exactly_the_answers_that_listen_for_9_and_0(language):
 
 
 def test_the_key_actions_read_9_as_the_crisis_line_and_0_as_the_free_helpline():
-    assert twiml.read_menu_digits("9").outcome is Outcome.PRESSED_CRISIS
-    assert twiml.read_menu_digits("0").outcome is Outcome.PRESSED_FREE
+    assert keys.read_menu_digits("9").outcome is Outcome.PRESSED_CRISIS
+    assert keys.read_menu_digits("0").outcome is Outcome.PRESSED_FREE
     assert dialled(parse(twiml.render_option_choice("9", "en"))) == [CRISIS_NUMBER]
     assert dialled(parse(twiml.render_option_choice("0", "en"))) == [FREE_HELPLINE_NUMBER]
 

@@ -19,15 +19,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from clearline.routing import CallbackOffer, Dial, Ended, Goodbye, ListingOptions, Step, Transfer
+from clearline.routing import CallbackOffer, Connect, Dial, Ended, Goodbye, ListingOptions, Step, Transfer
+from clearline.telephony.answers import (
+    Answer,
+    AskNumber,
+    AskPlace,
+    CallbackGiven,
+    CallbackRefused,
+    Greeting,
+    OptionTaken,
+    Whisper,
+    WhisperResult,
+)
+from clearline.telephony.keys import ACCEPT_DIGIT, CALLBACK_DIGIT, SWITCH_LANGUAGE_DIGIT
 from clearline.telephony.twilio.twiml.callback import (
     render_ask_for_number,
     render_callback_confirmed,
     render_callback_offer,
     render_callback_offer_step,
+    render_callback_unavailable,
 )
 from clearline.telephony.twilio.twiml.dial import (
-    is_whisper_accepted,
     render_dial,
     render_whisper,
     render_whisper_result,
@@ -39,20 +51,17 @@ from clearline.telephony.twilio.twiml.fallback import (
     render_fallback_free_helpline,
     render_listing_fallback,
 )
-from clearline.telephony.twilio.twiml.greeting import read_menu_digits, render_greeting
+from clearline.telephony.twilio.twiml.greeting import render_greeting
 from clearline.telephony.twilio.twiml.listing import render_listing_dial, render_listing_options
-from clearline.telephony.twilio.twiml.place import PlaceAnswer, read_place_digits, render_place_prompt
+from clearline.telephony.twilio.twiml.place import render_place_prompt
 from clearline.telephony.twilio.twiml.speech import (
-    ACCEPT_DIGIT,
     ATTEMPT_PARAM,
-    CALLBACK_DIGIT,
     CRISIS_SPOKEN,
     E164,
     FREE_HELPLINE_SPOKEN,
     NO_INPUT_PARAM,
     SAY_LANGUAGES,
     STATUS_EVENTS,
-    SWITCH_LANGUAGE_DIGIT,
     TRANSFER_NUMBERS,
     Urls,
     render_goodbye,
@@ -76,11 +85,8 @@ __all__ = [
     "STATUS_EVENTS",
     "SWITCH_LANGUAGE_DIGIT",
     "TRANSFER_NUMBERS",
-    "PlaceAnswer",
     "Urls",
-    "is_whisper_accepted",
-    "read_menu_digits",
-    "read_place_digits",
+    "render_answer",
     "render_ask_for_number",
     "render_callback_confirmed",
     "render_callback_offer",
@@ -129,3 +135,35 @@ def render_step(step: Step, language: str, urls: Urls, attempt_ids: Mapping[str,
     if isinstance(step, Ended):
         return render_hangup()
     raise TypeError(f"render {type(step).__name__} with its own function (see render_step's docstring)")
+
+
+def render_answer(answer: Answer, urls: Urls) -> str:
+    """The call flow's answer (``clearline.telephony.flow``) as TwiML: the one renderer the webhooks and the call
+    simulator use. ``urls`` are the call's callback URLs, built with ``answer.index`` where a step has one."""
+    step, language = answer.step, answer.language
+    if isinstance(step, Greeting):
+        return render_greeting(step.sentences, language, urls)
+    if isinstance(step, AskPlace):
+        return render_place_prompt(language, urls.place_action, step.menu)
+    if isinstance(step, AskNumber):
+        return render_ask_for_number(language, urls)
+    if isinstance(step, CallbackGiven):
+        return render_callback_confirmed(step.provider_name, step.minutes, language, urls)
+    if isinstance(step, CallbackRefused):
+        return render_callback_unavailable(language)
+    if isinstance(step, OptionTaken):
+        return render_option_choice(step.digits, language)
+    if isinstance(step, Whisper):
+        return render_whisper(
+            step.provider_name, "en", urls, step.attempt_id, caller_language=step.caller_language
+        )
+    if isinstance(step, WhisperResult):
+        return render_whisper_result(step.accepted)
+    if isinstance(step, Connect):
+        return render_hangup()  # the bridged conversation has ended
+    if isinstance(step, ListingOptions):
+        return render_listing_options(language, urls, step.facility_name, rang=answer.rang)
+    if isinstance(step, Dial) and answer.listing:
+        target = step.targets[0]
+        return render_listing_dial(target.name, target.phone, step.ring_timeout_s, language, urls)
+    return render_step(step, language, urls, answer.attempt_ids)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from clearline.routing import FREE_HELPLINE_NUMBER, CallbackOffer
+from clearline.telephony.keys import CALLBACK_DIGIT
 from clearline.telephony.twilio.twiml.speech import (
-    CALLBACK_DIGIT,
     NO_INPUT_PARAM,
     Urls,
     _append_transfer,

@@ -9,8 +9,8 @@ from django.utils.translation import override
 from twilio.twiml.voice_response import VoiceResponse
 
 from clearline.routing import Dial
+from clearline.telephony.keys import ACCEPT_DIGIT
 from clearline.telephony.twilio.twiml.speech import (
-    ACCEPT_DIGIT,
     ATTEMPT_PARAM,
     STATUS_EVENTS,
     Urls,
@@ -110,11 +110,6 @@ def render_whisper(
         gather.say(line, language=speaker.language, loop=2)
         speaker.response.hangup()
         return speaker.xml()
-
-
-def is_whisper_accepted(digits: str) -> bool:
-    """Whether the digits Twilio posted to ``whisper_accept`` accept the call."""
-    return digits == ACCEPT_DIGIT
 
 
 def render_whisper_result(accepted: bool) -> str:

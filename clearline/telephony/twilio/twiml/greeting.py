@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Menu, Outcome, Result
+from clearline.telephony.keys import SWITCH_LANGUAGE_DIGIT
 from clearline.telephony.twilio.twiml.speech import (
     NO_INPUT_PARAM,
     SAY_LANGUAGES,
-    SWITCH_LANGUAGE_DIGIT,
     Urls,
     _base_language,
     _need,
@@ -45,17 +44,3 @@ def render_greeting(sentences: Sequence[str], language: str, urls: Urls) -> str:
             gather.say(f"For English, press {SWITCH_LANGUAGE_DIGIT}.", language=SAY_LANGUAGES["en"])
         speaker.response.redirect(with_query(urls.menu_action, **{NO_INPUT_PARAM: "1"}), method="POST")
         return speaker.xml()
-
-
-def read_menu_digits(digits: str, menu: Menu | None = None) -> Result:
-    """What a menu digit means for ``next_step``: 9 crisis, 0 free helpline, anything else carry on (no input).
-
-    Check ``digits == SWITCH_LANGUAGE_DIGIT`` first: that re-renders the greeting in the other language.
-    """
-    for option in (menu or Menu()).options:
-        if digits == option.digit:
-            if option.number == CRISIS_NUMBER:
-                return Result(Outcome.PRESSED_CRISIS)
-            if option.number == FREE_HELPLINE_NUMBER:
-                return Result(Outcome.PRESSED_FREE)
-    return Result(Outcome.NO_INPUT)

@@ -1,6 +1,6 @@
 """The ZIP prompt: before the greeting, a caller whose area decides who can answer may type a ZIP code, or skip.
 
-Only the first three digits of what the caller types leave ``read_place_digits`` (DESIGN.md rule 7).
+Only the first three digits of what the caller types are kept (``clearline.telephony.keys.read_place_digits``).
 
 Keys 9 and 0 must keep working here, yet every digit can begin a ZIP code (0 in New England, 9 in the West). So the
 prompt collects up to five digits, and a *single* digit ends the entry when followed by the pound key or by the
@@ -11,33 +11,20 @@ the pound key alone) skips the question: the call goes on as planned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Menu, Outcome, Result
-from clearline.telephony.twilio.twiml.greeting import read_menu_digits
+from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Menu
+from clearline.telephony.keys import SWITCH_LANGUAGE_DIGIT, ZIP_DIGITS
 from clearline.telephony.twilio.twiml.speech import (
     NO_INPUT_PARAM,
     SAY_LANGUAGES,
-    SWITCH_LANGUAGE_DIGIT,
     _base_language,
     _Speaker,
     with_query,
 )
 
-ZIP_DIGITS = 5
 PLACE_TIMEOUT_S = 6
-
-
-@dataclass(frozen=True)
-class PlaceAnswer:
-    """What the caller did at the ZIP prompt. ``zip3``: the first three digits of a typed ZIP code, never more."""
-
-    zip3: str | None = None  # None: skipped (nothing, pound alone, or not five digits)
-    menu: Result | None = None  # 9 or 0 alone: the menu's choice (crisis line, free helpline)
-    switch_language: bool = False  # 2 alone
 
 
 def render_place_prompt(language: str, action: str, menu: Menu | None = None) -> str:
@@ -89,17 +76,3 @@ def _key_then_pound(digit: str, number: str, label: str) -> str:
     if number == FREE_HELPLINE_NUMBER:
         return _("For the free national helpline, press %(digit)s, then the pound key.") % {"digit": digit}
     return _("For %(label)s, press %(digit)s, then the pound key.") % {"label": label, "digit": digit}
-
-
-def read_place_digits(digits: str, menu: Menu | None = None) -> PlaceAnswer:
-    """What the caller typed at the ZIP prompt. Five digits: a ZIP code, of which only three are returned."""
-    digits = digits.strip().rstrip("#")
-    if len(digits) == 1:
-        if digits == SWITCH_LANGUAGE_DIGIT:
-            return PlaceAnswer(switch_language=True)
-        result = read_menu_digits(digits, menu)
-        if result.outcome in (Outcome.PRESSED_CRISIS, Outcome.PRESSED_FREE):
-            return PlaceAnswer(menu=result)
-    if len(digits) == ZIP_DIGITS and digits.isdigit() and digits.isascii():
-        return PlaceAnswer(zip3=digits[:3])
-    return PlaceAnswer()

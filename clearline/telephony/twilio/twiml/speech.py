@@ -19,14 +19,8 @@ from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER
 SAY_LANGUAGES = {"en": "en-US", "es": "es-US"}
 CRISIS_SPOKEN = "988"
 FREE_HELPLINE_SPOKEN = "1-800-662-4357"
-# The one digit that switches the greeting to the other language (English <-> Spanish).
-SWITCH_LANGUAGE_DIGIT = "2"
 # Added to ``Urls.menu_action`` by the greeting's ``<Redirect>``: the caller heard everything and pressed nothing.
 NO_INPUT_PARAM = "no_input"
-# The digit a provider presses to take the call, after the whisper.
-ACCEPT_DIGIT = "1"
-# The digit a caller presses to accept a callback offer.
-CALLBACK_DIGIT = "1"
 # The query parameter naming the dial attempt in whisper and per-leg status callback URLs.
 ATTEMPT_PARAM = "attempt"
 TRANSFER_NUMBERS = frozenset({CRISIS_NUMBER, FREE_HELPLINE_NUMBER})
@@ -42,6 +36,7 @@ class Urls:
     identify a dial attempt, the renderer adds ``?attempt=ID`` itself (``ATTEMPT_PARAM``).
     """
 
+    place_action: str = ""  # the ZIP prompt's <Gather>: Digits a ZIP code, or 9/0/2 then pound
     menu_action: str = ""  # greeting <Gather>: Digits 9/0/2, or ?no_input=1 after the menu timed out
     dial_action: str = ""  # <Dial action>: Twilio posts DialCallStatus when a wave ends
     wave_keys: str = ""  # a later wave's announcement <Gather> (?call=&step=): Digits 9/0 before it rings
