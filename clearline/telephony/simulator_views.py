@@ -19,6 +19,7 @@ from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 from clearline.providers.models import Provider
 from clearline.telephony.models import CallOutcome
 from clearline.telephony.simulation import FACILITY, SimulatedCall, SimulationError, simulate_call
+from clearline.telephony.twilio.action_urls import origin_of
 
 DEFAULT_CALLER = "+12065550177"  # fictional (555-01xx)
 DEFAULT_STATE = "WA"
@@ -144,9 +145,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
         form = SimulatorForm(request.POST, providers=providers)
         if form.is_valid():
             try:
-                result = simulate_call(
-                    **form.simulation_arguments(), host=request.get_host(), secure=request.is_secure()
-                )
+                result = simulate_call(**form.simulation_arguments(), origin=origin_of(request))
             except SimulationError as exc:
                 error = str(exc)
             else:
