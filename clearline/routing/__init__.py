@@ -26,6 +26,15 @@ Kamailio adapters (which render the steps)::
         stopped because another provider answered first are not unanswered): whether to persist
         ``auto_paused`` (until staff or the provider resume, which also clears ``unanswered_offers``).
 
+    callback_successor(call: CallContext, providers: Sequence[ProviderSnapshot], policy: RoutingPolicy,
+                       now: datetime, seed: int, consent: Sequence[str], had: Collection[str])
+                       -> ProviderSnapshot | None
+        The deadline job, when a callback's provider missed its deadline: among the providers the caller
+        agreed to (the offer's ``provider_ids``) that have not had it, the first by the rule that chose the
+        offer's assignee (``callback_choice.callback_order``), with the call's seed; None: nobody may take it.
+        ``room_for_a_callback(provider, policy)`` is that rule's capacity test, re-checked when the caller
+        presses 1.
+
     share_credit_changes(eligible_ids, first_wave_ids) -> dict[str, float]
         After each decision (``trace.eligible_ids``, the first ``Dial``'s target ids): how each provider's
         ``share_credit`` changes; services keep the running sum over the reporting period.
@@ -40,6 +49,7 @@ output type is a frozen dataclass. Input types have no fee, price, bid or revenu
 explains the rules for operators; ``clearline.routing.simulator`` drives this same code in simulations.
 """
 
+from clearline.routing.callback_choice import callback_successor, room_for_a_callback
 from clearline.routing.eligibility import FILTERS, Verdict, auto_pause_due, evaluate
 from clearline.routing.ordering import share_credit_changes
 from clearline.routing.outcomes import next_step
@@ -109,12 +119,14 @@ __all__ = [
     "Transfer",
     "Verdict",
     "auto_pause_due",
+    "callback_successor",
     "evaluate",
     "is_open",
     "next_opening",
     "next_step",
     "plan_call",
     "plan_listing_call",
+    "room_for_a_callback",
     "share_credit_changes",
     "weekly_from_lists",
 ]

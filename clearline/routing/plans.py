@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import groupby
-from typing import Any
 
-from clearline.routing.eligibility import FILTERS, Verdict, can_return_by, evaluate_all
-from clearline.routing.ordering import order_eligible, rotation_order, waves
-from clearline.routing.schedule import next_opening
+from clearline.routing.callback_choice import CALLBACK_BACKUPS_MAX, callback_backups, callback_order
+from clearline.routing.eligibility import evaluate_all
+from clearline.routing.ordering import order_eligible, waves
 from clearline.routing.steps import (
     CallbackOffer,
     Dial,
@@ -73,111 +71,6 @@ def free_helpline_transfer(reason: str) -> Transfer:
         f"{reason} We are transferring you to the free, confidential SAMHSA National Helpline, "
         f"{FREE_HELPLINE_SPOKEN}.",
     )
-
-
-# How many other providers a callback offer names as able to take over (the caller hears every name).
-CALLBACK_BACKUPS_MAX = 3
-
-
-def callback_order(
-    providers: Sequence[ProviderSnapshot],
-    verdicts: Sequence[Verdict],
-    policy: RoutingPolicy,
-    now: datetime,
-    seed: int,
-    limit: int | None = None,
-) -> list[ProviderSnapshot]:
-    """Who could be promised a callback now, in the order the core chooses them (the first is the assignee).
-
-    Among providers passing every filter except "open now" and "free slot", those whose calls in progress plus
-    open callbacks are below ``lines * callback_max_per_line`` (a line not yet spoken for): open ones first,
-    then those with the fewest offers left unanswered since they last answered, then the least loaded (calls
-    and open callbacks per line), then rotation; after them the closed ones able to start before the deadline,
-    earliest start first, then the same keys. ``limit`` stops once that many are ordered.
-    """
-    cap = policy.callback_max_per_line
-    opened: list[ProviderSnapshot] = []
-    closed: list[ProviderSnapshot] = []
-    for p, v in zip(providers, verdicts, strict=True):
-        if not v.callback_eligible or p.active_calls + p.open_callbacks >= p.lines * cap:
-            continue
-        (opened if v.results[_OPEN] else closed).append(p)
-    order = _in_groups(opened, _load, seed, limit)
-    if not closed or (limit is not None and len(order) >= limit):
-        return order
-    deadline = now + timedelta(minutes=policy.callback_deadline_min)
-    starts = {p.id: start for p in closed if (start := can_return_by(p, now, deadline)) is not None}
-    later = [p for p in closed if p.id in starts]
-    rest = None if limit is None else limit - len(order)
-    return order + _in_groups(later, lambda p: (starts[p.id], _load(p)), seed, rest)
-
-
-def _in_groups(
-    providers: Sequence[ProviderSnapshot],
-    key: Callable[[ProviderSnapshot], Any],
-    seed: int,
-    limit: int | None,
-) -> list[ProviderSnapshot]:
-    """``providers`` by ``key``; providers with equal keys in rotation order."""
-    out: list[ProviderSnapshot] = []
-    for _, group in groupby(sorted(providers, key=key), key=key):
-        members = list(group)
-        out.extend(members if len(members) == 1 else rotation_order(members, seed))
-        if limit is not None and len(out) >= limit:
-            return out[:limit]
-    return out
-
-
-def choose_callback_provider(
-    providers: Sequence[ProviderSnapshot],
-    verdicts: Sequence[Verdict],
-    policy: RoutingPolicy,
-    now: datetime,
-    seed: int,
-) -> ProviderSnapshot | None:
-    """Who would return a callback: the first of ``callback_order`` (None when nobody can be promised it)."""
-    order = callback_order(providers, verdicts, policy, now, seed, limit=1)
-    return order[0] if order else None
-
-
-def callback_backups(
-    providers: Sequence[ProviderSnapshot],
-    verdicts: Sequence[Verdict],
-    chosen: ProviderSnapshot,
-    order: Sequence[ProviderSnapshot],
-    seed: int,
-    now: datetime,
-    limit: int = CALLBACK_BACKUPS_MAX,
-) -> tuple[ProviderSnapshot, ...]:
-    """Who may take a callback over from ``chosen`` if it is not returned in time: the others of ``order``
-    (``callback_order``), then the other providers passing the callback filters for this caller (area,
-    language, call type, licences, caps, pauses) that have no line free or do not open before the deadline
-    now but open within ``BACKUP_OPENS_WITHIN``, in rotation order; at most ``limit``. A reassignment later
-    chooses among these by the core's rule. The web names only providers open within a day
-    (``claims.can_answer_today``), so a backup is always one the caller could have read about."""
-    backups = [p for p in order if p.id != chosen.id][:limit]
-    if len(backups) < limit:
-        taken = {chosen.id, *(p.id for p in backups)}
-        others = [
-            p
-            for p, v in zip(providers, verdicts, strict=True)
-            if v.callback_eligible
-            and p.id not in taken
-            and next_opening(p.schedule, now, horizon=BACKUP_OPENS_WITHIN) is not None
-        ]
-        backups += rotation_order(others, seed)[: limit - len(backups)]
-    return tuple(backups)
-
-
-_OPEN = FILTERS.index("open_now")
-# Within the day the web's claims look ahead (24 h), less the time a cached disclosure version may lag behind.
-BACKUP_OPENS_WITHIN = timedelta(hours=23)
-
-
-def _load(p: ProviderSnapshot) -> tuple[int, float]:
-    # Offers left unanswered since the provider last answered first (fewer is better), then calls in progress and
-    # open callbacks per line: the callback goes where it is most likely to be returned soon.
-    return (len(p.unanswered_offers), (p.active_calls + p.open_callbacks) / max(1, p.lines))
 
 
 def _either(names: Sequence[str]) -> str:

@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearline.routing import plan_call
-from clearline.routing.eligibility import evaluate_all
-from clearline.routing.plans import (
+from clearline.routing.callback_choice import (
     CALLBACK_BACKUPS_MAX,
     callback_order,
     choose_callback_provider,
 )
+from clearline.routing.eligibility import evaluate_all
 from clearline.routing.schedule import Schedule, weekly_from_lists
 from clearline.routing.steps import CallbackOffer, DialTarget
 from clearline.routing.tests.factories import NOW, POLICY, call, provider, providers

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clearline.routing.callback_choice import callback_successor
 from clearline.routing.claim_builders import FeeTerms, call_claims, number_claims
 from clearline.routing.claims import CallFacts, violations
-from clearline.routing.eligibility import evaluate_all
 from clearline.routing.outcomes import next_step
-from clearline.routing.plans import choose_callback_provider, plan_call
+from clearline.routing.plans import plan_call
 from clearline.routing.schedule import Schedule, TimeRange, weekly_from_lists
 from clearline.routing.simulator import ClearlineStrategy, parse_workload, run_strategy
 from clearline.routing.simulator.disclosure import NumberClaims, describe, in_force
@@ -296,10 +296,8 @@ def reassignment(
     seed: int,
 ) -> str | None:
     """Who the deadline job (``telephony.callbacks.choose_reassignment``) moves a missed callback to at ``later``:
-    among the caller's consent but the named provider, the one the core would promise a callback to then."""
-    allowed = [p for p in providers if p.id in offer.provider_ids[1:]]
-    verdicts = evaluate_all(allowed, call, policy, later)
-    best = choose_callback_provider(allowed, verdicts, policy, later, seed)
+    the core's ``callback_successor`` among the caller's consent but the named provider."""
+    best = callback_successor(call, providers, policy, later, seed, offer.provider_ids, (offer.provider_id,))
     return None if best is None else best.id
 
 

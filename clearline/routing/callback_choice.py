@@ -1,0 +1,162 @@
+"""Who returns a callback: one rule for the offer, for pressing 1 and for a missed deadline.
+
+- **The offer** (``plan_call``): the assignee is the first of ``callback_order``; the backups the caller hears are
+  the next ones of that order, then others that pass the caller's callback filters (``callback_backups``).
+- **Pressing 1** (telephony's ``record_callback``): the promise is re-checked for room only
+  (``room_for_a_callback``), the named provider first, then the backups in the order the caller heard them.
+- **A missed deadline** (telephony's ``enforce_callback_deadlines``): ``callback_successor``, the first of
+  ``callback_order`` at that moment among the providers the caller agreed to that have not had the request yet,
+  with the seed the call was planned with. Never anyone outside the consent.
+
+Every key is about the providers' availability and load; nothing money can touch is an input (``types.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime, timedelta
+from itertools import groupby
+from typing import Any
+
+from clearline.routing.eligibility import FILTERS, Verdict, can_return_by, evaluate_all
+from clearline.routing.ordering import rotation_order
+from clearline.routing.place import for_zip3
+from clearline.routing.schedule import next_opening
+from clearline.routing.types import CallContext, ProviderSnapshot, RoutingPolicy
+
+# How many other providers a callback offer names as able to take over (the caller hears every name).
+CALLBACK_BACKUPS_MAX = 3
+# Within the day the web's claims look ahead (24 h), less the time a cached disclosure version may lag behind.
+BACKUP_OPENS_WITHIN = timedelta(hours=23)
+
+_OPEN = FILTERS.index("open_now")
+
+
+def room_for_a_callback(provider: ProviderSnapshot, policy: RoutingPolicy) -> bool:
+    """A line not yet spoken for: calls in progress plus open callbacks below ``lines * callback_max_per_line``.
+    (A promise the provider has no room to keep would only push live callers aside.)"""
+    return provider.active_calls + provider.open_callbacks < provider.lines * policy.callback_max_per_line
+
+
+def callback_order(
+    providers: Sequence[ProviderSnapshot],
+    verdicts: Sequence[Verdict],
+    policy: RoutingPolicy,
+    now: datetime,
+    seed: int,
+    limit: int | None = None,
+) -> list[ProviderSnapshot]:
+    """Who could be promised a callback now, in the order the core chooses them (the first is the assignee).
+
+    Among providers passing every filter except "open now" and "free slot" with ``room_for_a_callback``: open
+    ones first, then those with the fewest offers left unanswered since they last answered, then the least
+    loaded (calls and open callbacks per line), then rotation; after them the closed ones able to start before
+    the deadline, earliest start first, then the same keys. ``limit`` stops once that many are ordered. The
+    order of any subset of ``providers`` is this order restricted to it (every key is the provider's own).
+    """
+    opened: list[ProviderSnapshot] = []
+    closed: list[ProviderSnapshot] = []
+    for p, v in zip(providers, verdicts, strict=True):
+        if not v.callback_eligible or not room_for_a_callback(p, policy):
+            continue
+        (opened if v.results[_OPEN] else closed).append(p)
+    order = _in_groups(opened, _load, seed, limit)
+    if not closed or (limit is not None and len(order) >= limit):
+        return order
+    deadline = now + timedelta(minutes=policy.callback_deadline_min)
+    starts = {p.id: start for p in closed if (start := can_return_by(p, now, deadline)) is not None}
+    later = [p for p in closed if p.id in starts]
+    rest = None if limit is None else limit - len(order)
+    return order + _in_groups(later, lambda p: (starts[p.id], _load(p)), seed, rest)
+
+
+def _in_groups(
+    providers: Sequence[ProviderSnapshot],
+    key: Callable[[ProviderSnapshot], Any],
+    seed: int,
+    limit: int | None,
+) -> list[ProviderSnapshot]:
+    """``providers`` by ``key``; providers with equal keys in rotation order."""
+    out: list[ProviderSnapshot] = []
+    for _, group in groupby(sorted(providers, key=key), key=key):
+        members = list(group)
+        out.extend(members if len(members) == 1 else rotation_order(members, seed))
+        if limit is not None and len(out) >= limit:
+            return out[:limit]
+    return out
+
+
+def _load(p: ProviderSnapshot) -> tuple[int, float]:
+    # Offers left unanswered since the provider last answered first (fewer is better), then calls in progress and
+    # open callbacks per line: the callback goes where it is most likely to be returned soon.
+    return (len(p.unanswered_offers), (p.active_calls + p.open_callbacks) / max(1, p.lines))
+
+
+def choose_callback_provider(
+    providers: Sequence[ProviderSnapshot],
+    verdicts: Sequence[Verdict],
+    policy: RoutingPolicy,
+    now: datetime,
+    seed: int,
+) -> ProviderSnapshot | None:
+    """Who would return a callback: the first of ``callback_order`` (None when nobody can be promised it)."""
+    order = callback_order(providers, verdicts, policy, now, seed, limit=1)
+    return order[0] if order else None
+
+
+def callback_backups(
+    providers: Sequence[ProviderSnapshot],
+    verdicts: Sequence[Verdict],
+    chosen: ProviderSnapshot,
+    order: Sequence[ProviderSnapshot],
+    seed: int,
+    now: datetime,
+    limit: int = CALLBACK_BACKUPS_MAX,
+) -> tuple[ProviderSnapshot, ...]:
+    """Who may take a callback over from ``chosen`` if it is not returned in time: the others of ``order``
+    (``callback_order``), then the other providers passing the callback filters for this caller (area,
+    language, call type, licences, caps, pauses) that have no line free or do not open before the deadline
+    now but open within ``BACKUP_OPENS_WITHIN``, in rotation order; at most ``limit``. A reassignment later
+    chooses among these by ``callback_successor``. The web names only providers open within a day
+    (``claims.can_answer_today``), so a backup is always one the caller could have read about."""
+    backups = [p for p in order if p.id != chosen.id][:limit]
+    if len(backups) < limit:
+        taken = {chosen.id, *(p.id for p in backups)}
+        others = [
+            p
+            for p, v in zip(providers, verdicts, strict=True)
+            if v.callback_eligible
+            and p.id not in taken
+            and next_opening(p.schedule, now, horizon=BACKUP_OPENS_WITHIN) is not None
+        ]
+        backups += rotation_order(others, seed)[: limit - len(backups)]
+    return tuple(backups)
+
+
+def callback_successor(
+    call: CallContext,
+    providers: Sequence[ProviderSnapshot],
+    policy: RoutingPolicy,
+    now: datetime,
+    seed: int,
+    consent: Sequence[str],
+    had: Collection[str],
+) -> ProviderSnapshot | None:
+    """Who takes over a callback its provider did not return in time, or None (nobody may now).
+
+    Only a provider the caller agreed to (``consent``: the ids the offer named, the assignee first) that has not
+    had the request yet (``had``) is considered; an empty consent (a request stored before consent was
+    recorded) moves to nobody. Among them, the first of ``callback_order`` at ``now``, with this caller's
+    callback filters and ``seed``, the seed the call was planned with: the offer's rule, keys and tie-breaks, so
+    with the same providers at the same moment the successor is the first of the offer's own order that has not
+    had the request. ``call.caller_zip`` is the three digits the caller typed, compared with providers' ZIP
+    prefixes as when the call was planned (``for_zip3``).
+    """
+    allowed = {str(p) for p in consent} - {str(p) for p in had}
+    among = [p for p in providers if p.id in allowed]
+    if not among:
+        return None
+    if call.caller_zip is not None:
+        among = for_zip3(among)
+    verdicts = evaluate_all(among, call, policy, now)
+    return choose_callback_provider(among, verdicts, policy, now, seed)
