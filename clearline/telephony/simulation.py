@@ -37,7 +37,6 @@ from clearline.telephony.answers import (
     Greeting,
     WhisperResult,
 )
-from clearline.telephony.services import DialEnd
 from clearline.telephony.simulation_records import (
     SimulatedCall,
     SimulatedStep,
@@ -227,8 +226,10 @@ class _Run:
 
     def ring_facility(self, dial: Dial) -> Answer | None:
         behaviour = self.behaviours.get(FACILITY, "accept")
-        ending = {"busy": DialEnd.BUSY, "no-answer": DialEnd.NO_ANSWER}.get(behaviour, DialEnd.ANSWERED)
-        if ending is DialEnd.ANSWERED:
+        ending = {"busy": flow.DialEnd.BUSY, "no-answer": flow.DialEnd.NO_ANSWER}.get(
+            behaviour, flow.DialEnd.ANSWERED
+        )
+        if ending is flow.DialEnd.ANSWERED:
             self.connected = True
         else:
             self.ring_s += dial.ring_timeout_s
@@ -283,12 +284,12 @@ class _Run:
                 self.leg_status(name, attempt, "canceled" if winner is not None else "no-answer")
         if winner is not None:
             self.connected = True
-            return self.wave_ended(dial, DialEnd.ANSWERED)
+            return self.wave_ended(dial, flow.DialEnd.ANSWERED)
         self.ring_s += dial.ring_timeout_s
         everyone_busy = bool(legs) and all(behaviour == "busy" for *_rest, behaviour in legs)
-        return self.wave_ended(dial, DialEnd.BUSY if everyone_busy else DialEnd.NO_ANSWER)
+        return self.wave_ended(dial, flow.DialEnd.BUSY if everyone_busy else flow.DialEnd.NO_ANSWER)
 
-    def wave_ended(self, dial: Dial, ending: DialEnd) -> Answer | None:
+    def wave_ended(self, dial: Dial, ending: flow.DialEnd) -> Answer | None:
         return self.event(
             _("The <Dial> ends: Twilio posts its result (%(status)s)") % {"status": ending.value},
             "dial",

@@ -17,7 +17,6 @@ from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 from clearline.telephony import flow, journal
 from clearline.telephony.answers import Answer
 from clearline.telephony.faults import use_webhook_timeouts
-from clearline.telephony.services import DialEnd
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.action_urls import call_urls, origin_of
 from clearline.telephony.twilio.webhooks import provider_leg_webhook, respond, status_webhook, webhook
@@ -86,19 +85,19 @@ def menu(request: HttpRequest) -> HttpResponse:
 
 # Twilio's DialCallStatus in the call flow's words ("completed": a leg answered; bridged or not, the flow knows).
 DIAL_ENDS = {
-    "completed": DialEnd.ANSWERED,
-    "answered": DialEnd.ANSWERED,
-    "busy": DialEnd.BUSY,
-    "no-answer": DialEnd.NO_ANSWER,
-    "failed": DialEnd.FAILED,
-    "canceled": DialEnd.CANCELED,
+    "completed": flow.DialEnd.ANSWERED,
+    "answered": flow.DialEnd.ANSWERED,
+    "busy": flow.DialEnd.BUSY,
+    "no-answer": flow.DialEnd.NO_ANSWER,
+    "failed": flow.DialEnd.FAILED,
+    "canceled": flow.DialEnd.CANCELED,
 }
 
 
 @webhook
 def dial(request: HttpRequest) -> HttpResponse:
     """A wave (or the listing's single dial) ended: connected, or on to the next step."""
-    ending = DIAL_ENDS.get(request.POST.get("DialCallStatus", ""), DialEnd.FAILED)
+    ending = DIAL_ENDS.get(request.POST.get("DialCallStatus", ""), flow.DialEnd.FAILED)
     return answer(
         request,
         flow.wave_ended(call_sid=call_sid(request), step_index=int(request.GET["step"]), ending=ending),
