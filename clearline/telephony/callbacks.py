@@ -422,19 +422,11 @@ def reap_line_slots(now: dt.datetime | None = None) -> int:
     # "id IN (subquery)", which PostgreSQL does not re-check after waiting on a row another reaper just released,
     # so both reapers would release (and count) the same slot.
     ended_ids = list(
-        LineSlot.objects.filter(released_at__isnull=True, call__ended_at__isnull=False).values_list(
-            "pk", flat=True
-        )
+        LineSlot.objects.held().filter(call__ended_at__isnull=False).values_list("pk", flat=True)
     )
-    ended = (
-        LineSlot.objects.filter(pk__in=ended_ids, released_at__isnull=True).update(released_at=moment)
-        if ended_ids
-        else 0
-    )
+    ended = LineSlot.objects.filter(pk__in=ended_ids).release(moment) if ended_ids else 0
     stale_before = moment - dt.timedelta(minutes=settings.CLEARLINE_LINE_SLOT_TTL_MINUTES)
-    stale = LineSlot.objects.filter(released_at__isnull=True, reserved_at__lt=stale_before).update(
-        released_at=moment
-    )
+    stale = LineSlot.objects.filter(reserved_at__lt=stale_before).release(moment)
     if ended or stale:
         logger.info("Reaped %s line slots of ended calls and %s stale ones", ended, stale)
     return ended + stale

@@ -7,6 +7,8 @@ encrypted inside an open CallbackRequest and is purged after it closes. Status f
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -143,6 +145,21 @@ class Attempt(models.Model):
         return f"{self.call.call_sid} -> {self.provider} ({self.status})"
 
 
+# "A slot is open": the one definition, for the queryset below, the unique constraint, and every statement that
+# counts or releases lines (the roster's counts, the wave's reservation, the end of a call, the reaper).
+SLOT_HELD = Q(released_at__isnull=True)
+
+
+class LineSlotQuerySet(models.QuerySet["LineSlot"]):
+    def held(self) -> LineSlotQuerySet:
+        """The slots still held: reserved and not released yet (each counts against its provider's lines)."""
+        return self.filter(SLOT_HELD)
+
+    def release(self, now: dt.datetime) -> int:
+        """Release those of these slots still held, each exactly once; how many were released now."""
+        return self.held().update(released_at=now)
+
+
 class LineSlot(models.Model):
     """A provider's concurrent line held by a call. Reserved before dialling, released exactly once."""
 
@@ -151,11 +168,13 @@ class LineSlot(models.Model):
     reserved_at = models.DateTimeField(auto_now_add=True)
     released_at = models.DateTimeField(null=True, blank=True)
 
+    objects = LineSlotQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "call"],
-                condition=Q(released_at__isnull=True),
+                condition=SLOT_HELD,
                 name="one_open_slot_per_call",
             )
         ]

@@ -50,6 +50,7 @@ from clearline.providers.routing_inputs import build_schedule, intents_of
 from clearline.providers.routing_settings import current_routing_settings
 from clearline.routing import Intent, ProviderSnapshot, RoutingPolicy, Schedule
 from clearline.telephony.models import (
+    SLOT_HELD,
     Attempt,
     AttemptStatus,
     Call,
@@ -58,7 +59,7 @@ from clearline.telephony.models import (
     LineSlot,
     RotationCredit,
 )
-from clearline.telephony.sql import marks, table
+from clearline.telephony.sql import marks, table, where
 
 STAMP_NAME = "telephony-routing"
 # Reload the cached roster at least this often, whatever the stamp says (changes made around the application).
@@ -324,7 +325,7 @@ def _counts_sql_for(vendor: str, providers: int, zone_sizes: tuple[int, ...]) ->
                 LineSlot,
                 "provider_id",
                 ("COUNT(*)", "", "", "", ""),
-                f"provider_id IN {inn} AND released_at IS NULL",
+                f"provider_id IN {inn} AND {where(LineSlot, SLOT_HELD)}",
             ),
             branch(
                 RINGING,

@@ -17,9 +17,9 @@ from typing import Any
 from django.db import connection
 
 from clearline.providers.models import Provider
-from clearline.telephony.models import Attempt, AttemptStatus, Call, LineSlot, RotationCredit
+from clearline.telephony.models import SLOT_HELD, Attempt, AttemptStatus, Call, LineSlot, RotationCredit
 from clearline.telephony.roster import rotation_period
-from clearline.telephony.sql import marks, table
+from clearline.telephony.sql import marks, table, where
 
 
 def _for_update() -> str:
@@ -59,7 +59,7 @@ def open_lines(provider_ids: Sequence[int], call_id: int) -> dict[int, tuple[int
         return {}
     sql = (
         f"SELECT provider_id, COUNT(*), SUM(CASE WHEN call_id = %s THEN 1 ELSE 0 END) FROM {table(LineSlot)} "  # noqa: S608
-        f"WHERE provider_id IN ({marks(ids)}) AND released_at IS NULL GROUP BY provider_id"
+        f"WHERE provider_id IN ({marks(ids)}) AND {where(LineSlot, SLOT_HELD)} GROUP BY provider_id"
     )
     return {int(pk): (int(n), int(mine or 0)) for pk, n, mine in _run(sql, [call_id, *ids])[0]}
 
@@ -123,7 +123,7 @@ def end_call(call_sid: str, now: dt.datetime, duration_s: int | None, pending: s
         [AttemptStatus.CALL_ENDED.value, _when(now), call_sid, AttemptStatus.RINGING.value],
     )
     _run(
-        f"UPDATE {table(LineSlot)} SET released_at = %s WHERE call_id = {this_call} AND released_at IS NULL",  # noqa: S608
+        f"UPDATE {table(LineSlot)} SET released_at = %s WHERE call_id = {this_call} AND {where(LineSlot, SLOT_HELD)}",  # noqa: S608
         [_when(now), call_sid],
     )
     return True

@@ -49,9 +49,7 @@ def direct_snapshots(now: dt.datetime, policy: RoutingPolicy) -> list[ProviderSn
     def grouped(queryset, field, aggregate):
         return dict(queryset.values_list(field).annotate(value=aggregate).values_list(field, "value"))
 
-    in_use = grouped(
-        LineSlot.objects.filter(provider_id__in=ids, released_at__isnull=True), "provider_id", Count("id")
-    )
+    in_use = grouped(LineSlot.objects.held().filter(provider_id__in=ids), "provider_id", Count("id"))
     ringing = grouped(
         Attempt.objects.filter(provider_id__in=ids, status=AttemptStatus.RINGING), "provider_id", Count("id")
     )
