@@ -2,8 +2,9 @@
 
 What the caller agreed to by pressing 1 is stored with the request (``consent``: the offer's exact words, its
 version, the named provider and the backups it listed, how long the request stays open). A missed deadline moves
-the request only to a provider in that consent who has not had it yet, chosen by the routing core's callback rule;
-when none of them can take it the operators are told, and it is never moved beyond the consent. A request stored
+the request only to a provider in that consent who has not had it yet, chosen by the routing core's callback rule
+(``routing.callback_successor``: the order the offer was made in, applied now, with the call's seed); when none of
+them can take it the operators are told, and it is never moved beyond the consent. A request stored
 without consent (before consent was recorded) is never moved. It closes unreturned after the consent's
 ``open_hours`` (``CLEARLINE_CALLBACK_GIVE_UP_HOURS`` for a request without them).
 
@@ -31,9 +32,14 @@ from django.utils.translation import gettext_lazy
 from clearline.lib.audit import log_action
 from clearline.lib.phone import decrypt_number
 from clearline.providers.models import Provider
-from clearline.routing import CallbackOffer, CallContext, Intent, NumberKind
-from clearline.routing.eligibility import FILTERS, Verdict, evaluate_all
-from clearline.routing.plans import callback_order
+from clearline.routing import (
+    CallbackOffer,
+    CallContext,
+    Intent,
+    NumberKind,
+    callback_successor,
+    room_for_a_callback,
+)
 from clearline.telephony.models import Call, CallbackOutcome, CallbackRequest, CallbackStatus, LineSlot
 from clearline.telephony.snapshots import build_policy, snapshot_providers
 from clearline.telephony.twilio.twiml.callback import CONSENT_VERSION, offer_speech
@@ -124,14 +130,19 @@ def _tried(callback: CallbackRequest) -> set[str]:
     return {str(p) for p in callback.assignees or []} | {str(callback.provider_id)}
 
 
+def _consent_ids(callback: CallbackRequest) -> list[str]:
+    return [str(p) for p in (callback.consent or {}).get("provider_ids", [])]
+
+
 def consented_successors(callback: CallbackRequest) -> list[str]:
     """The provider ids the caller agreed to that have not had this request yet, in the consent's order."""
     tried = _tried(callback)
-    return [str(p) for p in (callback.consent or {}).get("provider_ids", []) if str(p) not in tried]
+    return [p for p in _consent_ids(callback) if p not in tried]
 
 
 def callback_context(call: Call) -> CallContext:
-    """The routing context of a callback for ``call``: the caller's intent, language and place."""
+    """The routing context of a callback for ``call``: the caller's intent, language and place (the three ZIP
+    digits the caller typed, if any, as ``start_call`` planned the call with)."""
     return CallContext(
         call_id=f"{call.call_sid}-callback",
         number_kind=NumberKind.HELPLINE,
@@ -144,51 +155,37 @@ def callback_context(call: Call) -> CallContext:
     )
 
 
-def able_to_call_back(
-    call: Call, provider_ids: Collection[str], now: dt.datetime, seed: int, limit: int | None = None
-) -> list[str]:
-    """Which of ``provider_ids`` the routing core would promise this call's callback to now, in its order
-    (``callback_order``: the caller's callback filters, then a line not spoken for, i.e. calls in progress plus
-    open callbacks below ``lines x callback_max_per_line`` of the policy in force, then open or opening before
-    a new deadline). Counts are read when called: inside a transaction that has locked the providers' rows
-    they cannot change before it commits."""
-    wanted = {str(p) for p in provider_ids}
-    if not wanted:
-        return []
-    policy = build_policy()
-    snapshots = [s for s in snapshot_providers(now, policy, only=[int(p) for p in wanted]) if s.id in wanted]
-    verdicts = evaluate_all(snapshots, callback_context(call), policy, now)
-    return [p.id for p in callback_order(snapshots, verdicts, policy, now, seed, limit=limit)]
-
-
-def with_room_for_a_callback(provider_ids: Collection[str], now: dt.datetime, seed: int) -> set[str]:
-    """Which of ``provider_ids`` have room for one more callback now, by the routing core's own rule
-    (``callback_order``: calls in progress plus open callbacks below ``lines x callback_max_per_line`` of the
-    policy in force). Only that is re-checked when the caller presses 1: every other filter was applied when
-    the offer was made (a provider auto-paused for the unanswered rings of this very call keeps its promise), so
-    each is given a verdict passing them all. Counts are read when called: inside a transaction that has locked
-    the providers' rows they cannot change before it commits."""
+def with_room_for_a_callback(provider_ids: Collection[str], now: dt.datetime, seed: int = 0) -> set[str]:
+    """Which of ``provider_ids`` have room for one more callback now, by the routing core's capacity rule
+    (``routing.room_for_a_callback``, the one ``callback_order`` applies: calls in progress plus open callbacks
+    below ``lines x callback_max_per_line`` of the policy in force). Only that is re-checked when the caller
+    presses 1: every other filter was applied when the offer was made (a provider auto-paused for the
+    unanswered rings of this very call keeps its promise). ``seed`` changes nothing (room needs no tie-break).
+    Counts are read when called: inside a transaction that has locked the providers' rows they cannot change
+    before it commits."""
     wanted = {str(p) for p in provider_ids}
     if not wanted:
         return set()
     policy = build_policy()
-    snapshots = [s for s in snapshot_providers(now, policy, only=[int(p) for p in wanted]) if s.id in wanted]
-    passing = tuple(True for _ in FILTERS)
-    verdicts = [Verdict(s.id, passing, True, True) for s in snapshots]
-    return {p.id for p in callback_order(snapshots, verdicts, policy, now, seed)}
+    snapshots = snapshot_providers(now, policy, only=[int(p) for p in wanted])
+    return {s.id for s in snapshots if s.id in wanted and room_for_a_callback(s, policy)}
 
 
 def choose_reassignment(callback: CallbackRequest, now: dt.datetime) -> Provider | None:
-    """The next provider to return this call, or None: among the providers in the caller's consent that have
-    not had it yet, the one the routing core would promise a callback to now (``able_to_call_back``, the
-    first of ``callback_order``, as ``choose_callback_provider``). Never anyone outside the consent; a request
-    without consent is never moved."""
+    """The next provider to return this call, or None: the routing core's ``callback_successor`` (the rule that
+    chose the offer's assignee, applied now among the providers in the caller's consent that have not had it,
+    with the call's own seed), fed with the providers' snapshots now. Never anyone outside the consent; a
+    request without consent is never moved."""
     allowed = consented_successors(callback)
     if not allowed:
         return None
     call = callback.call
-    best = able_to_call_back(call, allowed, now, call.seed + len(_tried(callback)), limit=1)
-    return Provider.objects.get(pk=int(best[0])) if best else None
+    policy = build_policy()
+    snapshots = snapshot_providers(now, policy, only=[int(p) for p in allowed])
+    best = callback_successor(
+        callback_context(call), snapshots, policy, now, call.seed, _consent_ids(callback), _tried(callback)
+    )
+    return Provider.objects.get(pk=int(best.id)) if best is not None else None
 
 
 def _open_hours(callback: CallbackRequest) -> int:

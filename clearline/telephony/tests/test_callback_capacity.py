@@ -1,10 +1,10 @@
 """Promises are checked when given (issue 11): pressing 1 re-checks the provider's room for another callback.
 
-Capacity is the routing core's rule (``callback_order``): calls in progress plus open callbacks below
-``lines x callback_max_per_line``. The plan was made minutes earlier; by the time the caller presses 1 other callers
-may have taken every place. Then the request goes to the first backup the offer named that still has room, and
-the confirmation names that provider; when none has, the caller is told so and transferred to the free helpline,
-and nothing is stored.
+Capacity is the routing core's rule (``room_for_a_callback``, the test ``callback_order`` applies): calls in
+progress plus open callbacks below ``lines x callback_max_per_line``. The plan was made minutes earlier; by the
+time the caller presses 1 other callers may have taken every place. Then the request goes to the first backup the
+offer named that still has room, and the confirmation names that provider; when none has, the caller is told so
+and transferred to the free helpline, and nothing is stored.
 
 The PostgreSQL test presses 1 for 40 callers at once against one provider with 2 lines: the provider's row lock
 serialises the count and the insert, so no provider ever has more open callbacks than its places.
