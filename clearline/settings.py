@@ -169,11 +169,22 @@ DATABASES = {
 # fails"). Each webhook sets these on its connection (clearline.telephony.twilio.webhooks.safely); a page request on the
 # same connection puts the server's defaults back, and the worker, migrations and imports never get them.
 CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS = env_int(
-    "CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS", 800, minimum=50, maximum=10000
+    "CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS", 500, minimum=50, maximum=10000
 )
 CLEARLINE_WEBHOOK_LOCK_TIMEOUT_MS = env_int(
-    "CLEARLINE_WEBHOOK_LOCK_TIMEOUT_MS", 500, minimum=50, maximum=10000
+    "CLEARLINE_WEBHOOK_LOCK_TIMEOUT_MS", 200, minimum=50, maximum=10000
 )
+# How long a webhook may take, its database work included, kept by the web process (clearline.telephony.faults):
+# past it, a webhook still waiting on the database (a frozen server, a connect nobody answers) has its connection
+# cut and answers the fallback. Above the server-side timeouts, which end the usual faults first and keep the
+# connection.
+CLEARLINE_WEBHOOK_DEADLINE_MS = env_int("CLEARLINE_WEBHOOK_DEADLINE_MS", 700, minimum=100, maximum=10000)
+_slowest_timeout_ms = max(CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS, CLEARLINE_WEBHOOK_LOCK_TIMEOUT_MS)
+if _slowest_timeout_ms >= CLEARLINE_WEBHOOK_DEADLINE_MS:
+    raise ImproperlyConfigured(
+        f"CLEARLINE_WEBHOOK_DEADLINE_MS={CLEARLINE_WEBHOOK_DEADLINE_MS} must be above the webhook's statement "
+        f"and lock timeouts ({CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS} and {CLEARLINE_WEBHOOK_LOCK_TIMEOUT_MS} ms)."
+    )
 if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # Seconds to wait for a new connection, in every process (libpq's smallest is 2).
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
@@ -380,6 +391,6 @@ CLEARLINE_CALL_DETAIL_RETENTION_DAYS = env_int(
 )
 # Operators told two weeks before a provider's license or certification expires (comma-separated).
 CLEARLINE_OPERATOR_EMAILS = env_list("CLEARLINE_OPERATOR_EMAILS", [])
-# A webhook that answers the fallback logs an ERROR and e-mails operators, at most once in this many minutes
-# per web process (docs/operations.md, "When the database fails").
+# A webhook that answers the fallback logs an ERROR and e-mails operators, at most once in this many minutes for
+# all the web processes of a machine (a stamp in CLEARLINE_EVENT_JOURNAL_DIR; docs/operations.md).
 CLEARLINE_FALLBACK_ALERT_MINUTES = env_int("CLEARLINE_FALLBACK_ALERT_MINUTES", 15, minimum=1, maximum=1440)

@@ -1,10 +1,18 @@
-"""Faults on the call path, for every adapter: the database's timeouts while a call waits, and telling operators
-when a caller got the fallback instead of a provider (counted, logged, e-mailed at a limited rate)."""
+"""Faults on the call path, for every adapter: the database's timeouts while a call waits, the webhook's own
+deadline (for a database that does not answer at all), and telling operators when a caller got the fallback
+instead of a provider (counted, logged, e-mailed at a limited rate)."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import os
+import socket
 import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -79,8 +87,162 @@ def _default_timeouts(conn: Any) -> None:
 request_started.connect(_page_timeouts, dispatch_uid="clearline.telephony.page_timeouts")
 request_finished.connect(_request_over, dispatch_uid="clearline.telephony.request_over")
 
+# --- the webhook's deadline ---------------------------------------------------------------------------------
+#
+# A frozen server (processes stopped, a hung host or network) fires no server-side timeout, and libpq's (and
+# psycopg's) connect timeout is 2 s at least. So the webhook path keeps its own deadline: a watchdog thread (one
+# per process, started on first use) wakes when the earliest deadline passes and shuts down the socket of the
+# connection that webhook is still using, which makes the blocked call raise at once (the fallback then answers);
+# the connection is closed when the webhook ends. A connect made under a deadline gets the time left as its
+# timeout (``_connect_timeout``). After a cut, or a connect that timed out, the process is in doubt: its webhooks
+# get ``DOUBT_DEADLINE_S`` until one finishes with the database answering, so a frozen server costs each web
+# process one full deadline, not one per caller (with sync workers, a deadline per caller would queue the callers
+# behind one another: bench/faults.py, "hung server"). Page requests and the worker have no deadline.
+
+DOUBT_DEADLINE_S = 0.1
+
+
+class Deadline:
+    """One webhook's deadline on this thread's connection; ``cut`` once the watchdog has cut it."""
+
+    __slots__ = ("at", "conn", "cut")
+
+    def __init__(self, at: float, conn: Any) -> None:
+        self.at = at
+        self.conn = conn
+        self.cut = False
+
+    def time_left(self) -> float:
+        return self.at - time.monotonic()
+
+
+_watch = threading.Condition()
+_armed: set[Deadline] = set()
+_wake_at: float | None = None  # when the watchdog wakes next (None: not started)
+_watchdog_started = False  # in this process (a forked child starts its own: ``_forked``)
+_current = threading.local()
+_in_doubt = False
+
+
+def in_doubt() -> bool:
+    return _in_doubt
+
+
+@contextlib.contextmanager
+def webhook_deadline() -> Iterator[Deadline | None]:
+    """Run a webhook's database work under ``CLEARLINE_WEBHOOK_DEADLINE_MS`` (PostgreSQL only). Yields the
+    deadline; when it was cut, the connection is closed on the way out (its socket is dead)."""
+    global _in_doubt, _wake_at
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql":
+        yield None
+        return
+    seconds = settings.CLEARLINE_WEBHOOK_DEADLINE_MS / 1000
+    deadline = Deadline(time.monotonic() + (min(seconds, DOUBT_DEADLINE_S) if _in_doubt else seconds), conn)
+    with _watch:
+        if not _watchdog_started:
+            _start_watchdog()
+        _armed.add(deadline)
+        if _wake_at is None or deadline.at < _wake_at:
+            _wake_at = deadline.at
+            _watch.notify()
+    _current.deadline = deadline
+    failed = True
+    try:
+        yield deadline
+        failed = False
+    finally:
+        _current.deadline = None
+        with _watch:
+            _armed.discard(deadline)
+        if deadline.cut:
+            logger.error("A webhook's database work passed its deadline; its connection was cut")
+            with contextlib.suppress(Exception):
+                conn.close()
+        if deadline.cut or deadline.time_left() <= 0:
+            _in_doubt = True  # cut, or a connect that took all the time left
+        elif not failed and conn.connection is not None and not conn.errors_occurred:
+            _in_doubt = False  # the database answered this webhook
+
+
+def time_left() -> float | None:
+    """Seconds left to this thread's webhook deadline, or None outside one."""
+    deadline = getattr(_current, "deadline", None)
+    return None if deadline is None else deadline.time_left()
+
+
+def _start_watchdog() -> None:
+    global _watchdog_started
+    _watchdog_started = True
+    threading.Thread(target=_watchdog, name="clearline-webhook-deadline", daemon=True).start()
+
+
+def _forked() -> None:
+    global _watch, _watchdog_started, _wake_at
+    _watch, _watchdog_started, _wake_at = threading.Condition(), False, None
+    _armed.clear()
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
+def _watchdog() -> None:
+    global _wake_at
+    with _watch:
+        while True:
+            now = time.monotonic()
+            for deadline in [d for d in _armed if d.at <= now]:
+                _armed.discard(deadline)
+                deadline.cut = True
+                _cut(deadline.conn)
+            # Until the earliest deadline, or a whole deadline from now when none is armed: a webhook armed meanwhile
+            # ends no sooner, so it need not wake the watchdog (only a shorter one, in doubt, does).
+            idle = now + settings.CLEARLINE_WEBHOOK_DEADLINE_MS / 1000
+            _wake_at = min((d.at for d in _armed), default=idle)
+            _watch.wait(max(0.0, _wake_at - time.monotonic()))
+
+
+def _cut(conn: Any) -> None:
+    """Shut down the socket under another thread's connection, so the call it is blocked in returns with an
+    error. Through a duplicate of the descriptor, so the connection's own stays open until it is closed."""
+    raw = conn.connection
+    if raw is None:
+        return  # connecting: bounded by the time left (``_connect_timeout``)
+    try:
+        with socket.socket(fileno=os.dup(raw.pgconn.socket)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except Exception:
+        logger.warning("Could not cut a webhook's database connection", exc_info=True)
+
+
+def _install_connect_timeout() -> None:
+    """psycopg enforces ``connect_timeout`` itself (``psycopg.connection.timeout_from_conninfo``, at least 2 s); a
+    connect under a webhook deadline gets the time left instead (bench/faults.py, "hung server": 2 s without)."""
+    try:
+        import psycopg.connection as psycopg_connection
+    except ImportError:
+        return
+    timeout_of = getattr(psycopg_connection, "timeout_from_conninfo", None)
+    if timeout_of is None or getattr(timeout_of, "clearline", False):
+        return
+
+    def _connect_timeout(params: Any) -> float:
+        timeout = timeout_of(params)
+        left = time_left()
+        return timeout if left is None or left >= timeout else max(left, 0.001)
+
+    _connect_timeout.clearline = True  # type: ignore[attr-defined]
+    psycopg_connection.timeout_from_conninfo = _connect_timeout  # type: ignore[assignment]
+
+
+_install_connect_timeout()
+
+
 FALLBACK_COUNT_KEY = "clearline:telephony:fallbacks"
 FALLBACK_ALERT_KEY = "clearline:telephony:fallback-alerted"
+# In CLEARLINE_EVENT_JOURNAL_DIR (local disk, shared by the machine's web processes): when operators were last
+# e-mailed, so the alert's limit holds for all of them, not per process (the cache is per process).
+ALERT_STAMP = "fallback-alerted"
 _fallbacks_lock = threading.Lock()
 _fallbacks = 0
 
@@ -91,9 +253,10 @@ def fallbacks_in_this_process() -> int:
 
 def note_fallback(path: str, error: BaseException) -> int:
     """Count a fallback answer (in this process, and in the cache ``FALLBACK_COUNT_KEY``) and e-mail
-    ``CLEARLINE_OPERATOR_EMAILS`` at most once per ``CLEARLINE_FALLBACK_ALERT_MINUTES``. Never raises and never
-    waits: the e-mail goes from a short-lived thread, not a task, because a task is queued in the very database
-    that is likely failing, and the alert must reach operators while it fails. No caller number is written."""
+    ``CLEARLINE_OPERATOR_EMAILS`` at most once per ``CLEARLINE_FALLBACK_ALERT_MINUTES`` from all the web processes
+    of the machine (``alert_due``). Never raises and never waits: the e-mail goes from a short-lived thread, not a
+    task, because a task is queued in the very database that is likely failing, and the alert must reach
+    operators while it fails. No caller number is written."""
     global _fallbacks
     with _fallbacks_lock:
         _fallbacks += 1
@@ -101,9 +264,7 @@ def note_fallback(path: str, error: BaseException) -> int:
     try:
         cache.add(FALLBACK_COUNT_KEY, 0, timeout=None)
         total = cache.incr(FALLBACK_COUNT_KEY)
-        if not cache.add(FALLBACK_ALERT_KEY, True, timeout=settings.CLEARLINE_FALLBACK_ALERT_MINUTES * 60):
-            return count
-        if settings.CLEARLINE_OPERATOR_EMAILS:
+        if settings.CLEARLINE_OPERATOR_EMAILS and alert_due():
             threading.Thread(
                 target=_send_fallback_alert,
                 args=(path, type(error).__name__, total),
@@ -115,6 +276,45 @@ def note_fallback(path: str, error: BaseException) -> int:
     return count
 
 
+def alert_stamp() -> Path:
+    return Path(settings.CLEARLINE_EVENT_JOURNAL_DIR) / ALERT_STAMP
+
+
+def alert_due(now: float | None = None) -> bool:
+    """Whether this fallback should e-mail operators: no e-mail from any web process on this machine within the
+    window. The stamp file holds when the last one was sent; it is read and rewritten under an ``flock`` that is
+    never waited for (a process finding it held leaves the alert to the holder). Without the folder, the limit
+    falls back to the process's cache."""
+    window = settings.CLEARLINE_FALLBACK_ALERT_MINUTES * 60
+    moment = time.time() if now is None else now
+    try:
+        path = alert_stamp()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
+    except OSError:
+        logger.warning(
+            "No fallback alert stamp in %s; limiting alerts per process", path.parent, exc_info=True
+        )
+        return bool(cache.add(FALLBACK_ALERT_KEY, True, timeout=window))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        try:
+            last = float(os.pread(fd, 64, 0) or b"0")
+        except ValueError:
+            last = 0.0
+        if last <= moment < last + window:
+            return False
+        stamp = f"{moment:.3f}\n".encode()
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, stamp, 0)
+        return True
+    finally:
+        os.close(fd)  # also releases the lock
+
+
 def _send_fallback_alert(path: str, error: str, total: int) -> None:
     minutes = settings.CLEARLINE_FALLBACK_ALERT_MINUTES
     try:
@@ -122,8 +322,9 @@ def _send_fallback_alert(path: str, error: str, total: int) -> None:
             "Clearline: callers are getting the fallback",
             f"A Twilio webhook ({path}) failed with {error} and the caller got the fallback: the disclosure, "
             f"press 9 for the crisis line and the free national helpline, but no provider.\n\n"
-            f"Fallback answers so far: {total}. The error is in the web server's log (level ERROR). "
-            f"You will get at most one of these e-mails every {minutes} minutes; see docs/operations.md, "
+            f"Fallback answers so far in the web process that sent this: {total}. The errors are in the web "
+            f"server's log (level ERROR). You will get at most one of these e-mails every {minutes} minutes "
+            f"from this machine; see docs/operations.md, "
             f'"When the database fails".',
             None,
             list(settings.CLEARLINE_OPERATOR_EMAILS),

@@ -3,9 +3,15 @@
 A status callback that fails with a database error is not lost: ``keep`` appends it, as one JSON line of plain
 values (what the service needs: kind, CallSid or attempt id, status, duration, when it was received; never the
 caller's number), to ``events.jsonl`` in ``settings.CLEARLINE_EVENT_JOURNAL_DIR``, then fsyncs the file and the
-folder before the webhook answers. The worker's ``replay_event_journal`` job calls ``replay``, which applies the
-kept events in the order they were kept, through the same function the webhook uses (``apply``) and with the
-moment each was received, so the records and line slots end as if the database had taken them at once.
+folder before the webhook answers. So is a call whose voice (or place) webhook answered the fallback because the
+database failed (kind ``fallback``: the CallSid, the number dialled, when): replayed, it becomes the Call record,
+outcome ``fallback``, that the call's later status callbacks apply to. Such a status callback, arriving once the
+database is back but before the worker has replayed the call, finds no Call row: it is kept too
+(``CallNotStoredYet``), after the call's own event.
+
+The worker's ``replay_event_journal`` job calls ``replay``, which applies the kept events in the order they were
+kept, through the same function the webhook uses (``apply``) and with the moment each was received, so the
+records and line slots end as if the database had taken them at once.
 
 One file shared by every web process, not one per process: the journal then has one order, the order the events
 were written, with nothing to merge. Each event is a single ``write`` of one line to a descriptor opened with
@@ -41,12 +47,20 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 from django.utils import timezone
 
+from clearline.content.models import Helpline, HelplineKind
+from clearline.routing import NumberKind
 from clearline.telephony import services
+from clearline.telephony.models import Call, CallOutcome
 
 logger = logging.getLogger(__name__)
 
+
+class CallNotStoredYet(Exception):
+    """A status for a call the database does not have yet: its ``fallback`` event still waits in the journal."""
+
+
 # The failures that mean "the database cannot take this now": the event is kept, not refused.
-DATABASE_FAILURES = (DatabaseError, InterfaceError)
+DATABASE_FAILURES = (DatabaseError, InterfaceError, CallNotStoredYet)
 
 ACTIVE = "events.jsonl"
 PENDING_GLOB = "pending-*.jsonl"
@@ -57,6 +71,7 @@ VERSION = 1
 FIELDS: dict[str, tuple[str, ...]] = {
     "call_status": ("call_sid", "status", "duration_s", "received_at"),
     "leg_status": ("attempt", "status", "received_at"),
+    "fallback": ("call_sid", "to", "received_at"),
 }
 
 
@@ -79,15 +94,70 @@ def status_event(
     }
 
 
+def fallback_event(*, call_sid: str, to: str, received_at: dt.datetime) -> dict[str, Any]:
+    """A call that got the fallback because the database failed: its CallSid and the number it dialled (one of
+    ours, never the caller's)."""
+    return {"kind": "fallback", "call_sid": call_sid, "to": to, "received_at": received_at}
+
+
 def apply(event: dict[str, Any]) -> None:
     """Apply one event through the services, as of the moment it was received (the webhook and ``replay``)."""
     received = event["received_at"]
     if event["kind"] == "leg_status":
         services.record_leg_status(event["attempt"], event["status"], now=received)
+    elif event["kind"] == "fallback":
+        record_fallback_call(event["call_sid"], event["to"], received)
     else:
-        services.advance_call_status(
-            event["call_sid"], event["status"], duration_s=event["duration_s"], now=received
-        )
+        try:
+            services.advance_call_status(
+                event["call_sid"], event["status"], duration_s=event["duration_s"], now=received
+            )
+        except services.TelephonyError:
+            if not Call.objects.filter(call_sid=event["call_sid"]).exists() and awaits_fallback(
+                event["call_sid"]
+            ):
+                raise CallNotStoredYet(event["call_sid"]) from None
+            raise
+
+
+def record_fallback_call(call_sid: str, to: str, received_at: dt.datetime) -> None:
+    """The Call record of a call that got the fallback: created with outcome ``fallback`` (no plan, no
+    disclosure version, no caller), or, when the call was stored before its webhook failed (a ``place`` answer),
+    marked so while it is still pending. Idempotent."""
+    helpline = Helpline.objects.filter(number=to).only("id", "kind").first()
+    listing = helpline is not None and helpline.kind == HelplineKind.LISTING
+    call, created = Call.objects.get_or_create(
+        call_sid=call_sid,
+        defaults={
+            "helpline": helpline,
+            "number_kind": (NumberKind.LISTING if listing else NumberKind.HELPLINE).value,
+            "outcome": CallOutcome.FALLBACK,
+        },
+    )
+    if created:
+        Call.objects.filter(pk=call.pk).update(started_at=received_at)  # not the replay's moment
+    else:
+        Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=CallOutcome.FALLBACK)
+
+
+def awaits_fallback(call_sid: str) -> bool:
+    """Whether a ``fallback`` event for this call is kept on disk (the journal is empty but in an outage and for
+    the seconds after, so this reads little)."""
+    needle = json.dumps(call_sid).encode()
+    where = folder()
+    try:
+        paths = [*sorted(where.glob(PENDING_GLOB)), where / ACTIVE]
+    except OSError:
+        return False
+    for path in paths:
+        try:
+            text = path.read_bytes()
+        except OSError:
+            continue
+        for line in text.split(b"\n"):
+            if needle in line and b'"kind":"fallback"' in line:
+                return True
+    return False
 
 
 def folder() -> Path:
@@ -237,6 +307,12 @@ def _replay_file(path: Path) -> tuple[int, bool]:
             continue
         try:
             apply(event)
+        except CallNotStoredYet:
+            # Its call's event came first in the journal and did not apply: this one never will either.
+            logger.error(
+                "Event journal %s, line %d: a status for a call never stored; skipped", path.name, index + 1
+            )
+            continue
         except DATABASE_FAILURES:
             logger.warning(
                 "The database still refuses kept call events; %d wait in %s for the next replay",

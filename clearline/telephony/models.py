@@ -42,6 +42,7 @@ class CallOutcome(models.TextChoices):
     TRANSFERRED_FREE = "transferred_free", _("transferred to the free national helpline")
     CALLBACK = "callback", _("callback requested")
     ABANDONED = "abandoned", _("caller hung up before reaching a person")
+    FALLBACK = "fallback", _("got the fallback: the database failed (crisis line and free helpline offered)")
 
 
 class Call(models.Model):

@@ -1,5 +1,6 @@
 """The Twilio edge of every webhook: signature, POST only, a CallSid in Twilio's format, the database's webhook
-timeouts, and the fallback TwiML whenever something inside fails (DESIGN.md rule 8: no caller hears silence)."""
+timeouts and deadline, and the fallback TwiML whenever something inside fails (DESIGN.md rule 8: no caller hears
+silence); a call that got it because the database failed is kept in the event journal."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.db import DatabaseError, InterfaceError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clearline.content.models import HelplineKind
 from clearline.directory.models import Facility
 from clearline.directory.services import verified_destination_for
-from clearline.telephony import roster
-from clearline.telephony.faults import note_fallback, use_webhook_timeouts
+from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
+from clearline.telephony import journal, roster
+from clearline.telephony.faults import note_fallback, use_webhook_timeouts, webhook_deadline
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.signatures import twilio_webhook
 
@@ -28,6 +32,10 @@ FALLBACK_CRISIS_PATH = "fallback-crisis.xml"
 # Twilio's CallSid: "CA" and 32 hex digits. Anything else did not come from Twilio (the signature only proves the
 # sender holds the token): refused before a single row is read or written.
 CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
+
+# The webhooks that create or plan the call: when they answer the fallback because the database failed, the call
+# is kept in the event journal, so the worker stores it later (the others find the call already stored).
+JOURNALED = frozenset({"voice", "place"})
 
 
 def is_call_sid(value: str) -> bool:
@@ -56,11 +64,12 @@ def respond(xml: str) -> HttpResponse:
     return HttpResponse(xml, content_type="text/xml; charset=utf-8")
 
 
-def fallback_for(request: HttpRequest) -> str:
+def fallback_for(request: HttpRequest, read: bool = True) -> str:
     """The inline fallback: a listing number's rings its facility (DESIGN rule 1), any other the helpline's.
 
     Which number was dialled comes from the process's cached roster, so it is known even with the database
-    down; the facility's name and verified phone need one read, and without it the caller hears the options."""
+    down; the facility's name and verified phone need one read (not made when ``read`` is false: the webhook's
+    deadline has passed), and without it the caller hears the options."""
     language = "es" if request.GET.get("lang") == "es" else "en"
     inputs = roster.cached_inputs()
     entry = inputs.helplines.get(request.POST.get("To", "")) if inputs is not None else None
@@ -68,6 +77,8 @@ def fallback_for(request: HttpRequest) -> str:
         return twiml.render_fallback(language)
     name, phone = "", ""
     try:
+        if not read:
+            raise TimeoutError("no time left to read the facility")
         facility = Facility.objects.only("name").filter(pk=entry.facility_id).first()
         if facility is not None:
             name, phone = facility.name, verified_destination_for(facility.pk) or ""
@@ -78,25 +89,50 @@ def fallback_for(request: HttpRequest) -> str:
 
 def safely(view: Callable[..., HttpResponse], *, provider_leg: bool = False) -> Callable[..., HttpResponse]:
     """Whatever fails inside, the caller still gets instructions: the static fallback. On a provider's leg
-    (the whisper) a failure hangs up that leg instead: the caller's call carries on to the next step."""
+    (the whisper) a failure hangs up that leg instead: the caller's call carries on to the next step. The
+    database work runs under the webhook deadline (``faults.webhook_deadline``)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            use_webhook_timeouts()
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            count = note_fallback(request.path, error)
-            logger.exception(
-                "Twilio webhook %s failed; answering with the fallback (%d in this process)",
-                request.path,
-                count,
-            )
-            if provider_leg:
-                return respond(twiml.render_hangup())
-            return respond(fallback_for(request))
+        with webhook_deadline() as deadline:
+            try:
+                use_webhook_timeouts()
+                return view(request, *args, **kwargs)
+            except Exception as error:
+                count = note_fallback(request.path, error)
+                logger.exception(
+                    "Twilio webhook %s failed; answering with the fallback (%d in this process)",
+                    request.path,
+                    count,
+                )
+                if provider_leg:
+                    return respond(twiml.render_hangup())
+                if isinstance(error, (DatabaseError, InterfaceError)):
+                    keep_fallback_call(request)
+                in_time = deadline is None or (not deadline.cut and deadline.time_left() > 0)
+                return respond(fallback_for(request, read=in_time))
 
     return wrapped
+
+
+def keep_fallback_call(request: HttpRequest) -> None:
+    """A voice or place webhook answered the fallback because the database failed: keep the call in the event
+    journal (its CallSid, the number dialled, the time; never the caller's number) for the worker to store."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name not in JOURNALED:
+        return
+    try:
+        to = normalize_e164(request.POST.get("To", ""))
+    except InvalidPhoneNumber:
+        return  # not a number of ours: nothing to record
+    try:
+        journal.keep(
+            journal.fallback_event(call_sid=request.POST["CallSid"], to=to, received_at=timezone.now())
+        )
+    except Exception:
+        logger.exception(
+            "The call of a failed Twilio webhook %s could not be kept in the event journal", request.path
+        )
 
 
 def webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -109,5 +145,12 @@ def provider_leg_webhook(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
 def status_webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """No fallback TwiML for status callbacks (nobody hears them): the view keeps or refuses the event itself,
-    and sets the webhook timeouts inside its own error handling, so a database that is down is journaled."""
-    return twilio_webhook(require_POST(call_sid_checked(view)))
+    and sets the webhook timeouts inside its own error handling, so a database that is down is journaled. The
+    webhook deadline holds here too: a frozen database's status callback is journaled in time."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with webhook_deadline():
+            return view(request, *args, **kwargs)
+
+    return twilio_webhook(require_POST(call_sid_checked(wrapped)))
