@@ -360,6 +360,11 @@ CLEARLINE_LEAN_MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", None) or None
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", None) or None
 TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM", None) or None
+# The REST API's root (an end-to-end test points it at a local stand-in) and how a wave of providers rings:
+# "dial" one <Dial> with a <Number> per provider (the first leg to pick up, voicemail too, ends the others);
+# "queue" one REST call per provider while the caller waits in <Enqueue> (docs/twilio.md, "How a wave rings").
+TWILIO_API_ROOT = env_str("TWILIO_API_ROOT", "") or "https://api.twilio.com"
+CLEARLINE_TWILIO_WAVES = env_choice("CLEARLINE_TWILIO_WAVES", "dial", ("dial", "queue"))
 
 # Caller privacy: days after a callback closes before its encrypted number is deleted (DESIGN.md rule 7).
 CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS = env_int(

@@ -2,7 +2,8 @@
 
 Tests patch ``twilio_request`` (``autospec=True``) or ``requests.request`` and assert on the payload. The
 integration is off until ``TWILIO_ACCOUNT_SID`` and ``TWILIO_AUTH_TOKEN`` are set; calls then raise
-``TwilioNotConfigured``. Nothing here logs phone numbers.
+``TwilioNotConfigured``. Nothing here logs phone numbers. The API's root is ``settings.TWILIO_API_ROOT`` (Twilio's
+by default), so an end-to-end test can point it at a local stand-in.
 """
 
 from __future__ import annotations
@@ -40,11 +41,16 @@ def _credentials() -> tuple[str, str]:
     return sid, token
 
 
+def api_root() -> str:
+    return (getattr(settings, "TWILIO_API_ROOT", "") or API_ROOT).rstrip("/")
+
+
 def _url(sid: str, path: str) -> str:
     # Twilio's paging links (``next_page_uri``) are absolute paths from the API version on.
+    root = api_root()
     if path.startswith(API_VERSION + "/"):
-        return API_ROOT + path
-    return f"{API_ROOT}{API_VERSION}/Accounts/{sid}/{path.lstrip('/')}"
+        return root + path
+    return f"{root}{API_VERSION}/Accounts/{sid}/{path.lstrip('/')}"
 
 
 def twilio_request(method: str, path: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -135,3 +141,46 @@ def send_sms(to: str, body: str) -> dict[str, Any]:
     if not sender:
         raise TwilioNotConfigured("Twilio SMS is not configured: set TWILIO_SMS_FROM.")
     return twilio_request("POST", "Messages.json", {"From": sender, "To": to, "Body": body})
+
+
+# The status callback events a provider's leg reports (Twilio's ``StatusCallbackEvent``, one field each).
+LEG_EVENTS = ("initiated", "ringing", "answered", "completed")
+
+
+def create_call(
+    *,
+    to: str,
+    from_: str,
+    url: str,
+    status_callback: str,
+    timeout_s: int,
+    events: tuple[str, ...] = LEG_EVENTS,
+) -> str:
+    """Start an outbound call (a provider's leg): it rings ``to`` for ``timeout_s`` seconds showing ``from_``;
+    when answered Twilio asks ``url`` (POST) for its TwiML; each of ``events`` is posted to ``status_callback``.
+    Returns the new call's SID."""
+    data: dict[str, Any] = {
+        "To": to,
+        "From": from_,
+        "Url": url,
+        "Method": "POST",
+        "StatusCallback": status_callback,
+        "StatusCallbackMethod": "POST",
+        "StatusCallbackEvent": list(events),
+        "Timeout": str(timeout_s),
+    }
+    sid = twilio_request("POST", "Calls.json", data).get("sid")
+    if not isinstance(sid, str) or not sid:
+        raise TwilioApiError("the new call has no sid")
+    return sid
+
+
+def end_call(call_sid: str) -> dict[str, Any]:
+    """Hang up a call whatever its state: ``Status=completed`` ends a ringing call and one in progress alike
+    (``canceled`` would leave an answered one, a provider listening to the whisper, on the line)."""
+    return twilio_request("POST", f"Calls/{call_sid}.json", {"Status": "completed"})
+
+
+def delete_queue(queue_sid: str) -> None:
+    """Remove an empty call queue (each helpline call makes its own; Twilio keeps them until deleted)."""
+    twilio_request("DELETE", f"Queues/{queue_sid}.json")
