@@ -129,6 +129,12 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    leg_sid = models.CharField(
+        max_length=34,
+        blank=True,
+        db_default="",  # attempts are inserted by raw SQL (statements.upsert_attempts), which names no leg
+        help_text="The provider leg's CallSid when Clearline started the leg itself (Twilio's queue-shaped waves).",
+    )
 
     class Meta:
         constraints = [

@@ -14,10 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
+from clearline.routing import Connect
 from clearline.telephony import flow, journal
-from clearline.telephony.answers import Answer
+from clearline.telephony.answers import Answer, WhisperResult
 from clearline.telephony.faults import use_webhook_timeouts
-from clearline.telephony.twilio import twiml
+from clearline.telephony.twilio import legs, twiml
 from clearline.telephony.twilio.action_urls import call_urls, origin_of
 from clearline.telephony.twilio.webhooks import provider_leg_webhook, respond, status_webhook, webhook
 
@@ -37,8 +38,12 @@ def caller_number(request: HttpRequest) -> str | None:
 
 
 def answer(request: HttpRequest, answered: Answer) -> HttpResponse:
-    """The flow's answer as TwiML, with this call's action URLs."""
-    urls = call_urls(origin_of(request), answered.call_sid, answered.index)
+    """The flow's answer as TwiML, with this call's action URLs. A wave in Twilio's queue shape has its legs
+    started first (``legs.ring``; ``To`` is the helpline number the caller dialled, the legs' caller ID)."""
+    origin = origin_of(request)
+    if legs.queue_waves():
+        answered = legs.ring(answered, origin, request.POST.get("To", ""))
+    urls = call_urls(origin, answered.call_sid, answered.index)
     return respond(twiml.render_answer(answered, urls))
 
 
@@ -124,10 +129,59 @@ def whisper(request: HttpRequest) -> HttpResponse:
 
 @provider_leg_webhook
 def whisper_accept(request: HttpRequest) -> HttpResponse:
-    return answer(
-        request,
-        flow.provider_pressed(attempt_id=int(request.GET["attempt"]), digits=request.POST.get("Digits", "")),
-    )
+    """The provider's key after the whisper. In the queue shape a leg whose wave is over (or whose caller hung
+    up) is hung up without asking the flow, and the winner's other legs are hung up through the REST API."""
+    attempt_id = int(request.GET["attempt"])
+    queued = legs.queue_waves()
+    if queued and not legs.may_accept(attempt_id):
+        return respond(twiml.render_hangup())
+    answered = flow.provider_pressed(attempt_id=attempt_id, digits=request.POST.get("Digits", ""))
+    if queued and isinstance(answered.step, WhisperResult) and answered.step.accepted:
+        legs.hang_up_others(attempt_id)
+    return answer(request, answered)
+
+
+# --- a wave in Twilio's queue shape (CLEARLINE_TWILIO_WAVES = "queue"; docs/twilio.md, "How a wave rings") ---
+
+
+@webhook
+def wave_hold(request: HttpRequest) -> HttpResponse:
+    """The ``<Enqueue waitUrl>``: while the wave's legs ring, silence and ask again; ``<Leave/>`` once every leg
+    ended without anyone pressing 1 (then Twilio posts ``wave_left``). No keys: once phones ring they do nothing."""
+    over = legs.wave_over(call_sid(request), int(request.GET["step"]))
+    return respond(twiml.render_leave() if over else twiml.render_hold())
+
+
+@webhook
+def wave_left(request: HttpRequest) -> HttpResponse:
+    """The ``<Enqueue action>``: the caller left the queue (``QueueResult``: bridged and the conversation over,
+    the wave over, or the caller hung up). The wave's end goes to the call flow, as the ``<Dial action>``'s does."""
+    sid, step = call_sid(request), int(request.GET["step"])
+    result = request.POST.get("QueueResult", "")
+    ending = legs.queue_ending(sid, step, result, request.POST.get("QueueSid", ""))
+    answered = flow.wave_ended(call_sid=sid, step_index=step, ending=ending)
+    if result == "leave" and isinstance(answered.step, Connect):
+        # Someone pressed 1 just as the wave was given up: back into the queue, where their <Dial> finds the caller.
+        return respond(twiml.render_enqueue(sid, call_urls(origin_of(request), sid, step)))
+    return answer(request, answered)
+
+
+@status_webhook
+def wave_leg_status(request: HttpRequest) -> HttpResponse:
+    """A leg started through the REST API reports its status: applied as every status callback is (``status``),
+    then what the queue shape needs (a leg answered without a 1 is over; a leg too late is hung up)."""
+    applied = status(request)
+    if applied.status_code == 204:
+        try:
+            legs.leg_reported(
+                int(request.GET["attempt"]),
+                request.POST.get("CallSid", ""),
+                request.POST.get("CallStatus", ""),
+            )
+        except Exception:
+            # The status itself is applied (or kept); the hold loop's deadline ends a wave whose leg went unheard.
+            logger.exception("Twilio leg status %s: the queue-shaped wave could not note it", request.path)
+    return applied
 
 
 @webhook

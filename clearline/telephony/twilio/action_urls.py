@@ -5,16 +5,27 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 
 from clearline.telephony.twilio.signatures import signed_url
-from clearline.telephony.twilio.twiml import Urls
+from clearline.telephony.twilio.twiml import QueueUrls
 
 # The webhooks whose URLs carry the call (?call=CallSid, and ?step= where a step has an index).
-CALL_ACTIONS = ("place", "menu", "dial", "wave_keys", "callback", "number", "options")
+CALL_ACTIONS = (
+    "place",
+    "menu",
+    "dial",
+    "wave_keys",
+    "callback",
+    "number",
+    "options",
+    "wave_hold",
+    "wave_left",
+)
 # The provider legs' webhooks: the renderer adds ?attempt=ID.
-LEG_ACTIONS = ("whisper", "whisper_accept", "status")
+LEG_ACTIONS = ("whisper", "whisper_accept", "status", "wave_leg_status")
 
 
 @functools.cache
@@ -29,15 +40,22 @@ def origin_of(request: HttpRequest) -> str:
     return base[: base.index("/", base.index("//") + 2)]
 
 
-def call_urls(origin: str, call_sid: str, step_index: int | None = None) -> Urls:
-    """Every action URL one answer may need, for the call ``call_sid`` at ``step_index``."""
+def queue_waves() -> bool:
+    """Whether provider waves ring in Twilio's queue shape (``CLEARLINE_TWILIO_WAVES = "queue"``)."""
+    return getattr(settings, "CLEARLINE_TWILIO_WAVES", "dial") == "queue"
+
+
+def call_urls(origin: str, call_sid: str, step_index: int | None = None) -> QueueUrls:
+    """Every action URL one answer may need, for the call ``call_sid`` at ``step_index``; the queue-shaped
+    wave's only when waves ring that way (their presence is what makes the renderer use it)."""
     paths = _paths(get_script_prefix())
     query = urlencode({"call": call_sid, **({"step": str(step_index)} if step_index is not None else {})})
 
     def url(name: str) -> str:
         return f"{origin}{paths[name]}?{query}"
 
-    return Urls(
+    queued = queue_waves()
+    return QueueUrls(
         place_action=url("place"),
         menu_action=url("menu"),
         dial_action=url("dial"),
@@ -48,4 +66,7 @@ def call_urls(origin: str, call_sid: str, step_index: int | None = None) -> Urls
         whisper=origin + paths["whisper"],
         whisper_accept=origin + paths["whisper_accept"],
         status_callback=origin + paths["status"],
+        wave_hold=url("wave_hold") if queued else "",
+        wave_left=url("wave_left") if queued else "",
+        wave_leg_status=origin + paths["wave_leg_status"] if queued else "",
     )

@@ -54,6 +54,16 @@ from clearline.telephony.twilio.twiml.fallback import (
 from clearline.telephony.twilio.twiml.greeting import render_greeting
 from clearline.telephony.twilio.twiml.listing import render_listing_dial, render_listing_options
 from clearline.telephony.twilio.twiml.place import render_place_prompt
+from clearline.telephony.twilio.twiml.queue import (
+    QueueUrls,
+    queue_name,
+    queue_shaped,
+    render_bridge,
+    render_enqueue,
+    render_hold,
+    render_leave,
+    render_wave_announcement,
+)
 from clearline.telephony.twilio.twiml.speech import (
     ATTEMPT_PARAM,
     CRISIS_SPOKEN,
@@ -85,19 +95,26 @@ __all__ = [
     "STATUS_EVENTS",
     "SWITCH_LANGUAGE_DIGIT",
     "TRANSFER_NUMBERS",
+    "QueueUrls",
     "Urls",
+    "queue_name",
+    "queue_shaped",
     "render_answer",
     "render_ask_for_number",
+    "render_bridge",
     "render_callback_confirmed",
     "render_callback_offer",
     "render_callback_offer_step",
     "render_dial",
+    "render_enqueue",
     "render_fallback",
     "render_fallback_crisis",
     "render_fallback_free_helpline",
     "render_goodbye",
     "render_greeting",
     "render_hangup",
+    "render_hold",
+    "render_leave",
     "render_listing_dial",
     "render_listing_fallback",
     "render_listing_options",
@@ -105,6 +122,7 @@ __all__ = [
     "render_place_prompt",
     "render_step",
     "render_transfer",
+    "render_wave_announcement",
     "render_whisper",
     "render_whisper_result",
     "say_language",
@@ -158,6 +176,8 @@ def render_answer(answer: Answer, urls: Urls) -> str:
             step.provider_name, "en", urls, step.attempt_id, caller_language=step.caller_language
         )
     if isinstance(step, WhisperResult):
+        if step.accepted and queue_shaped(urls):
+            return render_bridge(answer.call_sid)  # the caller waits in their queue: take them out of it
         return render_whisper_result(step.accepted)
     if isinstance(step, Connect):
         return render_hangup()  # the bridged conversation has ended
@@ -166,4 +186,9 @@ def render_answer(answer: Answer, urls: Urls) -> str:
     if isinstance(step, Dial) and answer.listing:
         target = step.targets[0]
         return render_listing_dial(target.name, target.phone, step.ring_timeout_s, language, urls)
+    if isinstance(step, Dial) and isinstance(urls, QueueUrls) and queue_shaped(urls):
+        # The queue shape: the legs were started through the REST API (or start after the announcement).
+        if step.announce:
+            return render_wave_announcement(step, language, urls)
+        return render_enqueue(answer.call_sid, urls)
     return render_step(step, language, urls, answer.attempt_ids)
