@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
+import io
 import os
 import re
 import signal
@@ -49,9 +50,22 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def app_root() -> Path:
+    """The tree whose ``clearline`` is measured: the first ``PYTHONPATH`` entry holding one (a baseline worktree,
+    ``PYTHONPATH=/tmp/mainbase``), else this one. gunicorn runs from it, so it imports the same code."""
+    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        if entry and Path(entry, "clearline", "__init__.py").exists():
+            return Path(entry).resolve()
+    return ROOT
+
+
+APP_ROOT = app_root()
 HOST = "127.0.0.1"
 TOKEN = "bench-auth-token-0123456789abcdef"  # noqa: S105 (a throw-away server on 127.0.0.1)
 ACCOUNT = "AC" + "b" * 32
@@ -83,7 +97,7 @@ def server_env() -> dict[str, str]:
 
 def prepare_database() -> None:
     os.environ.update(server_env())
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(APP_ROOT))
     import django
 
     django.setup()
@@ -126,10 +140,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(port: int, workers: int, wsgi: str) -> subprocess.Popen[bytes]:
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "clearline.wsgi:application",
+        wsgi,
         "--bind",
         f"{HOST}:{port}",
         "--workers",
@@ -143,7 +157,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
         "--log-level",
         "warning",
     ]
-    return subprocess.Popen(command, cwd=ROOT, env=server_env(), start_new_session=True)
+    return subprocess.Popen(command, cwd=APP_ROOT, env=server_env(), start_new_session=True)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -462,6 +476,545 @@ def sustained(step: Step) -> bool:
     )
 
 
+# --- in-process: one webhook's cost inside a web process, with no HTTP server, client or queueing around it ---
+
+IN_PROCESS_ORIGIN = f"http://{HOST}:8000"
+
+
+@dataclass
+class Cost:
+    """One webhook in-process: wall milliseconds inside the application, and the CPU milliseconds it took of
+    this thread and of the PostgreSQL backend serving it (both hold when other work shares the CPUs)."""
+
+    wall_ms: float
+    cpu_ms: float
+    db_cpu_ms: float
+
+
+def backend_cpu_ns(pid: int) -> int:
+    """Nanoseconds a process has run on a CPU (``/proc/PID/schedstat``), 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as handle:
+            return int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_backend = [
+    0
+]  # the PostgreSQL backend serving this process's connection (one connection, kept: CONN_MAX_AGE)
+
+
+def wsgi_post(application: Callable[..., Any], path: str, fields: dict[str, str]) -> tuple[int, bytes, Cost]:
+    """POST a signed Twilio request straight to the WSGI application, as gunicorn would hand it over: (status,
+    body, cost); the signature and the environ are made before the clocks start."""
+    route, _, query = path.partition("?")
+    body = urlencode(fields).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": route,
+        "QUERY_STRING": query,
+        "SERVER_NAME": HOST,
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": f"{HOST}:8000",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_TWILIO_SIGNATURE": sign(IN_PROCESS_ORIGIN + path, fields),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    status: list[int] = []
+
+    def start_response(line: str, _headers: list[tuple[str, str]], _exc_info: object = None) -> None:
+        status.append(int(line.split()[0]))
+
+    db_before = backend_cpu_ns(_backend[0]) if _backend[0] else 0
+    cpu_before = time.thread_time_ns()
+    started = time.perf_counter()
+    result = application(environ, start_response)
+    content = b"".join(result)
+    getattr(result, "close", lambda: None)()  # gunicorn closes it: request_finished, connection upkeep
+    wall_ms = (time.perf_counter() - started) * 1000
+    cpu_ms = (time.thread_time_ns() - cpu_before) / 1e6
+    db_ms = (backend_cpu_ns(_backend[0]) - db_before) / 1e6 if db_before else float("nan")
+    return status[0], content, Cost(wall_ms, cpu_ms, db_ms)
+
+
+def in_process_setup(application: Callable[..., Any]) -> tuple[Cost, Cost, Cost]:
+    """One call set-up (voice, menu, final status) through the WSGI application: each webhook's cost."""
+    call_sid = "CA" + uuid.uuid4().hex
+    fields = {
+        "CallSid": call_sid,
+        "AccountSid": ACCOUNT,
+        "From": "+12065550177",
+        "To": HELPLINE,
+        "CallStatus": "ringing",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+    }
+    status, body, voice = wsgi_post(application, "/telephony/twilio/voice", fields)
+    action = GATHER_ACTION.search(body)
+    if status != 200 or action is None:
+        raise RuntimeError(f"voice answered {status}: {body[:300]!r}")
+    menu_fields = {**fields, "Digits": "", "CallStatus": "in-progress"}
+    status, body, menu = wsgi_post(application, path_of(action.group(1)), menu_fields)
+    if status != 200 or b"<Dial" not in body:
+        raise RuntimeError(f"menu answered {status}: {body[:300]!r}")
+    final = {**fields, "CallStatus": "completed", "CallDuration": "60"}
+    status, body, ended = wsgi_post(application, "/telephony/twilio/status", final)
+    if status != 204:
+        raise RuntimeError(f"status answered {status}: {body[:300]!r}")
+    return voice, menu, ended
+
+
+def load_application(spec: str) -> Callable[..., Any]:
+    """``module:attribute`` or ``module:factory()``, as gunicorn reads its application argument."""
+    import importlib
+
+    module, _, name = spec.partition(":")
+    target = getattr(importlib.import_module(module), name.removesuffix("()"))
+    return target() if name.endswith("()") else target  # type: ignore[no-any-return]
+
+
+def measure_in_process(setups: int, profile: bool, wsgi: str) -> dict[str, float]:
+    """Median milliseconds of each webhook inside this process, over ``setups`` set-ups after a warm-up."""
+    from django.db import connection
+
+    application = load_application(wsgi)
+
+    for _ in range(60):  # imports, the connection, the roster cache, prepared statements
+        in_process_setup(application)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        _backend[0] = int(cursor.fetchone()[0])
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    samples = [in_process_setup(application) for _ in range(setups)]
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(30)
+    figures: dict[str, float] = {}
+    for index, name in enumerate(("voice", "menu", "status")):
+        costs = [sample[index] for sample in samples]
+        figures[name] = statistics.median(c.wall_ms for c in costs)
+        figures[f"{name}_cpu"] = statistics.median(c.cpu_ms for c in costs)
+        figures[f"{name}_db"] = statistics.median(c.db_cpu_ms for c in costs)
+    figures["voice_p90"] = percentile(sorted(s[0].wall_ms for s in samples), 0.9)
+    return figures
+
+
+# --- hand-written SQL against the ORM: each statement of a set-up both ways, on the same database, alternating ---
+
+
+class OrmStatements:
+    """The ORM spelling of each function of ``clearline.telephony.statements`` (same arguments, same answers), and
+    of ``roster_counts.read_counts`` (one ORM query per count): the reference the hand-written SQL is kept
+    against. ``apply_share_credit`` has no one-statement ORM spelling (the ORM's upsert sets a column to the new
+    row's value, it cannot add to it): its nearest is an insert of the missing rows, then one update per provider.
+    """
+
+    @staticmethod
+    def lock_live_call(call_id: int) -> bool:
+        from clearline.telephony.models import Call
+
+        rows = Call.objects.select_for_update().filter(pk=call_id, ended_at__isnull=True).values_list("pk")
+        return bool(list(rows))
+
+    @staticmethod
+    def lock_provider_lines(provider_ids: list[int]) -> dict[int, int]:
+        from clearline.providers.models import Provider
+
+        rows = Provider.objects.select_for_update().filter(pk__in=sorted(set(provider_ids))).order_by("pk")
+        return dict(rows.values_list("pk", "lines"))
+
+    @staticmethod
+    def open_lines(provider_ids: list[int], call_id: int) -> dict[int, tuple[int, int]]:
+        from django.db.models import Count, Q
+
+        from clearline.telephony.models import LineSlot
+
+        rows = (
+            LineSlot.objects.held()
+            .filter(provider_id__in=sorted(set(provider_ids)))
+            .values("provider_id")
+            .annotate(n=Count("pk"), mine=Count("pk", filter=Q(call_id=call_id)))
+            .values_list("provider_id", "n", "mine")
+            .order_by()
+        )
+        return {pk: (n, mine) for pk, n, mine in rows}
+
+    @staticmethod
+    def insert_line_slots(call_id: int, provider_ids: list[int], now: dt.datetime) -> None:
+        from clearline.telephony.models import LineSlot
+
+        LineSlot.objects.bulk_create(
+            [LineSlot(provider_id=pk, call_id=call_id, reserved_at=now) for pk in provider_ids]
+        )
+
+    @staticmethod
+    def upsert_attempts(
+        call_id: int, step_index: int, provider_ids: list[int], now: dt.datetime
+    ) -> dict[int, int]:
+        from clearline.telephony.models import Attempt, AttemptStatus
+
+        rows = Attempt.objects.bulk_create(
+            [
+                Attempt(call_id=call_id, step_index=step_index, provider_id=pk, status=AttemptStatus.RINGING)
+                for pk in dict.fromkeys(provider_ids)
+            ],
+            update_conflicts=True,
+            unique_fields=["call", "step_index", "provider"],
+            update_fields=["step_index"],
+        )
+        return {int(a.provider_id): int(a.pk) for a in rows}
+
+    @staticmethod
+    def advance_status(call_sid: str, status: str, lower: list[str]) -> bool:
+        from clearline.telephony.models import Call
+
+        return Call.objects.filter(call_sid=call_sid, status__in=lower).update(status=status) == 1
+
+    @staticmethod
+    def end_call(
+        call_sid: str, now: dt.datetime, duration_s: int | None, pending: str, abandoned: str
+    ) -> bool:
+        from django.db.models import Case, F, Value, When
+        from django.db.models.functions import Coalesce
+
+        from clearline.telephony.models import Attempt, AttemptStatus, Call, LineSlot
+
+        ended = Call.objects.filter(call_sid=call_sid).update(
+            ended_at=Coalesce(F("ended_at"), Value(now)),
+            duration_s=Case(
+                When(ended_at__isnull=True, then=Value(duration_s)),
+                default=F("duration_s"),
+                output_field=Call._meta.get_field("duration_s"),
+            ),
+            outcome=Case(When(outcome=pending, then=Value(abandoned)), default=F("outcome")),
+        )
+        if not ended:
+            return False
+        this_call = Call.objects.filter(call_sid=call_sid).values("pk")
+        Attempt.objects.filter(call_id__in=this_call, status=AttemptStatus.RINGING).update(
+            status=AttemptStatus.CALL_ENDED, ended_at=now
+        )
+        LineSlot.objects.filter(call_id__in=this_call).release(now)
+        return True
+
+    @staticmethod
+    def apply_share_credit(changes: dict[str, float], now: dt.datetime) -> None:
+        from django.db.models import F
+
+        from clearline.telephony.models import RotationCredit
+        from clearline.telephony.roster_counts import rotation_period
+
+        period = rotation_period(now)
+        rows = sorted((int(pid), float(change)) for pid, change in changes.items())
+        RotationCredit.objects.bulk_create(
+            [RotationCredit(provider_id=pid, period=period, credit=0.0) for pid, _ in rows],
+            ignore_conflicts=True,
+        )
+        for pid, change in rows:
+            RotationCredit.objects.filter(provider_id=pid, period=period).update(credit=F("credit") + change)
+
+    @staticmethod
+    def read_counts(inputs: Any, now: dt.datetime, window_min: int, only: Any) -> Any:
+        from zoneinfo import ZoneInfo
+
+        from django.db.models import Count, Max
+
+        from clearline.lib.models import ContentGeneration
+        from clearline.providers.models import Provider
+        from clearline.telephony.models import (
+            Attempt,
+            AttemptStatus,
+            Call,
+            CallbackRequest,
+            CallbackStatus,
+            LineSlot,
+            RotationCredit,
+        )
+        from clearline.telephony.roster_counts import Counts, rotation_period
+        from clearline.telephony.routing_stamp import STAMP_NAME
+
+        ids = [p.id for p in inputs.providers if only is None or p.id in only]
+        counts = Counts()
+        counts.stamp = (
+            ContentGeneration.objects.filter(name=STAMP_NAME).values_list("value", flat=True).first() or 0
+        )
+        for pk, active, paused, auto, lines, cap, since in Provider.objects.filter(pk__in=ids).values_list(
+            "pk", "active", "paused", "auto_paused", "lines", "daily_cap", "offers_counted_since"
+        ):
+            counts.flags[pk] = (active, paused, auto, lines, cap, since)
+
+        def grouped(queryset: Any, column: str) -> dict[int, int]:
+            rows = queryset.values(column).annotate(n=Count("pk")).values_list(column, "n").order_by()
+            return dict(rows)
+
+        counts.lines_in_use = grouped(LineSlot.objects.held().filter(provider_id__in=ids), "provider_id")
+        counts.ringing = grouped(
+            Attempt.objects.filter(provider_id__in=ids, status=AttemptStatus.RINGING), "provider_id"
+        )
+        for pk, latest in (
+            Provider.objects.filter(pk__in=ids)
+            .annotate(latest=Max("attempts__started_at"))
+            .values_list("pk", "latest")
+        ):
+            if latest is not None:
+                counts.last_offered[pk] = latest
+        counts.open_callbacks = grouped(
+            CallbackRequest.objects.filter(provider_id__in=ids, status=CallbackStatus.OPEN), "provider_id"
+        )
+        for pk, at in Attempt.objects.filter(
+            provider_id__in=ids,
+            status=AttemptStatus.NO_ANSWER,
+            started_at__gte=now - dt.timedelta(minutes=window_min),
+        ).values_list("provider_id", "started_at"):
+            counts.unanswered[pk].append(at)
+        counts.credits = dict(
+            RotationCredit.objects.filter(provider_id__in=ids, period=rotation_period(now)).values_list(
+                "provider_id", "credit"
+            )
+        )
+        wanted = set(ids)
+        for zone_name, zone_ids in inputs.zones.items():
+            members = [i for i in zone_ids if i in wanted]
+            if not members:
+                continue
+            tz = ZoneInfo(zone_name)
+            start = dt.datetime.combine(now.astimezone(tz).date(), dt.time(0, 0), tzinfo=tz)
+            day = (start, start + dt.timedelta(days=1))
+            calls = grouped(
+                Call.objects.filter(
+                    connected_provider_id__in=members, answered_at__gte=day[0], answered_at__lt=day[1]
+                ),
+                "connected_provider_id",
+            )
+            callbacks = grouped(
+                CallbackRequest.objects.filter(
+                    provider_id__in=members, created_at__gte=day[0], created_at__lt=day[1]
+                ),
+                "provider_id",
+            )
+            for source in (calls, callbacks):
+                for pk, n in source.items():
+                    counts.delivered[pk] += n
+        return counts
+
+
+def statements_child(args: argparse.Namespace) -> int:
+    """Each statement of a set-up, hand-written and through the ORM, alternating call by call on one database."""
+    prepare_database()
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from clearline.content.models import Helpline
+    from clearline.providers.models import Provider
+    from clearline.telephony import roster, statements
+    from clearline.telephony.models import Call
+    from clearline.wsgi import application
+
+    for _ in range(30):  # some history for the counts to read
+        in_process_setup(application)
+    helpline = Helpline.objects.get(number=HELPLINE)
+    providers = list(Provider.objects.order_by("pk").values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        _backend[0] = int(cursor.fetchone()[0])
+    costs: dict[tuple[str, str], list[Cost]] = {}
+
+    def timed(name: str, how: str, function: Callable[..., Any], *arguments: Any) -> Any:
+        db_before, cpu_before, started = (
+            backend_cpu_ns(_backend[0]),
+            time.thread_time_ns(),
+            time.perf_counter(),
+        )
+        result = function(*arguments)
+        costs.setdefault((name, how), []).append(
+            Cost(
+                (time.perf_counter() - started) * 1000,
+                (time.thread_time_ns() - cpu_before) / 1e6,
+                (backend_cpu_ns(_backend[0]) - db_before) / 1e6,
+            )
+        )
+        return result
+
+    def one_call(how: str, impl: Any, counts_impl: Callable[..., Any]) -> None:
+        now = timezone.now()
+        inputs, _ = roster.current(now)
+        timed("read_counts (voice)", how, counts_impl, inputs, now, 60, None)
+        sid = "CA" + uuid.uuid4().hex
+        call = Call.objects.create(
+            call_sid=sid,
+            helpline=helpline,
+            number_kind="helpline",
+            seed=1,
+            plan={},
+            trace={},
+            routing_started_at=now,
+        )
+        changes = {str(p): (0.5 if i else -0.5) for i, p in enumerate(providers)}
+        timed("apply_share_credit (voice)", how, impl.apply_share_credit, changes, now)
+        with transaction.atomic():
+            timed("lock_live_call (menu)", how, impl.lock_live_call, call.pk)
+            lines = timed("lock_provider_lines (menu)", how, impl.lock_provider_lines, providers[:2])
+            timed("open_lines (menu)", how, impl.open_lines, list(lines), call.pk)
+            timed("insert_line_slots (menu)", how, impl.insert_line_slots, call.pk, providers[:2], now)
+            first = timed("upsert_attempts (menu)", how, impl.upsert_attempts, call.pk, 0, providers[:2], now)
+        again = impl.upsert_attempts(call.pk, 0, providers[:2], now)
+        if first != again:
+            raise RuntimeError(f"{how} upsert_attempts found {again}, not {first}")
+        with transaction.atomic():
+            timed(
+                "advance_status (status)",
+                how,
+                impl.advance_status,
+                sid,
+                "completed",
+                ["ringing", "in-progress"],
+            )
+            timed("end_call (status)", how, impl.end_call, sid, now, 60, "pending", "abandoned")
+
+    def hand_written_counts(inputs: Any, now: dt.datetime, window: int, only: Any) -> Any:
+        return roster.read_counts(inputs, now, window, only)
+
+    # Both spellings answer alike (the check a reader would want before trusting the figures).
+    now = timezone.now()
+    inputs, _ = roster.current(now)
+    sql_counts, orm_counts = (
+        roster.read_counts(inputs, now, 60, None),
+        OrmStatements.read_counts(inputs, now, 60, None),
+    )
+    if (sql_counts.lines_in_use, sql_counts.ringing, sql_counts.delivered, sql_counts.flags) != (
+        orm_counts.lines_in_use,
+        orm_counts.ringing,
+        orm_counts.delivered,
+        orm_counts.flags,
+    ):
+        raise RuntimeError(f"the ORM counts differ: {sql_counts} != {orm_counts}")
+    for index in range(args.setups + 30):
+        if index == 30:
+            costs.clear()  # the warm-up: imports, prepared statements
+        one_call("SQL", statements, hand_written_counts)
+        one_call("ORM", OrmStatements, OrmStatements.read_counts)
+    names = list(dict.fromkeys(name for name, _ in costs))
+    print(
+        f"Statements of a set-up, hand-written (SQL) and through the ORM, {args.setups} calls each, alternating; "
+        "median ms: wall, this process's CPU + the PostgreSQL backend's CPU:"
+    )
+    totals = {"SQL": 0.0, "ORM": 0.0}
+    for name in names:
+        line = f"  {name:<28}"
+        for how in ("SQL", "ORM"):
+            samples = costs[(name, how)]
+            wall = statistics.median(c.wall_ms for c in samples)
+            cpu = statistics.median(c.cpu_ms for c in samples)
+            db = statistics.median(c.db_cpu_ms for c in samples)
+            totals[how] += cpu + db
+            line += f"  {how} {wall:6.3f} ({cpu:5.3f} + {db:5.3f})"
+        print(line)
+    print(
+        f"  per set-up, CPU (process + PostgreSQL): SQL {totals['SQL']:.2f} ms, ORM {totals['ORM']:.2f} ms "
+        f"({totals['ORM'] - totals['SQL']:+.2f} ms through the ORM)"
+    )
+    return 0
+
+
+def fresh_database(name: str) -> str:
+    """A new empty database on the server ``DATABASE_URL`` names; returns its URL."""
+    import psycopg
+
+    base = os.environ["DATABASE_URL"]
+    with psycopg.connect(dj_url_to_conninfo(base), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def dj_url_to_conninfo(url: str) -> str:
+    from urllib.parse import unquote
+
+    parts = urlsplit(url)
+    return f"host={unquote(parts.hostname or '')} user={parts.username} dbname={parts.path.lstrip('/')}"
+
+
+def in_process_child(args: argparse.Namespace) -> int:
+    prepare_database()
+    figures = measure_in_process(args.setups, args.profile, args.wsgi)
+    print("IN-PROCESS " + " ".join(f"{key}={value:.3f}" for key, value in figures.items()), flush=True)
+    return 0
+
+
+def compare_in_process(args: argparse.Namespace) -> None:
+    """This tree against ``--baseline`` (another checkout), in the same run: the same PostgreSQL, a fresh
+    database each, alternating trees round by round so drifting load on the machine hits both alike."""
+    trees = {"baseline": Path(args.baseline).resolve(), "this tree": APP_ROOT}
+    served = {"baseline": args.baseline_wsgi or args.wsgi, "this tree": args.wsgi}
+    results: dict[str, list[dict[str, float]]] = {label: [] for label in trees}
+    for round_ in range(args.rounds):
+        for index, (label, tree) in enumerate(trees.items()):
+            env = dict(os.environ, PYTHONPATH=str(tree))
+            env["DATABASE_URL"] = fresh_database(f"bench_inproc_{round_}_{index}")
+            output = subprocess.run(
+                [
+                    sys.executable,
+                    str(Path(__file__)),
+                    "--in-process-only",
+                    "--setups",
+                    str(args.setups),
+                    "--wsgi",
+                    served[label],
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            line = next((s for s in output.stdout.splitlines() if s.startswith("IN-PROCESS ")), None)
+            if line is None:
+                print(f"  {label} ({tree}) failed:\n{output.stdout[-2000:]}\n{output.stderr[-4000:]}")
+                return
+            results[label].append({k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])})
+    print(
+        f"\nIn-process (the WSGI application called directly; {args.setups} signed set-ups after a warm-up; median "
+        f"ms per webhook: wall, this process's CPU, the PostgreSQL backend's CPU; {args.rounds} rounds "
+        "alternating trees, each on a fresh database):"
+    )
+    summary: dict[str, dict[str, float]] = {}
+    for label, rounds in results.items():
+        summary[label] = figures = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+        print(
+            f"  {label:<9} voice {figures['voice']:5.2f} (CPU {figures['voice_cpu']:5.2f} + PostgreSQL "
+            f"{figures['voice_db']:5.2f}; p90 {figures['voice_p90']:5.2f}; rounds "
+            + ", ".join(f"{r['voice']:.2f}" for r in rounds)
+            + f")  menu {figures['menu']:5.2f} ({figures['menu_cpu']:.2f} + {figures['menu_db']:.2f})"
+            f"  status {figures['status']:5.2f} ({figures['status_cpu']:.2f} + {figures['status_db']:.2f})"
+            f"  [{trees[label]}, {served[label]}]"
+        )
+    base, new = summary["baseline"], summary["this tree"]
+    ratio = new["voice"] / base["voice"]
+    cpu_ratio = (new["voice_cpu"] + new["voice_db"]) / (base["voice_cpu"] + base["voice_db"])
+    print(
+        f"  voice webhook, this tree / baseline: wall {ratio:.2f}x, CPU (process + PostgreSQL) {cpu_ratio:.2f}x "
+        f"(goal <= 0.70x): {verdict(ratio <= 0.7)}"
+    )
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -477,14 +1030,48 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--max-seconds", type=float, default=170.0, help="stop ramping after this (default 170)"
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="TREE",
+        help="first measure the webhooks in-process for this checkout (a `git worktree` of main, say) and this one",
+    )
+    parser.add_argument(
+        "--wsgi",
+        default="clearline.wsgi:application",
+        help="the WSGI application served, as gunicorn reads it (default clearline.wsgi:application)",
+    )
+    parser.add_argument(
+        "--baseline-wsgi", metavar="SPEC", help="the baseline's application (default: --wsgi)"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="in-process rounds per tree (default 3)")
+    parser.add_argument("--setups", type=int, default=300, help="in-process set-ups per round (default 300)")
+    parser.add_argument(
+        "--in-process-only",
+        action="store_true",
+        help="only the in-process figures (with --baseline: both trees')",
+    )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="only each statement of a set-up, hand-written and through the ORM (--setups calls each)",
+    )
+    parser.add_argument("--profile", action="store_true", help="with --in-process-only: cProfile the set-ups")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         rerun_under_postgres(argv)
+    if args.statements:
+        return statements_child(args)
+    if args.baseline:
+        compare_in_process(args)
+        if args.in_process_only:
+            return 0
+    elif args.in_process_only:
+        return in_process_child(args)
     began = time.perf_counter()
     prepare_database()
     database_pid = postmaster_pid()
     port = free_port()
-    server = start_gunicorn(port, args.workers)
+    server = start_gunicorn(port, args.workers, args.wsgi)
     try:
         client = Client(port)
         for _ in range(300):  # up to 30 s for the workers to boot
@@ -501,7 +1088,8 @@ def main(argv: list[str]) -> int:
             print("gunicorn did not answer within 30 s")
             return 0
         print(
-            f"gunicorn {args.workers} sync workers on {HOST}:{port}, PostgreSQL via tools/with_postgres.py, "
+            f"gunicorn {args.workers} sync workers serving {args.wsgi} from {APP_ROOT} on {HOST}:{port}, "
+            "PostgreSQL via tools/with_postgres.py, "
             f"{os.cpu_count()} CPUs (client, server and database share them); "
             f"load average before: {os.getloadavg()[0]:.2f}"
         )
