@@ -52,10 +52,12 @@ import datetime as dt
 import http.client
 import os
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -91,11 +93,16 @@ def rerun_under_postgres(argv: list[str]) -> None:
 BASE_ENV = webhooks.server_env
 
 
+# The event journal (and the fallback alert's stamp) of this run only, not the checkout's var/journal.
+JOURNAL_DIR = tempfile.mkdtemp(prefix="clearline-faults-journal-")
+
+
 def fault_env(extra: dict[str, str]) -> dict[str, str]:
     """bench/webhooks.py's server environment, with the database task backend (the webhook only enqueues)."""
     return {
         **BASE_ENV(),
         "CLEARLINE_TASKS_BACKEND": "django_tasks_db.backend.DatabaseBackend",
+        "CLEARLINE_EVENT_JOURNAL_DIR": JOURNAL_DIR,
         "LOG_LEVEL": "CRITICAL",  # the faults make the server log errors by design; the table says what matters
         **extra,
     }
@@ -403,7 +410,7 @@ def replay_journal(env: dict[str, str]) -> str:
         return ""
     code = (
         "from clearline.telephony import tasks; t = tasks.replay_event_journal; "
-        "print(getattr(t, 'call', t)())"
+        "print('replayed:', getattr(t, 'call', t)())"
     )
     done = subprocess.run(
         [sys.executable, "-m", "clearline", "shell", "-c", code],
@@ -414,9 +421,12 @@ def replay_journal(env: dict[str, str]) -> str:
         timeout=60,
         check=False,
     )
-    # The last line: the shell may print a banner (objects it imported) before the task's result.
-    lines = done.stdout.strip().splitlines() or done.stderr.strip().splitlines()[-1:] or ["?"]
-    return f"journal replay: {lines[-1]} applied"[:80]
+    # The shell may print a banner (objects it imported) around the task's result.
+    lines = [line for line in done.stdout.splitlines() if line.startswith("replayed: ")]
+    result = (
+        lines[-1].removeprefix("replayed: ") if lines else (done.stderr.strip().splitlines() or ["?"])[-1]
+    )
+    return f"journal replay: {result} applied"[:80]
 
 
 def promises_over_capacity() -> int:
@@ -464,6 +474,8 @@ def measure(fault: Fault, env: dict[str, str]) -> None:
     fallbacks = sum(1 for a in fault.answers if not a.real)
     if fallbacks:
         fault.notes.append(f"{fallbacks} fallback answers")
+    if fault.answers:
+        fault.notes.append(f"slowest answer {max(a.ms for a in fault.answers):.0f} ms")
     slow = [a for a in fault.answers if a.ms > WITHIN_S * 1000]
     if slow:
         fault.notes.append(f"{len(slow)} answers > 1 s (max {max(a.ms for a in slow) / 1000:.1f} s)")
@@ -680,6 +692,7 @@ def main(argv: list[str]) -> int:
         pg.resume()
         if pg.is_down() and pg.options:
             pg.start()
+        shutil.rmtree(JOURNAL_DIR, ignore_errors=True)
     print()
     header = (
         f"{'fault':<22} {'calls':>5} {'TwiML<=1s':>10} {'events lost':>11} {'slots leaked':>12} "
