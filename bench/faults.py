@@ -91,6 +91,7 @@ def rerun_under_postgres(argv: list[str]) -> None:
 
 
 BASE_ENV = webhooks.server_env
+WSGI = "clearline.wsgi:application"  # the production entry point (pages and the lean webhook handler)
 
 
 # The event journal (and the fallback alert's stamp) of this run only, not the checkout's var/journal.
@@ -112,7 +113,7 @@ def start_gunicorn(port: int, workers: int, extra: dict[str, str]) -> subprocess
     # webhooks.start_gunicorn reads its environment from webhooks.server_env: swapped for the call only.
     webhooks.server_env = lambda: fault_env(extra)  # type: ignore[assignment]
     try:
-        return webhooks.start_gunicorn(port, workers)
+        return webhooks.start_gunicorn(port, workers, WSGI)
     finally:
         webhooks.server_env = BASE_ENV  # type: ignore[assignment]
 
