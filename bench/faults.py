@@ -94,8 +94,9 @@ BASE_ENV = webhooks.server_env
 WSGI = "clearline.wsgi:application"  # the production entry point (pages and the lean webhook handler)
 
 
-# The event journal (and the fallback alert's stamp) of this run only, not the checkout's var/journal.
-JOURNAL_DIR = tempfile.mkdtemp(prefix="clearline-faults-journal-")
+# The event journal (and the fallback alert's stamp) of this run only, not the checkout's var/journal: made in
+# ``main`` once running under PostgreSQL, removed at the end.
+JOURNAL_DIR = ""
 
 
 def fault_env(extra: dict[str, str]) -> dict[str, str]:
@@ -673,6 +674,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         rerun_under_postgres(argv)
+    global JOURNAL_DIR
+    JOURNAL_DIR = tempfile.mkdtemp(prefix="clearline-faults-journal-")
     began = time.perf_counter()
     # A signal ends the run through the finally blocks (PostgreSQL continued, processes stopped).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
