@@ -29,7 +29,7 @@ from clearline.portal.forms import (
 from clearline.portal.pages import render_page
 from clearline.reports.figures import local_today as operator_today
 from clearline.reports.figures import monthly_figures
-from clearline.telephony import callbacks as callback_services
+from clearline.telephony import callback_actions as callback_services
 from clearline.telephony.models import CallbackOutcome
 
 CALLS_PER_PAGE = 25

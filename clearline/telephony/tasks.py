@@ -8,14 +8,14 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from clearline.telephony import callbacks, claim_checks, journal
+from clearline.telephony import callback_deadlines, callbacks, claim_checks, journal
 
 logger = logging.getLogger(__name__)
 
 
 @task()
 def enforce_callback_deadlines() -> int:
-    return callbacks.enforce_callback_deadlines()
+    return callback_deadlines.enforce_callback_deadlines()
 
 
 @task()

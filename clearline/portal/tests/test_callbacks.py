@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clearline.lib.models import AuditEntry
 from clearline.providers.models import Provider
-from clearline.telephony import callbacks
+from clearline.telephony import callback_actions
 from clearline.telephony.models import CallbackOutcome, CallbackRequest, CallbackStatus
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_claim_then_record_the_outcome_closes_the_callback(client, login_verifie
 
 
 def test_a_closed_callback_never_reveals_its_number(client, login_verified, alder):
-    callbacks.record_callback_outcome(alder.callback.pk, alder.provider.pk, "no_answer", alder.admin)
+    callback_actions.record_callback_outcome(alder.callback.pk, alder.provider.pk, "no_answer", alder.admin)
     login_verified(alder.agent)
     response = client.post(
         reverse("portal:callback_reveal", args=[alder.callback.pk]), {"seen": 0}, follow=True
@@ -73,8 +73,8 @@ def test_a_closed_callback_never_reveals_its_number(client, login_verified, alde
     html = response.content.decode()
     assert alder.caller not in html and "is closed" in html
     assert not AuditEntry.objects.filter(action="telephony.callback.number_revealed").exists()
-    with pytest.raises(callbacks.CallbackError):
-        callbacks.reveal_callback_number(alder.callback.pk, alder.provider.pk, alder.agent)
+    with pytest.raises(callback_actions.CallbackError):
+        callback_actions.reveal_callback_number(alder.callback.pk, alder.provider.pk, alder.agent)
 
 
 def test_a_reassigned_callback_cannot_be_revealed_or_closed_by_the_provider_that_lost_it(
@@ -87,10 +87,10 @@ def test_a_reassigned_callback_cannot_be_revealed_or_closed_by_the_provider_that
     alder.callback.refresh_from_db()
     assert alder.callback.status == CallbackStatus.OPEN and alder.callback.provider == birch.provider
     # The service refuses too, whoever calls it.
-    with pytest.raises(callbacks.CallbackError):
-        callbacks.record_callback_outcome(alder.callback.pk, alder.provider.pk, "reached", alder.agent)
-    with pytest.raises(callbacks.CallbackError):
-        callbacks.reveal_callback_number(alder.callback.pk, alder.provider.pk, alder.agent)
+    with pytest.raises(callback_actions.CallbackError):
+        callback_actions.record_callback_outcome(alder.callback.pk, alder.provider.pk, "reached", alder.agent)
+    with pytest.raises(callback_actions.CallbackError):
+        callback_actions.reveal_callback_number(alder.callback.pk, alder.provider.pk, alder.agent)
 
 
 def test_a_form_drawn_before_a_reassignment_cannot_close_the_request_even_if_it_came_back(
@@ -114,7 +114,7 @@ def test_a_form_drawn_before_a_reassignment_cannot_close_the_request_even_if_it_
 
 
 def test_a_colleagues_claim_is_not_taken_over(client, login_verified, alder):
-    callbacks.claim_callback(alder.callback.pk, alder.provider.pk, alder.admin)
+    callback_actions.claim_callback(alder.callback.pk, alder.provider.pk, alder.admin)
     login_verified(alder.agent)
     html = post(client, "portal:callback_claim", alder.callback, follow=True).content.decode()
     assert "A colleague is already returning this call." in html
@@ -139,9 +139,11 @@ def test_writes_need_the_csrf_token(login_verified, alder):
 
 
 def test_only_one_of_two_racing_closes_wins(alder):
-    callbacks.record_callback_outcome(alder.callback.pk, alder.provider.pk, "reached", alder.agent)
-    with pytest.raises(callbacks.CallbackError):
-        callbacks.record_callback_outcome(alder.callback.pk, alder.provider.pk, "declined", alder.admin)
+    callback_actions.record_callback_outcome(alder.callback.pk, alder.provider.pk, "reached", alder.agent)
+    with pytest.raises(callback_actions.CallbackError):
+        callback_actions.record_callback_outcome(
+            alder.callback.pk, alder.provider.pk, "declined", alder.admin
+        )
     alder.callback.refresh_from_db()
     assert alder.callback.outcome == "reached" and alder.callback.closed_by == alder.agent
     assert AuditEntry.objects.filter(action="telephony.callback.returned").count() == 1

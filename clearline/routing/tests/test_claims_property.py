@@ -295,8 +295,8 @@ def reassignment(
     later: datetime,
     seed: int,
 ) -> str | None:
-    """Who the deadline job (``telephony.callbacks.choose_reassignment``) moves a missed callback to at ``later``:
-    the core's ``callback_successor`` among the caller's consent but the named provider."""
+    """Who the deadline job (``telephony.callback_deadlines.choose_reassignment``) moves a missed callback to at
+    ``later``: the core's ``callback_successor`` among the caller's consent but the named provider."""
     best = callback_successor(call, providers, policy, later, seed, offer.provider_ids, (offer.provider_id,))
     return None if best is None else best.id
 

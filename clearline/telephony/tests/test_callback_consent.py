@@ -9,7 +9,7 @@ import pytest
 
 from clearline.routing import CallbackOffer, DialTarget
 from clearline.routing.steps import Plan
-from clearline.telephony import callbacks, services
+from clearline.telephony import callback_deadlines, services
 from clearline.telephony.models import CallbackRequest, CallbackStatus
 from clearline.telephony.plan_codec import decode_plan, encode_plan
 from clearline.telephony.tests.conftest import CALLER
@@ -218,22 +218,22 @@ def test_a_missed_deadline_reassigns_only_to_a_provider_in_the_consent(consented
     first = consented.provider_id
     backup = next(int(p) for p in consented.consent["provider_ids"] if int(p) != first)
     late = consented.due_at + dt.timedelta(minutes=1)
-    assert callbacks.enforce_callback_deadlines(late) == 1
+    assert callback_deadlines.enforce_callback_deadlines(late) == 1
     consented.refresh_from_db()
     assert consented.provider_id == backup and consented.provider_id != providers[2].pk
     assert consented.assignees == [str(first), str(backup)]
     assert consented.reassignments == 1 and consented.status == CallbackStatus.OPEN
-    assert callbacks.enforce_callback_deadlines(late) == 0  # running the job again changes nothing
+    assert callback_deadlines.enforce_callback_deadlines(late) == 0  # running the job again changes nothing
 
     # The backup misses its deadline too: everyone the caller agreed to has had it. Operators are told; the
     # eligible outsider never gets the number.
     later = consented.due_at + dt.timedelta(minutes=1)
-    assert callbacks.enforce_callback_deadlines(later) == 0
+    assert callback_deadlines.enforce_callback_deadlines(later) == 0
     consented.refresh_from_db()
     assert consented.provider_id == backup and consented.reassignments == 1
     assert consented.assignees == [str(first), str(backup)]
     assert consented.escalated_at == later
-    assert callbacks.enforce_callback_deadlines(later + dt.timedelta(minutes=5)) == 0
+    assert callback_deadlines.enforce_callback_deadlines(later + dt.timedelta(minutes=5)) == 0
     consented.refresh_from_db()
     assert consented.provider_id == backup and consented.escalated_at == later
 
@@ -244,8 +244,8 @@ def test_with_no_consented_provider_able_it_escalates_and_does_not_reassign(cons
     backup.paused = True
     backup.save()
     late = consented.due_at + dt.timedelta(minutes=1)
-    assert callbacks.choose_reassignment(consented, late) is None
-    assert callbacks.enforce_callback_deadlines(late) == 0
+    assert callback_deadlines.choose_reassignment(consented, late) is None
+    assert callback_deadlines.enforce_callback_deadlines(late) == 0
     consented.refresh_from_db()
     assert consented.provider_id == first and consented.reassignments == 0
     assert consented.assignees == [str(first)] and consented.escalated_at == late
@@ -259,7 +259,7 @@ def test_a_request_stored_without_consent_is_never_reassigned(helpline, provider
         consent={}, assignees=[]
     )  # as before consent existed
     late = offer.deadline + dt.timedelta(minutes=1)
-    assert callbacks.enforce_callback_deadlines(late) == 0
+    assert callback_deadlines.enforce_callback_deadlines(late) == 0
     callback.refresh_from_db()
     assert str(callback.provider_id) == offer.provider_id and callback.reassignments == 0
     assert callback.escalated_at == late
@@ -279,16 +279,17 @@ def test_expiry_honours_the_open_hours_the_caller_was_told(helpline, providers, 
     CallbackRequest.objects.filter(pk=legacy.pk).update(consent={})
     asked = CallbackRequest.objects.get(pk=told.pk).created_at
 
-    callbacks.expire_callbacks(asked + dt.timedelta(hours=5, minutes=59))
+    callback_deadlines.expire_callbacks(asked + dt.timedelta(hours=5, minutes=59))
     assert CallbackRequest.objects.filter(status=CallbackStatus.OPEN).count() == 2
-    assert callbacks.expire_callbacks(asked + dt.timedelta(hours=6, minutes=1)) == 1
-    assert callbacks.expire_callbacks(asked + dt.timedelta(hours=6, minutes=2)) == 0  # safe to run twice
+    assert callback_deadlines.expire_callbacks(asked + dt.timedelta(hours=6, minutes=1)) == 1
+    # safe to run twice
+    assert callback_deadlines.expire_callbacks(asked + dt.timedelta(hours=6, minutes=2)) == 0
     assert CallbackRequest.objects.get(pk=told.pk).status == CallbackStatus.EXPIRED
     assert CallbackRequest.objects.get(pk=legacy.pk).status == CallbackStatus.OPEN
 
-    callbacks.enforce_callback_deadlines(asked + dt.timedelta(hours=47))
+    callback_deadlines.enforce_callback_deadlines(asked + dt.timedelta(hours=47))
     assert CallbackRequest.objects.get(pk=legacy.pk).status == CallbackStatus.OPEN
-    callbacks.enforce_callback_deadlines(asked + dt.timedelta(hours=48, minutes=5))
+    callback_deadlines.enforce_callback_deadlines(asked + dt.timedelta(hours=48, minutes=5))
     assert CallbackRequest.objects.get(pk=legacy.pk).status == CallbackStatus.EXPIRED
 
 
@@ -298,5 +299,5 @@ def test_a_longer_open_time_keeps_the_request_past_the_setting(helpline, provide
     callback = services.record_callback(call, offer_of(call).provider_id, offer_of(call).deadline, CALLER)
     CallbackRequest.objects.filter(pk=callback.pk).update(consent={**callback.consent, "open_hours": 72})
     asked = CallbackRequest.objects.get(pk=callback.pk).created_at
-    assert callbacks.expire_callbacks(asked + dt.timedelta(hours=30)) == 0
-    assert callbacks.expire_callbacks(asked + dt.timedelta(hours=72, minutes=1)) == 1
+    assert callback_deadlines.expire_callbacks(asked + dt.timedelta(hours=30)) == 0
+    assert callback_deadlines.expire_callbacks(asked + dt.timedelta(hours=72, minutes=1)) == 1

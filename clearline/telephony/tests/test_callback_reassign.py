@@ -11,7 +11,7 @@ import pytest
 
 from clearline.providers.routing_settings import RoutingSettings
 from clearline.routing import CallbackOffer
-from clearline.telephony import callbacks, services
+from clearline.telephony import callback_deadlines, services
 from clearline.telephony.models import Call, CallbackRequest, CallbackStatus, RotationCredit
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
 from clearline.telephony.tests.test_callback_capacity import fill
@@ -33,7 +33,7 @@ def promised(call: Call) -> CallbackRequest:
 
 def missed(callback: CallbackRequest) -> CallbackRequest:
     """Run the deadline job a minute after the request's deadline; the request as it is then."""
-    callbacks.enforce_callback_deadlines(callback.due_at + dt.timedelta(minutes=1))
+    callback_deadlines.enforce_callback_deadlines(callback.due_at + dt.timedelta(minutes=1))
     callback.refresh_from_db()
     return callback
 
@@ -107,7 +107,7 @@ def test_a_provider_the_caller_did_not_hear_named_never_gets_the_number(helpline
     callback = missed(callback)
     assert callback.provider_id == int(offer.provider_id) and callback.reassignments == 0
     assert callback.escalated_at is not None
-    assert callbacks.choose_reassignment(callback, callback.due_at + dt.timedelta(minutes=2)) is None
+    assert callback_deadlines.choose_reassignment(callback, callback.due_at + dt.timedelta(minutes=2)) is None
 
 
 def test_a_callers_typed_zip_prefix_reaches_the_backups_it_reached_in_the_offer(helpline, regional_providers):

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from clearline.telephony import callbacks, services
+from clearline.telephony import callback_actions, callback_deadlines, callbacks, services
 from clearline.telephony.models import CallbackRequest, CallbackStatus, LineSlot
 from clearline.telephony.tests.conftest import CALLER
 from clearline.telephony.tests.test_services import start
@@ -41,23 +41,23 @@ def test_a_missed_deadline_reassigns_to_another_provider_and_notifies_them(
     first = callback.provider
     late = callback.due_at + dt.timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):  # the notice is a task enqueued on commit
-        assert callbacks.enforce_callback_deadlines(late) == 1
+        assert callback_deadlines.enforce_callback_deadlines(late) == 1
     callback.refresh_from_db()
     assert callback.provider != first and callback.reassignments == 1
     assert callback.due_at > late and callback.status == CallbackStatus.OPEN
     assert mail.outbox[-1].to == [callback.provider.notify_email]
-    assert callbacks.enforce_callback_deadlines(late) == 0  # running the job again changes nothing
+    assert callback_deadlines.enforce_callback_deadlines(late) == 0  # running the job again changes nothing
 
 
 def test_only_the_current_assignee_can_record_the_return(callback):
     late = callback.due_at + dt.timedelta(minutes=1)
-    callbacks.enforce_callback_deadlines(late)
+    callback_deadlines.enforce_callback_deadlines(late)
     callback.refresh_from_db()
-    with pytest.raises(callbacks.CallbackError):
-        callbacks.mark_callback_returned(callback.pk, callback.provider_id + 1000, "reached")
-    with pytest.raises(callbacks.CallbackError):
-        callbacks.mark_callback_returned(callback.pk, callback.provider_id, "teleported")
-    callbacks.mark_callback_returned(callback.pk, callback.provider_id, "reached")
+    with pytest.raises(callback_actions.CallbackError):
+        callback_actions.mark_callback_returned(callback.pk, callback.provider_id + 1000, "reached")
+    with pytest.raises(callback_actions.CallbackError):
+        callback_actions.mark_callback_returned(callback.pk, callback.provider_id, "teleported")
+    callback_actions.mark_callback_returned(callback.pk, callback.provider_id, "reached")
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.RETURNED and callback.outcome == "reached"
 
@@ -65,7 +65,7 @@ def test_only_the_current_assignee_can_record_the_return(callback):
 def test_the_number_is_purged_some_days_after_the_callback_closes(callback, settings):
     settings.CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS = 3
     closed_at = timezone.now()
-    callbacks.mark_callback_returned(callback.pk, callback.provider_id, "reached", now=closed_at)
+    callback_actions.mark_callback_returned(callback.pk, callback.provider_id, "reached", now=closed_at)
     assert callbacks.purge_callback_numbers(closed_at + dt.timedelta(days=2)) == 0
     assert callbacks.purge_callback_numbers(closed_at + dt.timedelta(days=3, minutes=1)) == 1
     assert CallbackRequest.objects.get().encrypted_number == ""
@@ -101,8 +101,8 @@ def test_an_overdue_callback_nobody_else_can_take_is_reported_to_operators_once(
         provider.save()
     late = callback.due_at + dt.timedelta(minutes=1)
     sent = len(mail.outbox)
-    assert callbacks.enforce_callback_deadlines(late) == 0
-    assert callbacks.enforce_callback_deadlines(late + dt.timedelta(minutes=1)) == 0
+    assert callback_deadlines.enforce_callback_deadlines(late) == 0
+    assert callback_deadlines.enforce_callback_deadlines(late + dt.timedelta(minutes=1)) == 0
     report = mail.outbox[sent:]
     assert [m.to for m in report] == [["ops@example.org"]]
     assert f"callback request {callback.pk}, assigned to {providers[0].name}," in report[0].body
@@ -119,14 +119,14 @@ def test_a_callback_still_open_after_the_give_up_time_closes_as_not_returned_and
     settings.CLEARLINE_CALLBACK_GIVE_UP_HOURS = 48
     settings.CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS = 3
     almost = callback.created_at + dt.timedelta(hours=47)
-    callbacks.enforce_callback_deadlines(almost)
+    callback_deadlines.enforce_callback_deadlines(almost)
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.OPEN
     after = callback.created_at + dt.timedelta(hours=48, minutes=1)
-    callbacks.enforce_callback_deadlines(after)
+    callback_deadlines.enforce_callback_deadlines(after)
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.EXPIRED and callback.closed_at == after
-    with pytest.raises(callbacks.CallbackError):
-        callbacks.reveal_callback_number(callback.pk, callback.provider_id, None)
+    with pytest.raises(callback_actions.CallbackError):
+        callback_actions.reveal_callback_number(callback.pk, callback.provider_id, None)
     assert callbacks.purge_callback_numbers(after + dt.timedelta(days=3, minutes=1)) == 1
     assert CallbackRequest.objects.get().encrypted_number == ""
