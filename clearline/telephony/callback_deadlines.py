@@ -26,6 +26,7 @@ from django.utils import timezone
 from clearline.lib.audit import log_action
 from clearline.providers.models import Provider
 from clearline.routing import CallContext, Intent, NumberKind, callback_successor
+from clearline.telephony import statements
 from clearline.telephony.callbacks import notify_callback_assigned
 from clearline.telephony.models import Call, CallbackRequest, CallbackStatus
 from clearline.telephony.snapshots import build_policy, snapshot_providers
@@ -120,10 +121,21 @@ def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
         "call__helpline", "provider"
     )
     for callback in overdue:
+        if _reassign(callback, moment):
+            reassigned += 1
+    return reassigned
+
+
+def _reassign(callback: CallbackRequest, moment: dt.datetime) -> bool:
+    """Give one overdue callback to its successor, or escalate it. The providers it may go to are locked first,
+    as a caller's press 1 locks them (``services.callback_taker``), and counted after the lock: two workers, or a
+    worker and a caller, never both give a provider its last place."""
+    with transaction.atomic():
+        statements.lock_provider_lines([int(p) for p in consented_successors(callback)])
         successor = choose_reassignment(callback, moment)
         if successor is None:
             escalate_callback(callback, moment)
-            continue
+            return False
         minutes = successor.callback_minutes
         assignees = [*(str(p) for p in callback.assignees or [str(callback.provider_id)]), str(successor.pk)]
         won = CallbackRequest.objects.filter(
@@ -141,11 +153,10 @@ def enforce_callback_deadlines(now: dt.datetime | None = None) -> int:
             claimed_at=None,
         )
         if won:
-            reassigned += 1
             callback.refresh_from_db()
             logger.info("Callback %s reassigned to provider %s", callback.pk, successor.pk)
             notify_callback_assigned(callback)  # the worker sends it once this reassignment is committed
-    return reassigned
+    return bool(won)
 
 
 def escalate_callback(callback: CallbackRequest, now: dt.datetime) -> bool:
