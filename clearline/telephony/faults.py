@@ -5,19 +5,15 @@ instead of a provider (counted, logged, e-mailed at a limited rate)."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import send_mail
 from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -236,98 +232,3 @@ def _install_connect_timeout() -> None:
 
 
 _install_connect_timeout()
-
-
-FALLBACK_COUNT_KEY = "clearline:telephony:fallbacks"
-FALLBACK_ALERT_KEY = "clearline:telephony:fallback-alerted"
-# In CLEARLINE_EVENT_JOURNAL_DIR (local disk, shared by the machine's web processes): when operators were last
-# e-mailed, so the alert's limit holds for all of them, not per process (the cache is per process).
-ALERT_STAMP = "fallback-alerted"
-_fallbacks_lock = threading.Lock()
-_fallbacks = 0
-
-
-def fallbacks_in_this_process() -> int:
-    return _fallbacks
-
-
-def note_fallback(path: str, error: BaseException) -> int:
-    """Count a fallback answer (in this process, and in the cache ``FALLBACK_COUNT_KEY``) and e-mail
-    ``CLEARLINE_OPERATOR_EMAILS`` at most once per ``CLEARLINE_FALLBACK_ALERT_MINUTES`` from all the web processes
-    of the machine (``alert_due``). Never raises and never waits: the e-mail goes from a short-lived thread, not a
-    task, because a task is queued in the very database that is likely failing, and the alert must reach
-    operators while it fails. No caller number is written."""
-    global _fallbacks
-    with _fallbacks_lock:
-        _fallbacks += 1
-        count = _fallbacks
-    try:
-        cache.add(FALLBACK_COUNT_KEY, 0, timeout=None)
-        total = cache.incr(FALLBACK_COUNT_KEY)
-        if settings.CLEARLINE_OPERATOR_EMAILS and alert_due():
-            threading.Thread(
-                target=_send_fallback_alert,
-                args=(path, type(error).__name__, total),
-                name="clearline-fallback-alert",
-                daemon=True,
-            ).start()
-    except Exception:
-        logger.exception("Could not count or report a fallback answer")
-    return count
-
-
-def alert_stamp() -> Path:
-    return Path(settings.CLEARLINE_EVENT_JOURNAL_DIR) / ALERT_STAMP
-
-
-def alert_due(now: float | None = None) -> bool:
-    """Whether this fallback should e-mail operators: no e-mail from any web process on this machine within the
-    window. The stamp file holds when the last one was sent; it is read and rewritten under an ``flock`` that is
-    never waited for (a process finding it held leaves the alert to the holder). Without the folder, the limit
-    falls back to the process's cache."""
-    window = settings.CLEARLINE_FALLBACK_ALERT_MINUTES * 60
-    moment = time.time() if now is None else now
-    try:
-        path = alert_stamp()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
-    except OSError:
-        logger.warning(
-            "No fallback alert stamp in %s; limiting alerts per process", path.parent, exc_info=True
-        )
-        return bool(cache.add(FALLBACK_ALERT_KEY, True, timeout=window))
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        try:
-            last = float(os.pread(fd, 64, 0) or b"0")
-        except ValueError:
-            last = 0.0
-        if last <= moment < last + window:
-            return False
-        stamp = f"{moment:.3f}\n".encode()
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, stamp, 0)
-        return True
-    finally:
-        os.close(fd)  # also releases the lock
-
-
-def _send_fallback_alert(path: str, error: str, total: int) -> None:
-    minutes = settings.CLEARLINE_FALLBACK_ALERT_MINUTES
-    try:
-        send_mail(
-            "Clearline: callers are getting the fallback",
-            f"A Twilio webhook ({path}) failed with {error} and the caller got the fallback: the disclosure, "
-            f"press 9 for the crisis line and the free national helpline, but no provider.\n\n"
-            f"Fallback answers so far in the web process that sent this: {total}. The errors are in the web "
-            f"server's log (level ERROR). You will get at most one of these e-mails every {minutes} minutes "
-            f"from this machine; see docs/operations.md, "
-            f'"When the database fails".',
-            None,
-            list(settings.CLEARLINE_OPERATOR_EMAILS),
-        )
-    except Exception:
-        logger.exception("Could not e-mail operators about fallback answers")

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from clearline.content.models import DisclosureVersion
 from clearline.providers.models import Provider
-from clearline.telephony import faults, roster, services
+from clearline.telephony import fallback_alerts, roster, services
 from clearline.telephony.models import Call
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
 from clearline.telephony.tests.test_webhooks import Twilio, dialled, parse, twilio_on  # noqa: F401
@@ -35,9 +35,9 @@ BUDGET_S = 1.0
 def _fresh_alert_window(settings, tmp_path):
     # The alert's stamp and the journal (voice fallbacks are kept there) in a folder of the test's own.
     settings.CLEARLINE_EVENT_JOURNAL_DIR = tmp_path / "journal"
-    cache.delete_many([faults.FALLBACK_ALERT_KEY, faults.FALLBACK_COUNT_KEY])
+    cache.delete_many([fallback_alerts.FALLBACK_ALERT_KEY, fallback_alerts.FALLBACK_COUNT_KEY])
     yield
-    cache.delete_many([faults.FALLBACK_ALERT_KEY, faults.FALLBACK_COUNT_KEY])
+    cache.delete_many([fallback_alerts.FALLBACK_ALERT_KEY, fallback_alerts.FALLBACK_COUNT_KEY])
 
 
 def is_fallback(response) -> bool:
@@ -79,13 +79,13 @@ def test_each_fallback_is_counted_logged_and_mailed_once_per_window(
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(services, "start_call", broken)
-    before = faults.fallbacks_in_this_process()
+    before = fallback_alerts.fallbacks_in_this_process()
     for n in range(3):
         assert is_fallback(Twilio(client, call_sid=f"CA{n:032d}").post("/telephony/twilio/voice"))
     wait_for_alerts()
 
-    assert faults.fallbacks_in_this_process() == before + 3
-    assert cache.get(faults.FALLBACK_COUNT_KEY) == 3
+    assert fallback_alerts.fallbacks_in_this_process() == before + 3
+    assert cache.get(fallback_alerts.FALLBACK_COUNT_KEY) == 3
     errors = [r for r in caplog.records if r.levelname == "ERROR" and "fallback" in r.getMessage()]
     assert len(errors) == 3
     assert len(mail.outbox) == 1
@@ -95,7 +95,7 @@ def test_each_fallback_is_counted_logged_and_mailed_once_per_window(
     assert all(CALLER not in r.getMessage() for r in caplog.records)
 
     # The window over, the next fallback reports again.
-    faults.alert_stamp().write_text(f"{time.time() - 15 * 60 - 1}\n")
+    fallback_alerts.alert_stamp().write_text(f"{time.time() - 15 * 60 - 1}\n")
     assert is_fallback(Twilio(client, call_sid="CA" + "9" * 32).post("/telephony/twilio/voice"))
     wait_for_alerts()
     assert len(mail.outbox) == 2
@@ -119,14 +119,14 @@ def test_the_alert_limit_holds_across_web_processes(client, helpline, providers,
 def test_deciding_on_an_alert_never_waits_for_another_process(settings):
     settings.CLEARLINE_FALLBACK_ALERT_MINUTES = 15
     now = time.time()
-    assert faults.alert_due(now)
-    assert not faults.alert_due(now + 60)
-    with open(faults.alert_stamp(), "rb") as other:  # another process deciding right now
+    assert fallback_alerts.alert_due(now)
+    assert not fallback_alerts.alert_due(now + 60)
+    with open(fallback_alerts.alert_stamp(), "rb") as other:  # another process deciding right now
         fcntl.flock(other, fcntl.LOCK_EX)
         started = time.monotonic()
-        assert not faults.alert_due(now + 16 * 60)
+        assert not fallback_alerts.alert_due(now + 16 * 60)
         assert time.monotonic() - started < 0.05
-    assert faults.alert_due(now + 16 * 60)  # the window over
+    assert fallback_alerts.alert_due(now + 16 * 60)  # the window over
 
 
 @pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_a_hung_mail_server_never_holds_up_the_callers_answer(
     def broken(**_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(faults, "send_mail", hung_mail)
+    monkeypatch.setattr(fallback_alerts, "send_mail", hung_mail)
     monkeypatch.setattr(services, "start_call", broken)
     try:
         response, elapsed = timed_voice_call(client, "CA" + "2" * 32)

@@ -23,7 +23,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from clearline.telephony import faults
+from clearline.telephony import fallback_alerts, faults
 from clearline.telephony.models import Call
 from clearline.telephony.tests.test_db_faults import BUDGET_S, is_fallback, kept_connections, timed_voice_call  # noqa: F401
 from clearline.telephony.tests.test_webhooks import Twilio, twilio_on  # noqa: F401
@@ -80,7 +80,7 @@ def test_a_frozen_server_gets_the_fallback_within_the_deadline(client, helpline,
         assert DEADLINE_S <= elapsed < BUDGET_S, elapsed
         assert connection.connection is None  # the cut connection was closed, not kept
         assert faults.in_doubt()
-        assert "CA" + "2" * 32 in (faults.alert_stamp().parent / "events.jsonl").read_text()
+        assert "CA" + "2" * 32 in (fallback_alerts.alert_stamp().parent / "events.jsonl").read_text()
     # The next webhook reconnects, the database answers, and the process trusts it again.
     assert not is_fallback(timed_voice_call(client, "CA" + "3" * 32)[0])
     assert not faults.in_doubt()
@@ -97,7 +97,7 @@ def test_a_status_callback_to_a_frozen_server_is_kept_within_the_deadline(client
         elapsed = time.monotonic() - started
     assert response.status_code == 204
     assert elapsed < BUDGET_S, elapsed
-    assert sid in (faults.alert_stamp().parent / "events.jsonl").read_text()
+    assert sid in (fallback_alerts.alert_stamp().parent / "events.jsonl").read_text()
 
 
 @pytest.mark.postgresql

@@ -20,7 +20,8 @@ from clearline.directory.models import Facility
 from clearline.directory.services import verified_destination_for
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 from clearline.telephony import journal, roster
-from clearline.telephony.faults import note_fallback, use_webhook_timeouts, webhook_deadline
+from clearline.telephony.fallback_alerts import note_fallback
+from clearline.telephony.faults import use_webhook_timeouts, webhook_deadline
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.signatures import twilio_webhook
 
