@@ -96,10 +96,10 @@ def _hold_lines(call: Call, provider_ids: list[str], step_index: int | None) -> 
 
 def release_lines(call: Call, provider_ids: list[str] | None = None, now: dt.datetime | None = None) -> int:
     """Release the call's open slots (all, or those of some providers); each slot is released exactly once."""
-    slots = LineSlot.objects.filter(call=call, released_at__isnull=True)
+    slots = LineSlot.objects.filter(call=call)
     if provider_ids is not None:
         slots = slots.filter(provider_id__in=[int(p) for p in provider_ids])
-    return slots.update(released_at=now or timezone.now())
+    return slots.release(now or timezone.now())
 
 
 def record_attempts(
