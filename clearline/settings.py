@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from clearline.lib.env import env_bool, env_choice, env_int, env_list, env_str
+from clearline.telephony.sip import edge as sip_edge
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CLEARLINE_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
@@ -375,6 +376,33 @@ TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM", None) or None
 # "queue" one REST call per provider while the caller waits in <Enqueue> (docs/twilio.md, "How a wave rings").
 TWILIO_API_ROOT = env_str("TWILIO_API_ROOT", "") or "https://api.twilio.com"
 CLEARLINE_TWILIO_WAVES = env_choice("CLEARLINE_TWILIO_WAVES", "dial", ("dial", "queue"))
+
+# Self-hosted SIP (docs/sip.md): what `clearline sip_config` writes for Kamailio (deploy/kamailio/kamailio.cfg).
+# The trunk (host:port) carries E.164 legs; INVITEs are accepted only from the trusted addresses (IP, network or
+# IP:port); calls go to the controllers (SIP URIs), or to the fallback URI when none answers (default: the free
+# national helpline through the trunk). Development and tests default to loopback stand-ins for `make sip`;
+# production has no defaults. A value that does not parse refuses to start.
+_sip_development = not PRODUCTION
+try:
+    _sip_trunk = env_str("CLEARLINE_SIP_TRUNK", "127.0.0.1:5080" if _sip_development else "") or ""
+    CLEARLINE_SIP_TRUNK = sip_edge.parse_hostport(_sip_trunk, "CLEARLINE_SIP_TRUNK") if _sip_trunk else None
+    CLEARLINE_SIP_TRUSTED = tuple(
+        str(source)
+        for source in sip_edge.parse_trusted(
+            env_list("CLEARLINE_SIP_TRUSTED", ["127.0.0.1"] if _sip_development else [])
+        )
+    )
+    CLEARLINE_SIP_CONTROLLERS = sip_edge.parse_controllers(
+        env_list("CLEARLINE_SIP_CONTROLLERS", ["sip:127.0.0.1:5090"] if _sip_development else [])
+    )
+    _sip_fallback = env_str("CLEARLINE_SIP_FALLBACK_URI", "") or ""
+    CLEARLINE_SIP_FALLBACK_URI = (
+        sip_edge.parse_sip_uri(_sip_fallback, "CLEARLINE_SIP_FALLBACK_URI")
+        if _sip_fallback
+        else sip_edge.default_fallback(CLEARLINE_SIP_TRUNK)
+    )
+except ValueError as _sip_error:
+    raise ImproperlyConfigured(str(_sip_error)) from _sip_error
 
 # Caller privacy: days after a callback closes before its encrypted number is deleted (DESIGN.md rule 7).
 CLEARLINE_CALLBACK_NUMBER_RETENTION_DAYS = env_int(

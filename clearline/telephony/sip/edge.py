@@ -20,15 +20,15 @@ import ipaddress
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 # Host names as RFC 1123 allows them (letters, digits, hyphens, dots); addresses are checked by ipaddress.
-_HOSTNAME = re.compile(
-    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
-)
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
 # sip:[user@]host[:port][;params], the subset a controller or fallback destination needs.
 _SIP_URI = re.compile(
     r"^sips?:(?:(?P<user>[^@\s;:]+)@)?(?P<hostport>\[[0-9A-Fa-f:.]+\](?::\d+)?|[^\s;@]+)(?P<params>;[^\s]*)?$"
@@ -125,6 +125,8 @@ def parse_source(value: str, what: str) -> Source:
     try:
         network = ipaddress.ip_network(value, strict=True)
     except ValueError as error:
+        if "/" in value:  # ipaddress says why: host bits set, a prefix out of range
+            raise ValueError(f"{what}: {error}") from error
         raise ValueError(
             f"{what}: {value!r} is not an IP address or network (a host name is not accepted: "
             f"Kamailio compares the packet's source address)"
@@ -224,11 +226,21 @@ def _escape(value: object) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` at once, with a modification time later than the old file's, in whole seconds:
+    db_text re-reads a table on reload only when its file's mtime (time_t, seconds) changed, so a second write
+    within the same second would otherwise go unnoticed."""
+    try:
+        previous = int(path.stat().st_mtime)
+    except FileNotFoundError:
+        previous = None
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.chmod(temporary, 0o644)
+        if previous is not None:
+            stamp = max(time.time(), previous + 1)
+            os.utime(temporary, (stamp, stamp))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
