@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup lint pytest pytest-postgres bench messages clean
+.PHONY: run test setup lint pytest pytest-postgres bench messages clean sip
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,24 @@ run: setup
 	$(CLEARLINE) migrate --noinput
 	$(CLEARLINE) load_demo_data
 	$(BIN)/python tools/serve.py --host $(HOST) --port $(PORT)
+
+# Kamailio, the SIP edge, next to the running demo (docs/sip.md): on udp 127.0.0.1:$(SIP_PORT), with the tables
+# `clearline sip_config` writes from the demo's numbers and the CLEARLINE_SIP_* settings (development defaults:
+# trunk 127.0.0.1:5080, trusted 127.0.0.1, controller sip:127.0.0.1:5090). The call controller is not built yet,
+# so its OPTIONS probes fail and every call goes to the fallback (the free national helpline through the trunk).
+SIP_PORT ?= 5060
+SIP_DIR := $(CURDIR)/var/sip
+KAMAILIO ?= kamailio
+
+sip: setup
+	$(CLEARLINE) migrate --noinput -v 0
+	$(CLEARLINE) sip_config --out $(SIP_DIR)/db
+	@mkdir -p $(SIP_DIR)/run
+	@echo "Kamailio: udp 127.0.0.1:$(SIP_PORT); control: kamcmd -s unix:$(SIP_DIR)/run/kamailio_ctl; Ctrl-C stops it."
+	@echo "No call controller exists yet: helpline and listing calls go to the fallback above."
+	$(KAMAILIO) -DD -E -f deploy/kamailio/kamailio.cfg -m 128 -A SIP_PORT=$(SIP_PORT) \
+		-A 'CLEARLINE_SIP_DB="text://$(SIP_DIR)/db"' -A 'RUN_DIR="$(SIP_DIR)/run"' \
+		-A 'CTL_SOCKET="unix:$(SIP_DIR)/run/kamailio_ctl"'
 
 lint: setup
 	$(BIN)/ruff format --check .
