@@ -9,6 +9,7 @@ are checked first by ``twilio_webhook``: a forged request gets 403 and changes n
 from __future__ import annotations
 
 import logging
+import re
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -37,6 +38,18 @@ def caller_number(request: HttpRequest) -> str | None:
         return None
 
 
+# Twilio's ``To``: E.164 already (``+`` and up to 15 digits).
+E164_SHAPE = re.compile(r"\+[1-9]\d{7,14}")
+
+
+def dialled_number(request: HttpRequest) -> str:
+    """The number the caller dialled. It only picks one of our own numbers (the flow refuses any other), so in
+    Twilio's E.164 it is taken as it is; bench/webhooks.py --in-process-only: parsing and validating it as a phone
+    number cost ~0.2 ms of each voice webhook."""
+    raw = request.POST.get("To", "").strip()
+    return raw if E164_SHAPE.fullmatch(raw) else normalize_e164(raw)
+
+
 def answer(request: HttpRequest, answered: Answer) -> HttpResponse:
     """The flow's answer as TwiML, with this call's action URLs. A wave in Twilio's queue shape has its legs
     started first (``legs.ring``; ``To`` is the helpline number the caller dialled, the legs' caller ID)."""
@@ -59,7 +72,7 @@ def voice(request: HttpRequest) -> HttpResponse:
         request,
         flow.call_started(
             call_sid=request.POST["CallSid"],
-            to_number=normalize_e164(request.POST["To"]),
+            to_number=dialled_number(request),
             caller_number=caller_number(request),
             caller_state=request.POST.get("FromState", "")[:2].upper(),
         ),
@@ -74,7 +87,7 @@ def place(request: HttpRequest) -> HttpResponse:
         flow.place_entered(
             call_sid=call_sid(request),
             digits=request.POST.get("Digits", ""),
-            to_number=normalize_e164(request.POST.get("To", "")),
+            to_number=dialled_number(request),
             caller_number=caller_number(request),
         ),
     )
