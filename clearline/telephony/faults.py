@@ -155,10 +155,37 @@ def webhook_deadline() -> Iterator[Deadline | None]:
             logger.error("A webhook's database work passed its deadline; its connection was cut")
             with contextlib.suppress(Exception):
                 conn.close()
-        if deadline.cut or deadline.time_left() <= 0:
-            _in_doubt = True  # cut, or a connect that took all the time left
-        elif not failed and conn.connection is not None and not conn.errors_occurred:
-            _in_doubt = False  # the database answered this webhook
+        database_failed = failed or conn.connection is None or conn.errors_occurred
+        if deadline.cut or (database_failed and deadline.time_left() <= 0):
+            _in_doubt = True  # cut, or a connect that failed after taking all the time left
+        elif not database_failed:
+            _in_doubt = False  # the database answered this webhook (however slowly the rest of it ran)
+
+
+@contextlib.contextmanager
+def deadline_paused() -> Iterator[None]:
+    """Time spent inside does not count against this thread's webhook deadline: work that is not the database's
+    and has its own timeout (REST requests to Twilio). The deadline is taken off the watchdog meanwhile and armed
+    again afterwards with the time it had left."""
+    global _wake_at
+    deadline = getattr(_current, "deadline", None)
+    if deadline is None:
+        yield
+        return
+    with _watch:
+        left = deadline.time_left()
+        watched = deadline in _armed
+        _armed.discard(deadline)
+    try:
+        yield
+    finally:
+        with _watch:
+            deadline.at = time.monotonic() + max(left, 0.0)
+            if watched and not deadline.cut:
+                _armed.add(deadline)
+                if _wake_at is None or deadline.at < _wake_at:
+                    _wake_at = deadline.at
+                    _watch.notify()
 
 
 def time_left() -> float | None:

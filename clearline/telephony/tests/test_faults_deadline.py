@@ -148,3 +148,18 @@ def test_the_deadline_must_be_above_the_server_side_timeouts():
     )
     assert result.returncode != 0
     assert "CLEARLINE_WEBHOOK_DEADLINE_MS=400 must be above" in result.stderr
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_time_spent_with_the_deadline_paused_does_not_count():
+    """REST requests to Twilio have their own timeout: the deadline does not cut the database under them."""
+    with faults.webhook_deadline() as deadline:
+        assert deadline is not None
+        with faults.deadline_paused():
+            time.sleep(DEADLINE_S + 0.2)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+        assert not deadline.cut and 0 < deadline.time_left() <= DEADLINE_S
+    assert not faults.in_doubt()
