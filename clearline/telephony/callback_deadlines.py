@@ -133,29 +133,35 @@ def _reassign(callback: CallbackRequest, moment: dt.datetime) -> bool:
     with transaction.atomic():
         statements.lock_provider_lines([int(p) for p in consented_successors(callback)])
         successor = choose_reassignment(callback, moment)
-        if successor is None:
-            escalate_callback(callback, moment)
-            return False
-        minutes = successor.callback_minutes
-        assignees = [*(str(p) for p in callback.assignees or [str(callback.provider_id)]), str(successor.pk)]
-        won = CallbackRequest.objects.filter(
-            pk=callback.pk,
-            status=CallbackStatus.OPEN,
-            provider_id=callback.provider_id,
-            due_at=callback.due_at,
-            reassignments=callback.reassignments,
-        ).update(
-            provider=successor,
-            due_at=moment + dt.timedelta(minutes=minutes),
-            reassignments=F("reassignments") + 1,
-            assignees=assignees,
-            claimed_by=None,
-            claimed_at=None,
-        )
-        if won:
-            callback.refresh_from_db()
-            logger.info("Callback %s reassigned to provider %s", callback.pk, successor.pk)
-            notify_callback_assigned(callback)  # the worker sends it once this reassignment is committed
+        if successor is not None:
+            return _give(callback, successor, moment)
+    # Outside the locks: escalating e-mails operators, and callers' waves must not wait on the providers' rows.
+    escalate_callback(callback, moment)
+    return False
+
+
+def _give(callback: CallbackRequest, successor: Provider, moment: dt.datetime) -> bool:
+    """The conditional update that moves the request (one worker wins), inside ``_reassign``'s locks."""
+    minutes = successor.callback_minutes
+    assignees = [*(str(p) for p in callback.assignees or [str(callback.provider_id)]), str(successor.pk)]
+    won = CallbackRequest.objects.filter(
+        pk=callback.pk,
+        status=CallbackStatus.OPEN,
+        provider_id=callback.provider_id,
+        due_at=callback.due_at,
+        reassignments=callback.reassignments,
+    ).update(
+        provider=successor,
+        due_at=moment + dt.timedelta(minutes=minutes),
+        reassignments=F("reassignments") + 1,
+        assignees=assignees,
+        claimed_by=None,
+        claimed_at=None,
+    )
+    if won:
+        callback.refresh_from_db()
+        logger.info("Callback %s reassigned to provider %s", callback.pk, successor.pk)
+        notify_callback_assigned(callback)  # the worker sends it once this reassignment is committed
     return bool(won)
 
 

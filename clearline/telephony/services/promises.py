@@ -40,6 +40,8 @@ def record_callback(
     stored = CallbackRequest.objects.filter(call=call).select_related("provider").first()
     if stored is not None:
         return stored
+    if Call.objects.filter(pk=call.pk, outcome=CallOutcome.TRANSFERRED_FREE).exists():
+        return None  # refused already (a retried webhook): the same answer, though a place may be free now
     consent = callback_consent(call)
     candidates = list(dict.fromkeys([str(provider_id), *(str(p) for p in consent.get("provider_ids", []))]))
     taker = callback_taker(call, candidates)

@@ -116,6 +116,11 @@ def test_nobody_with_room_at_acceptance_means_the_free_helpline_and_nothing_stor
     assert dial is not None and (dial.text or "").strip() == FREE_HELPLINE_NUMBER
     assert Call.objects.get(pk=call.pk).outcome == CallOutcome.TRANSFERRED_FREE
 
+    # Twilio retries the webhook after a place came free: the same answer, and still nothing stored.
+    CallbackRequest.objects.update(status=CallbackStatus.RETURNED)
+    again = parse(twilio.post(callback_url, Digits="1"))
+    assert spoken(again) == said and not CallbackRequest.objects.filter(call=call).exists()
+
 
 @pytest.mark.django_db
 def test_the_named_provider_with_room_keeps_the_promise(client, helpline, providers):
