@@ -31,8 +31,7 @@ from clearline.telephony.services import DialEnd
 from clearline.telephony.services import waves as wave_state
 from clearline.telephony.twilio import client
 from clearline.telephony.twilio.action_urls import call_urls, queue_waves
-from clearline.telephony.twilio.twiml import ATTEMPT_PARAM, with_query
-from clearline.telephony.twilio.twiml.speech import _check_dialable
+from clearline.telephony.twilio.twiml import ATTEMPT_PARAM, check_dialable, with_query
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +93,8 @@ def _start_legs(answer: Answer, step: Dial, origin: str, helpline_number: str) -
     def start(attempt_id: int) -> str | None:
         try:
             return client.create_call(
-                to=_check_dialable(legs[attempt_id]),
-                from_=_check_dialable(helpline_number),
+                to=check_dialable(legs[attempt_id]),
+                from_=check_dialable(helpline_number),
                 url=with_query(urls.whisper, **{ATTEMPT_PARAM: str(attempt_id)}),
                 status_callback=with_query(urls.wave_leg_status, **{ATTEMPT_PARAM: str(attempt_id)}),
                 timeout_s=step.ring_timeout_s,

@@ -15,10 +15,10 @@ from clearline.telephony.twilio.twiml.speech import (
     STATUS_EVENTS,
     Urls,
     _base_language,
-    _check_dialable,
     _join_names,
     _need,
     _Speaker,
+    check_dialable,
     with_query,
 )
 
@@ -62,7 +62,7 @@ def render_dial(dial: Dial, language: str, urls: Urls, attempt_ids: Mapping[str,
                     f"no attempt id for target {target.id!r}: create the attempts before dialling"
                 )
             verb.number(
-                _check_dialable(target.phone),
+                check_dialable(target.phone),
                 url=with_query(urls.whisper, **{ATTEMPT_PARAM: attempt}) if screen else None,
                 method="POST" if screen else None,
                 status_callback=with_query(urls.status_callback, **{ATTEMPT_PARAM: attempt}),

@@ -16,11 +16,11 @@ from clearline.telephony.twilio.twiml.speech import (
     E164,
     _append_transfer,
     _base_language,
-    _check_dialable,
     _goodbye_line,
     _option_line,
     _Speaker,
     _transfer_line,
+    check_dialable,
 )
 
 FALLBACK_CRISIS_DOCUMENT = "fallback-crisis.xml"
@@ -77,7 +77,7 @@ def render_fallback_crisis(language: str = "en") -> str:
     with override(_base_language(language)):
         speaker = _Speaker(language)
         speaker.say(_transfer_line(CRISIS_NUMBER))
-        speaker.response.dial(_check_dialable(CRISIS_NUMBER), answer_on_bridge=True)
+        speaker.response.dial(check_dialable(CRISIS_NUMBER), answer_on_bridge=True)
         _append_transfer(speaker, FREE_HELPLINE_NUMBER)
         return speaker.xml()
 
@@ -110,7 +110,7 @@ def render_listing_fallback(
                 _("Connecting you to %(facility)s. This number rings only %(facility)s.") % {"facility": name}
             )
             speaker.response.dial(
-                _check_dialable(phone), timeout=LISTING_FALLBACK_RING_S, answer_on_bridge=True
+                check_dialable(phone), timeout=LISTING_FALLBACK_RING_S, answer_on_bridge=True
             )
             missed = _("If %(facility)s did not answer, please try again later.") % {"facility": name}
         else:

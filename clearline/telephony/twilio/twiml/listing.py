@@ -10,10 +10,10 @@ from clearline.telephony.twilio.twiml.speech import (
     STATUS_EVENTS,
     Urls,
     _base_language,
-    _check_dialable,
     _goodbye_line,
     _need,
     _Speaker,
+    check_dialable,
     with_query,
 )
 
@@ -39,13 +39,13 @@ def render_listing_dial(
         )
         if attempt_id:
             verb.number(
-                _check_dialable(phone),
+                check_dialable(phone),
                 status_callback=with_query(urls.status_callback, **{ATTEMPT_PARAM: attempt_id}),
                 status_callback_event=STATUS_EVENTS,
                 status_callback_method="POST",
             )
         else:
-            verb.number(_check_dialable(phone))
+            verb.number(check_dialable(phone))
         return speaker.xml()
 
 

@@ -72,7 +72,7 @@ def _need(urls: Urls, *names: str) -> None:
         raise ValueError(f"Urls needs {', '.join(missing)} for this response")
 
 
-def _check_dialable(number: str) -> str:
+def check_dialable(number: str) -> str:
     """Only E.164 numbers are dialled: that rules out 911, 112 and other short codes by construction."""
     digits = re.sub(r"\D", "", number)
     if digits in {"911", "1911", "112", "933"} or not E164.fullmatch(number):
@@ -125,7 +125,7 @@ def _append_transfer(speaker: _Speaker, number: str, spoken: str = "") -> None:
     if number not in TRANSFER_NUMBERS:
         raise ValueError(f"transfers go only to the crisis line or the free helpline, not {number!r}")
     speaker.say(spoken or _transfer_line(number))
-    speaker.response.dial(_check_dialable(number), answer_on_bridge=True)
+    speaker.response.dial(check_dialable(number), answer_on_bridge=True)
     # Reached only if the free line is busy or fails: the caller still hears the numbers to call themselves.
     speaker.say(_goodbye_line())
     speaker.response.hangup()
