@@ -338,7 +338,8 @@ class _Run:
     def status(
         self, label: str, *, status: str, attempt: str | None = None, duration: str | None = None
     ) -> None:
-        """A status callback (the call's, or with ``attempt`` a provider leg's), applied as the webhook applies it."""
+        """A status callback (the call's, or with ``attempt`` a provider leg's), applied as the webhook applies it;
+        a failure is shown (the webhook would answer 500, which Twilio's debugger shows)."""
         event = journal.status_event(
             call_sid=self.call_sid,
             status=status,
@@ -346,12 +347,21 @@ class _Run:
             duration=duration,
             received_at=timezone.now(),
         )
-        flow.status_changed(event)
         shown = (
             ("status", status),
             *((("attempt", attempt),) if attempt else ()),
             *((("duration", duration),) if duration else ()),
         )
+        try:
+            with transaction.atomic():
+                flow.status_changed(event)
+        except Exception as error:
+            self.steps.append(
+                SimulatedStep(label, "status_changed", self.path("status"), shown, "", failed=True)
+            )
+            failure = {"error": type(error).__name__}
+            self.note(_("The status could not be applied (%(error)s): the webhook answers 500.") % failure)
+            return
         self.steps.append(SimulatedStep(label, "status_changed", self.path("status"), shown, ""))
 
     def path(self, webhook: str) -> str:

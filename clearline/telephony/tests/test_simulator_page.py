@@ -203,3 +203,10 @@ def test_staff_find_it_in_the_wagtail_menu(django_user_model):
     assert item.url == URL and item.is_shown(request)
     request.user = django_user_model(username="m", is_staff=False)
     assert not item.is_shown(request)
+
+
+def test_an_unknown_number_shows_the_failure_instead_of_an_error_page(helpline, providers):
+    result = simulate_call(number="+12065550100", caller=CALLER, caller_state="WA", behaviours={})
+    assert result.call is None
+    assert result.steps[0].failed and "1-800-662-4357" in result.steps[0].body
+    assert result.steps[-1].event == "status_changed" and result.steps[-1].failed
