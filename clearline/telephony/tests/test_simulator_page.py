@@ -169,7 +169,7 @@ def test_a_failing_event_shows_the_fallback_and_stops(monkeypatch, helpline, pro
     monkeypatch.setattr("clearline.telephony.flow.menu_pressed", broken)
     result = run(providers, everyone(providers, "accept"))
     failed = [s for s in result.steps if s.failed]
-    assert (len(failed) == 1 and "+18002738255" in failed[0].body) or "988" in failed[0].body
+    assert len(failed) == 1 and "1-800-662-4357" in failed[0].body
     assert result.outcome == CallOutcome.ABANDONED  # the caller's status still ends the call
 
 
