@@ -1,8 +1,13 @@
 """Telling operators when callers get the fallback: each fallback answer is counted, and operators are e-mailed
-at most once per ``CLEARLINE_FALLBACK_ALERT_MINUTES`` from all the web processes of a machine."""
+at most once per ``CLEARLINE_FALLBACK_ALERT_MINUTES`` from all the web processes of a machine.
+
+Not every failed webhook gives the caller the fallback: a provider's leg (the whisper) is hung up instead, and a
+caller on hold in a queue-shaped wave leaves the queue (``ErrorAnswer``). They are counted alike; the e-mail says
+which one the failure that sent it was."""
 
 from __future__ import annotations
 
+import enum
 import fcntl
 import logging
 import os
@@ -25,12 +30,45 @@ _fallbacks_lock = threading.Lock()
 _fallbacks = 0
 
 
+class ErrorAnswer(enum.Enum):
+    """What a failing webhook answers instead of its own answer."""
+
+    FALLBACK = "the fallback"  # the caller's webhooks: the disclosure, the crisis line, the free helpline
+    HANG_UP_LEG = (
+        "a hang-up of the provider's leg"  # a provider's leg (the whisper): the caller's call goes on
+    )
+    LEAVE_QUEUE = "<Leave/>"  # the hold loop of a queue-shaped wave: the caller leaves the queue
+
+
+# The alert's subject and first paragraph for each: what happened to the call of the failure that sent it.
+ALERT_WORDING: dict[ErrorAnswer, tuple[str, str]] = {
+    ErrorAnswer.FALLBACK: (
+        "Clearline: callers are getting the fallback",
+        "A Twilio webhook ({path}) failed with {error} and the caller got the fallback: the disclosure, press 9 "
+        "for the crisis line and the free national helpline, but no provider.",
+    ),
+    ErrorAnswer.HANG_UP_LEG: (
+        "Clearline: Twilio webhooks are failing",
+        "A Twilio webhook on a provider's leg ({path}) failed with {error}: that provider's leg was hung up, "
+        "so this provider was not connected. The caller did not get the fallback: their call went on without "
+        "this provider (the wave's other phones, then the call's next step).",
+    ),
+    ErrorAnswer.LEAVE_QUEUE: (
+        "Clearline: Twilio webhooks are failing",
+        "A Twilio webhook ({path}), the hold loop of a caller waiting while a wave rang, failed with {error}: "
+        "the caller was taken out of the wave's queue, and the wave's phones stopped ringing. The next webhook "
+        "answered the call's next step, or the fallback if it failed too (then counted again).",
+    ),
+}
+
+
 def fallbacks_in_this_process() -> int:
     return _fallbacks
 
 
-def note_fallback(path: str, error: BaseException) -> int:
-    """Count a fallback answer (in this process, and in the cache ``FALLBACK_COUNT_KEY``) and e-mail
+def note_fallback(path: str, error: BaseException, answered: ErrorAnswer = ErrorAnswer.FALLBACK) -> int:
+    """Count a failed webhook's answer (``answered``: the fallback, or what it answered instead) in this process
+    and in the cache ``FALLBACK_COUNT_KEY``, and e-mail
     ``CLEARLINE_OPERATOR_EMAILS`` at most once per ``CLEARLINE_FALLBACK_ALERT_MINUTES`` from all the web processes
     of the machine (``alert_due``). Never raises and never waits: the e-mail goes from a short-lived thread, not a
     task, because a task is queued in the very database that is likely failing, and the alert must reach
@@ -45,7 +83,7 @@ def note_fallback(path: str, error: BaseException) -> int:
         if settings.CLEARLINE_OPERATOR_EMAILS and alert_due():
             threading.Thread(
                 target=_send_fallback_alert,
-                args=(path, type(error).__name__, total),
+                args=(path, type(error).__name__, total, answered),
                 name="clearline-fallback-alert",
                 daemon=True,
             ).start()
@@ -93,17 +131,29 @@ def alert_due(now: float | None = None) -> bool:
         os.close(fd)  # also releases the lock
 
 
-def _send_fallback_alert(path: str, error: str, total: int) -> None:
+def alert_text(path: str, error: str, total: int, answered: ErrorAnswer) -> tuple[str, str]:
+    """The alert's subject and body. It describes the failure that sent it; the count is of every failed
+    webhook since (callers given the fallback, provider legs hung up, callers taken out of a queue)."""
     minutes = settings.CLEARLINE_FALLBACK_ALERT_MINUTES
+    subject, what = ALERT_WORDING[answered]
+    body = (
+        f"{what.format(path=path, error=error)}\n\n"
+        f"Failed webhooks so far in the web process that sent this: {total}, of any kind (callers given the "
+        f"fallback, provider legs hung up, callers taken out of a queue); this e-mail describes the first. The "
+        f"errors are in the web server's log (level ERROR). You will get at most one of these e-mails every "
+        f'{minutes} minutes from this machine; see docs/operations.md, "When the database fails".'
+    )
+    return subject, body
+
+
+def _send_fallback_alert(
+    path: str, error: str, total: int, answered: ErrorAnswer = ErrorAnswer.FALLBACK
+) -> None:
     try:
+        subject, body = alert_text(path, error, total, answered)
         send_mail(
-            "Clearline: callers are getting the fallback",
-            f"A Twilio webhook ({path}) failed with {error} and the caller got the fallback: the disclosure, "
-            f"press 9 for the crisis line and the free national helpline, but no provider.\n\n"
-            f"Fallback answers so far in the web process that sent this: {total}. The errors are in the web "
-            f"server's log (level ERROR). You will get at most one of these e-mails every {minutes} minutes "
-            f"from this machine; see docs/operations.md, "
-            f'"When the database fails".',
+            subject,
+            body,
             None,
             list(settings.CLEARLINE_OPERATOR_EMAILS),
         )

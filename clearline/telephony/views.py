@@ -21,7 +21,13 @@ from clearline.telephony.answers import Answer, WhisperResult
 from clearline.telephony.faults import use_webhook_timeouts
 from clearline.telephony.twilio import legs, twiml
 from clearline.telephony.twilio.action_urls import call_urls, origin_of
-from clearline.telephony.twilio.webhooks import provider_leg_webhook, respond, status_webhook, webhook
+from clearline.telephony.twilio.webhooks import (
+    hold_webhook,
+    provider_leg_webhook,
+    respond,
+    status_webhook,
+    webhook,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -157,10 +163,12 @@ def whisper_accept(request: HttpRequest) -> HttpResponse:
 # --- a wave in Twilio's queue shape (CLEARLINE_TWILIO_WAVES = "queue"; docs/twilio.md, "How a wave rings") ---
 
 
-@webhook
+@hold_webhook
 def wave_hold(request: HttpRequest) -> HttpResponse:
     """The ``<Enqueue waitUrl>``: while the wave's legs ring, silence and ask again; ``<Leave/>`` once every leg
-    ended without anyone pressing 1 (then Twilio posts ``wave_left``). No keys: once phones ring they do nothing."""
+    ended without anyone pressing 1 (then Twilio posts ``wave_left``). No keys: once phones ring they do nothing.
+    ``<Leave/>`` too when something fails (``hold_webhook``): ``wave_left`` then answers, with the fallback if
+    need be, which a ``waitUrl`` may not (no ``<Dial>`` there)."""
     over = legs.wave_over(call_sid(request), int(request.GET["step"]))
     return respond(twiml.render_leave() if over else twiml.render_hold())
 

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from clearline.telephony import fallback_alerts, roster, services
 from clearline.telephony.models import Call
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
 from clearline.telephony.tests.test_webhooks import Twilio, dialled, parse, twilio_on  # noqa: F401
+from clearline.telephony.twilio.tests.twiml_helpers import verbs
 
 FREE_HELPLINE = "+18006624357"
 BUDGET_S = 1.0
@@ -151,6 +152,76 @@ def test_a_hung_mail_server_never_holds_up_the_callers_answer(
     finally:
         released.set()
         wait_for_alerts()
+
+
+def database_down(execute, sql, params, many, context):
+    raise OperationalError("could not connect to server")
+
+
+@pytest.mark.django_db
+def test_the_hold_loop_answers_leave_while_the_database_fails_and_the_queue_action_the_fallback(
+    client, helpline, providers, settings
+):
+    """The <Enqueue waitUrl> may not <Dial>: Twilio allows Play, Say, Pause, Hangup, Redirect, Leave, Gather."""
+    settings.CLEARLINE_OPERATOR_EMAILS = ["ops@example.org"]
+    twilio = Twilio(client, call_sid="CA" + "7" * 32)
+    query = f"?call={twilio.call_sid}&step=1"
+    before = fallback_alerts.fallbacks_in_this_process()
+    with connection.execute_wrapper(database_down):
+        hold = twilio.post(f"/telephony/twilio/wave-hold{query}", QueueSid="QU" + "1" * 32, QueueTime="4")
+        root = parse(hold)
+        assert verbs(root) == ["Leave"]
+        assert root.find(".//Dial") is None
+        assert fallback_alerts.fallbacks_in_this_process() == before + 1
+        # Twilio then posts the <Enqueue action>, a webhook where the fallback may go: the caller gets it.
+        left = twilio.post(
+            f"/telephony/twilio/wave-left{query}", QueueResult="leave", QueueSid="QU" + "1" * 32
+        )
+        assert is_fallback(left)
+        assert fallback_alerts.fallbacks_in_this_process() == before + 2
+    wait_for_alerts()
+    (alert,) = mail.outbox  # one e-mail for the window, about the first failure: the hold loop's
+    assert "wave-hold" in alert.body and "taken out of the wave's queue" in alert.body
+    assert "the caller got the fallback" not in alert.body
+
+
+@pytest.mark.django_db
+def test_a_provider_legs_failure_is_counted_but_not_worded_as_the_callers_fallback(
+    client, helpline, providers, settings
+):
+    settings.CLEARLINE_OPERATOR_EMAILS = ["ops@example.org"]
+    leg = Twilio(client, call_sid="CA" + "2" * 32, caller=HELPLINE)
+    with connection.execute_wrapper(database_down):
+        assert verbs(parse(leg.post("/telephony/twilio/whisper?attempt=1"))) == ["Hangup"]
+        # A caller's fallback in the same window: counted, no second e-mail.
+        assert is_fallback(Twilio(client, call_sid="CA" + "3" * 32).post("/telephony/twilio/voice"))
+    wait_for_alerts()
+    assert cache.get(fallback_alerts.FALLBACK_COUNT_KEY) == 2
+    (alert,) = mail.outbox
+    assert "callers are getting the fallback" not in alert.subject
+    assert "/telephony/twilio/whisper" in alert.body and "OperationalError" in alert.body
+    assert "provider's leg" in alert.body and "that provider's leg was hung up" in alert.body
+    assert "The caller did not get the fallback" in alert.body
+    assert "the caller got the fallback" not in alert.body
+    assert "Failed webhooks so far in the web process that sent this: 1, of any kind" in alert.body
+
+
+def test_the_alert_says_what_the_first_failure_was_and_counts_every_kind(settings):
+    settings.CLEARLINE_FALLBACK_ALERT_MINUTES = 15
+    path = "/telephony/twilio/voice"
+    subject, body = fallback_alerts.alert_text(
+        path, "OperationalError", 3, fallback_alerts.ErrorAnswer.FALLBACK
+    )
+    assert subject == "Clearline: callers are getting the fallback"
+    assert body.startswith(
+        f"A Twilio webhook ({path}) failed with OperationalError and the caller got the fallback"
+    )
+    assert "so far in the web process that sent this: 3, of any kind" in body
+    assert "this e-mail describes the first" in body and "every 15 minutes" in body
+    for kind in (fallback_alerts.ErrorAnswer.HANG_UP_LEG, fallback_alerts.ErrorAnswer.LEAVE_QUEUE):
+        subject, body = fallback_alerts.alert_text(path, "OperationalError", 3, kind)
+        assert "fallback" not in subject and "the caller got the fallback" not in body
+        assert "so far in the web process that sent this: 3, of any kind" in body
 
 
 # --- the roster cache and rolled-back transactions (any database) -------------------------------------------

@@ -1,6 +1,7 @@
 """The Twilio edge of every webhook: signature, POST only, a CallSid in Twilio's format, the database's webhook
 timeouts and deadline, and the fallback TwiML whenever something inside fails (DESIGN.md rule 8: no caller hears
-silence); a call that got it because the database failed is kept in the event journal."""
+silence), or what Twilio accepts in its place where the fallback cannot go (``safely``); a call that got it
+because the database failed is kept in the event journal."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from clearline.directory.models import Facility
 from clearline.directory.services import verified_destination_for
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 from clearline.telephony import journal, roster
-from clearline.telephony.fallback_alerts import note_fallback
+from clearline.telephony.fallback_alerts import ErrorAnswer, note_fallback
 from clearline.telephony.faults import use_webhook_timeouts, webhook_deadline
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.signatures import twilio_webhook
@@ -88,10 +89,15 @@ def fallback_for(request: HttpRequest, read: bool = True) -> str:
     return twiml.render_listing_fallback(name, phone, language, crisis_document=FALLBACK_CRISIS_PATH)
 
 
-def safely(view: Callable[..., HttpResponse], *, provider_leg: bool = False) -> Callable[..., HttpResponse]:
-    """Whatever fails inside, the caller still gets instructions: the static fallback. On a provider's leg
-    (the whisper) a failure hangs up that leg instead: the caller's call carries on to the next step. The
-    database work runs under the webhook deadline (``faults.webhook_deadline``)."""
+def safely(
+    view: Callable[..., HttpResponse], *, on_error: ErrorAnswer = ErrorAnswer.FALLBACK
+) -> Callable[..., HttpResponse]:
+    """Whatever fails inside, Twilio still gets instructions it accepts where it asked (``on_error``): the caller's
+    webhooks answer the static fallback; a provider's leg (the whisper) is hung up, and the caller's call carries
+    on to the next step; the hold loop of a queue-shaped wave (the ``<Enqueue waitUrl>``, where Twilio allows no
+    ``<Dial>``) answers ``<Leave/>``: the caller leaves the queue and the ``<Enqueue action>`` answers the next
+    step, or the fallback if it fails too. Each is counted (``note_fallback``). The database work runs under the
+    webhook deadline (``faults.webhook_deadline``)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -100,14 +106,17 @@ def safely(view: Callable[..., HttpResponse], *, provider_leg: bool = False) -> 
                 use_webhook_timeouts()
                 return view(request, *args, **kwargs)
             except Exception as error:
-                count = note_fallback(request.path, error)
+                count = note_fallback(request.path, error, on_error)
                 logger.exception(
-                    "Twilio webhook %s failed; answering with the fallback (%d in this process)",
+                    "Twilio webhook %s failed; answering %s instead (%d failed webhooks in this process)",
                     request.path,
+                    on_error.value,
                     count,
                 )
-                if provider_leg:
+                if on_error is ErrorAnswer.HANG_UP_LEG:
                     return respond(twiml.render_hangup())
+                if on_error is ErrorAnswer.LEAVE_QUEUE:
+                    return respond(twiml.render_leave())
                 if isinstance(error, (DatabaseError, InterfaceError)):
                     keep_fallback_call(request)
                 in_time = deadline is None or (not deadline.cut and deadline.time_left() > 0)
@@ -141,7 +150,13 @@ def webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def provider_leg_webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    return twilio_webhook(require_POST(call_sid_checked(safely(view, provider_leg=True))))
+    return twilio_webhook(require_POST(call_sid_checked(safely(view, on_error=ErrorAnswer.HANG_UP_LEG))))
+
+
+def hold_webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The ``<Enqueue waitUrl>``: Twilio allows only Play, Say, Pause, Hangup, Redirect, Leave and Gather there,
+    so a failure answers ``<Leave/>``, never the fallback's ``<Dial>`` (the caller would stay on hold)."""
+    return twilio_webhook(require_POST(call_sid_checked(safely(view, on_error=ErrorAnswer.LEAVE_QUEUE))))
 
 
 def status_webhook(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
