@@ -93,3 +93,15 @@ def test_with_the_integration_off_webhooks_are_not_found(settings, token):
 
 def test_webhooks_need_no_csrf_token():
     assert getattr(dummy_view, "csrf_exempt", False)
+
+
+def test_a_signature_made_for_the_url_with_its_port_is_still_accepted():
+    """Twilio signs some URLs with the port: the first, exact check fails and the validator's variants decide."""
+    request = signed_post("http://testserver:80" + PATH)
+    assert is_valid_twilio_request(request)
+
+
+def test_a_signature_that_is_not_ascii_is_refused_not_an_error():
+    request = RequestFactory().post(PATH, FIELDS, HTTP_X_TWILIO_SIGNATURE="sïgnature")
+    assert not is_valid_twilio_request(request)
+    assert dummy_view(request).status_code == 403
