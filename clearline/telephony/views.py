@@ -18,7 +18,7 @@ from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 from clearline.routing import Connect
 from clearline.telephony import flow, journal
 from clearline.telephony.answers import Answer, WhisperResult
-from clearline.telephony.faults import use_webhook_timeouts
+from clearline.telephony.faults import time_left, use_webhook_timeouts
 from clearline.telephony.twilio import legs, twiml
 from clearline.telephony.twilio.action_urls import call_urls, origin_of
 from clearline.telephony.twilio.webhooks import (
@@ -190,18 +190,27 @@ def wave_left(request: HttpRequest) -> HttpResponse:
 @status_webhook
 def wave_leg_status(request: HttpRequest) -> HttpResponse:
     """A leg started through the REST API reports its status: applied as every status callback is (``status``),
-    then what the queue shape needs (a leg answered without a 1 is over; a leg too late is hung up)."""
-    applied = status(request)
-    if applied.status_code == 204:
-        try:
-            legs.leg_reported(
-                int(request.GET["attempt"]),
-                request.POST.get("CallSid", ""),
-                request.POST.get("CallStatus", ""),
-            )
-        except Exception:
-            # The status itself is applied (or kept); the hold loop's deadline ends a wave whose leg went unheard.
-            logger.exception("Twilio leg status %s: the queue-shaped wave could not note it", request.path)
+    then what the queue shape needs (a leg answered without a 1 is over; a leg too late is hung up). One check of
+    the signature and CallSid, and one deadline over both (``status_webhook``): ``leg_reported``'s queries too."""
+    applied = _apply_status(request)
+    if applied.status_code != 204:
+        return applied
+    left = time_left()
+    if left is not None and left <= 0:
+        # The status itself is applied (or kept); the hold loop's deadline ends a wave whose leg went unheard.
+        logger.warning(
+            "Twilio leg status %s: no time left to note it for the queue-shaped wave", request.path
+        )
+        return applied
+    try:
+        use_webhook_timeouts()
+        legs.leg_reported(
+            int(request.GET["attempt"]),
+            request.POST.get("CallSid", ""),
+            request.POST.get("CallStatus", ""),
+        )
+    except Exception:
+        logger.exception("Twilio leg status %s: the queue-shaped wave could not note it", request.path)
     return applied
 
 
@@ -252,6 +261,12 @@ def status(request: HttpRequest) -> HttpResponse:
     500, which Twilio's debugger shows (and the error is logged, by path only: no caller number). When the
     database fails the event is kept in the event journal (``journal.keep``, fsynced) for the worker to apply, and
     the answer is 204; 500 only if it could not be kept either."""
+    return _apply_status(request)
+
+
+def _apply_status(request: HttpRequest) -> HttpResponse:
+    """``status`` without its decorator, for ``wave_leg_status`` too: the request is checked already and runs
+    under its webhook deadline."""
     try:
         event = journal.status_event(
             call_sid=request.POST["CallSid"],
