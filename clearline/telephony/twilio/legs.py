@@ -26,6 +26,7 @@ from django.utils import timezone
 from clearline.routing import Dial
 from clearline.telephony import flow, journal
 from clearline.telephony.answers import Answer
+from clearline.telephony.faults import deadline_paused
 from clearline.telephony.models import Call
 from clearline.telephony.services import DialEnd
 from clearline.telephony.services import waves as wave_state
@@ -69,20 +70,30 @@ def ring(answer: Answer, origin: str, helpline_number: str) -> Answer:
     """Start the legs of the wave ``answer`` rings (once per leg, however often the webhook comes) and return
     the answer to render: the same one (the caller is enqueued), or, when none of its legs could be started
     and none rings from before, what the call flow says after that wave (the next wave is started in turn)."""
-    for _round in range(MAX_WAVES_PER_ANSWER):
-        step = _wave_to_ring(answer) if queue_waves() else None
-        if step is None:
-            return answer
-        _start_legs(answer, step, origin, helpline_number)
-        call = flow.load_call(answer.call_sid)
-        legs = wave_state.wave_legs(call, step.index)
-        if legs.ringing or legs.accepted:
-            return answer
-        answer = flow.wave_ended(call_sid=answer.call_sid, step_index=step.index, ending=_ending(legs))
-    return answer
+    started: list[str] = []
+    try:
+        for _round in range(MAX_WAVES_PER_ANSWER):
+            step = _wave_to_ring(answer) if queue_waves() else None
+            if step is None:
+                return answer
+            _start_legs(answer, step, origin, helpline_number, started)
+            call = flow.load_call(answer.call_sid)
+            legs = wave_state.wave_legs(call, step.index)
+            if legs.ringing or legs.accepted:
+                return answer
+            answer = flow.wave_ended(call_sid=answer.call_sid, step_index=step.index, ending=_ending(legs))
+        return answer
+    except BaseException:
+        # The webhook fails (the caller gets the fallback): no provider's phone may ring for a caller no longer
+        # waiting in the queue.
+        hang_up_legs(started)
+        raise
 
 
-def _start_legs(answer: Answer, step: Dial, origin: str, helpline_number: str) -> None:
+def _start_legs(answer: Answer, step: Dial, origin: str, helpline_number: str, started: list[str]) -> None:
+    """Start the wave's legs not started yet (``started`` gets each new leg's CallSid as soon as Twilio gave
+    it). The REST requests do not count against the webhook's deadline (``faults.deadline_paused``): each has
+    the REST client's own timeout, and the database connection waits idle meanwhile."""
     urls = call_urls(origin, answer.call_sid, step.index)
     phones = {t.id: t.phone for t in step.targets}
     legs = {int(attempt): phones.get(provider, "") for provider, attempt in answer.attempt_ids.items()}
@@ -103,8 +114,9 @@ def _start_legs(answer: Answer, step: Dial, origin: str, helpline_number: str) -
             logger.warning("Could not start the leg of attempt %s: %s", attempt_id, type(error).__name__)
             return None
 
-    with ThreadPoolExecutor(max_workers=min(len(claimed), MAX_PARALLEL_LEGS)) as pool:
+    with deadline_paused(), ThreadPoolExecutor(max_workers=min(len(claimed), MAX_PARALLEL_LEGS)) as pool:
         sids = list(pool.map(start, claimed))
+    started.extend(sid for sid in sids if sid)
     for attempt_id, sid in zip(claimed, sids, strict=True):
         if sid:
             wave_state.record_leg_sid(attempt_id, sid)
