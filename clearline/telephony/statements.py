@@ -17,6 +17,7 @@ whole database instead). ``services`` is their only caller.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,6 +42,33 @@ def _run(sql: str, params: Sequence[Any]) -> tuple[list[tuple[Any, ...]], int]:
         cursor.execute(sql, params)
         rows = cursor.fetchall() if cursor.description else []
         return rows, cursor.rowcount
+
+
+# bench/webhooks.py --in-process-only --baseline <tree with Call.objects.create>, 7 rounds: voice 3.91 -> 3.53 ms
+# wall, 2.86 -> 2.57 ms CPU (the ORM composing the INSERT of a 24-column row was the cost).
+def insert_call(call: Call) -> None:
+    """INSERT a new call from an unsaved instance (the model has applied its defaults) and give it its id, as
+    ``Call.objects.create`` would; a repeated CallSid raises ``IntegrityError`` the same way."""
+    fields = _call_fields()
+    values = [field.get_db_prep_save(field.pre_save(call, True), connection) for field in fields]
+    rows, _count = _run(_insert_call_sql(connection.vendor), values)
+    call.pk = rows[0][0]
+    call._state.adding = False
+    call._state.db = connection.alias
+
+
+def _call_fields() -> list[Any]:
+    return [field for field in Call._meta.concrete_fields if not field.primary_key]
+
+
+@functools.lru_cache(maxsize=4)
+def _insert_call_sql(_vendor: str) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _call_fields())
+    primary_key = quote(Call._meta.pk.column)
+    return (
+        f"INSERT INTO {table(Call)} ({columns}) VALUES ({marks(len(_call_fields()))}) RETURNING {primary_key}"  # noqa: S608
+    )
 
 
 # bench/webhooks.py --statements: 0.41 ms here, 1.06 ms through the ORM.

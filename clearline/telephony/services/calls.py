@@ -126,7 +126,7 @@ def start_call(
         # Outside a transaction a failed INSERT leaves nothing to undo; inside one (the call simulator, tests) it
         # needs a savepoint, or the whole transaction would be lost.
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            call = Call.objects.create(
+            call = Call(
                 call_sid=call_sid,
                 helpline_id=entry.id,
                 number_kind=context.number_kind.value,
@@ -139,6 +139,7 @@ def start_call(
                 trace=_stored_trace(decision, ask_place),
                 routing_started_at=moment,
             )
+            statements.insert_call(call)
     except IntegrityError:
         # The same CallSid arrived again (a retry, or twice at once): the stored record wins.
         call = Call.objects.get(call_sid=call_sid)
