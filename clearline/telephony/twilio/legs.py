@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -241,11 +242,25 @@ def _end_calls(sids: list[str]) -> None:
                 logger.info("Leg %s was not hung up (%s); it may have ended already", sid, error)
 
 
+# A leg left ringing rings a provider for a caller who is gone: a hang-up that failed for a passing reason (Twilio
+# not reached, 429, 5xx) is tried again, this many times, this long apart.
+END_CALL_TRIES = 3
+END_CALL_PAUSE_S = 0.5
+
+
 def _end_call(sid: str) -> str:
-    try:
-        client.end_call(sid)
-    except client.TwilioApiError as error:
-        return type(error).__name__ if error.status is None else str(error.status)
+    for attempt in range(END_CALL_TRIES):
+        try:
+            client.end_call(sid)
+        except client.TwilioNotConfigured as error:
+            return type(error).__name__
+        except client.TwilioApiError as error:
+            passing = error.status is None or error.status == 429 or error.status >= 500
+            if not passing or attempt == END_CALL_TRIES - 1:
+                return type(error).__name__ if error.status is None else str(error.status)
+            time.sleep(END_CALL_PAUSE_S)
+        else:
+            return ""
     return ""
 
 
