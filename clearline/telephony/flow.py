@@ -295,6 +295,13 @@ def _wave(plan: Plan, step_index: int) -> Dial:
     return next(s for s in plan.steps if isinstance(s, Dial) and s.index == step_index)
 
 
+def wave_ring_time(call: Call, step_index: int) -> int:
+    """How long the call's wave at ``step_index`` rings (0 when the plan has no such wave): for an adapter that
+    must give a wave up itself (Twilio's queue shape), so it never searches the plan."""
+    wave = next((s for s in call.routing_plan.steps if isinstance(s, Dial) and s.index == step_index), None)
+    return wave.ring_timeout_s if wave is not None else 0
+
+
 def _offer(plan: Plan) -> CallbackOffer:
     return next(s for s in plan.steps if isinstance(s, CallbackOffer))
 

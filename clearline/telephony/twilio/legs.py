@@ -145,11 +145,6 @@ def _ending(legs: wave_state.WaveLegs) -> DialEnd:
     return DialEnd.NO_ANSWER
 
 
-def _ring_timeout(call: Call, step_index: int) -> int:
-    wave = next((s for s in call.routing_plan.steps if isinstance(s, Dial) and s.index == step_index), None)
-    return wave.ring_timeout_s if wave is not None else 0
-
-
 def wave_over(call_sid: str, step_index: int, now: dt.datetime | None = None) -> bool:
     """The hold loop's question: should the caller leave the queue? Yes once every leg of the wave ended without
     anyone pressing 1 (or the wave already ended), or its ring time and the grace after it have passed. Never
@@ -164,7 +159,7 @@ def wave_over(call_sid: str, step_index: int, now: dt.datetime | None = None) ->
         return False
     if not legs.ringing:
         return True
-    deadline = _ring_timeout(call, step_index) + WAVE_GRACE_S
+    deadline = flow.wave_ring_time(call, step_index) + WAVE_GRACE_S
     started = legs.started_at or call.started_at
     return (now or timezone.now()) - started > dt.timedelta(seconds=deadline)
 
