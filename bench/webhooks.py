@@ -198,16 +198,7 @@ class Client:
             connection.close()
 
     def twilio_post(self, path: str, call_sid: str, **extra: str) -> tuple[int, bytes]:
-        fields = {
-            "CallSid": call_sid,
-            "AccountSid": ACCOUNT,
-            "From": "+12065550177",
-            "To": HELPLINE,
-            "CallStatus": "ringing",
-            "Direction": "inbound",
-            "ApiVersion": "2010-04-01",
-            **extra,
-        }
+        fields = twilio_fields(call_sid, **extra)
         return self.request("POST", path, fields)
 
 
@@ -547,10 +538,9 @@ def wsgi_post(application: Callable[..., Any], path: str, fields: dict[str, str]
     return status[0], content, Cost(wall_ms, cpu_ms, db_ms)
 
 
-def in_process_setup(application: Callable[..., Any]) -> tuple[Cost, Cost, Cost]:
-    """One call set-up (voice, menu, final status) through the WSGI application: each webhook's cost."""
-    call_sid = "CA" + uuid.uuid4().hex
-    fields = {
+def twilio_fields(call_sid: str, **extra: str) -> dict[str, str]:
+    """The fields Twilio posts for an inbound call to the helpline (``extra`` added or replacing)."""
+    return {
         "CallSid": call_sid,
         "AccountSid": ACCOUNT,
         "From": "+12065550177",
@@ -558,7 +548,14 @@ def in_process_setup(application: Callable[..., Any]) -> tuple[Cost, Cost, Cost]
         "CallStatus": "ringing",
         "Direction": "inbound",
         "ApiVersion": "2010-04-01",
+        **extra,
     }
+
+
+def in_process_setup(application: Callable[..., Any]) -> tuple[Cost, Cost, Cost]:
+    """One call set-up (voice, menu, final status) through the WSGI application: each webhook's cost."""
+    call_sid = "CA" + uuid.uuid4().hex
+    fields = twilio_fields(call_sid)
     status, body, voice = wsgi_post(application, "/telephony/twilio/voice", fields)
     action = GATHER_ACTION.search(body)
     if status != 200 or action is None:
