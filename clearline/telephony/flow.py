@@ -121,6 +121,8 @@ def wave_ended(*, call_sid: str, step_index: int, ending: DialEnd) -> Answer:
     call = load_call(call_sid)
     plan = call.routing_plan
     if call.number_kind == "listing":
+        if ending is DialEnd.CANCELED:  # the caller hung up: the facility did not fail to answer
+            return _answer(call, Ended())
         answered = ending is DialEnd.ANSWERED
         services.record_listing_result(call, answered)
         if answered:
@@ -134,6 +136,9 @@ def _wave_over(call: Call, step_index: int, ending: DialEnd) -> Answer:
     ended = services.end_wave(
         call, step_index, ending, wave.ring_timeout_s if ending is DialEnd.NO_ANSWER else 0
     )
+    if ending is DialEnd.CANCELED and call.connected_provider_id is None:
+        # The caller hung up while it rang: no next wave holds lines or records offers for nobody.
+        return _answer(call, Ended())
     step = next_step(call.routing_plan, ended.progress, ended.result)
     return _again(call, step) if ended.repeated else _advance(call, step)
 

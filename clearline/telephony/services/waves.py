@@ -162,7 +162,8 @@ WAVE_OUTCOMES = {
     DialEnd.BUSY: (Outcome.BUSY, AttemptStatus.BUSY),
     DialEnd.NO_ANSWER: (Outcome.NO_ANSWER, AttemptStatus.NO_ANSWER),
     DialEnd.FAILED: (Outcome.FAILED, AttemptStatus.FAILED),
-    DialEnd.CANCELED: (Outcome.NO_ANSWER, AttemptStatus.NO_ANSWER),
+    # Still ringing when the caller hung up: not an offer the provider left unanswered (no auto-pause count).
+    DialEnd.CANCELED: (Outcome.NO_ANSWER, AttemptStatus.CALL_ENDED),
 }
 
 

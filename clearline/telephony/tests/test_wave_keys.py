@@ -122,3 +122,25 @@ def test_another_key_during_the_announcement_rings_the_wave_without_taking_a_sec
     assert sorted(dialled(ringing)) == sorted(p.phone for p in rung)
     assert (list(Attempt.objects.values()), list(LineSlot.objects.values())) == before
     assert Call.objects.get().outcome == CallOutcome.PENDING
+
+
+def test_a_caller_who_hangs_up_while_a_wave_rings_is_offered_to_nobody_else_and_counts_against_no_provider(
+    client, helpline, providers
+):
+    """Twilio's ``DialCallStatus=canceled``: the wave's lines go back, its attempts say the call ended while they
+    rang (not an unanswered offer: no auto-pause count), and no later wave holds a line or records an offer."""
+    twilio = Twilio(client)
+    greeting = parse(twilio.post("/telephony/twilio/voice"))
+    first = parse(twilio.post(action_of(greeting, "Gather"), Digits=""))
+    call = Call.objects.get()
+    rung = set(Attempt.objects.values_list("provider_id", flat=True))
+    assert rung
+
+    after = parse(twilio.post(action_of(first, "Dial"), DialCallStatus="canceled"))
+    assert [v.tag for v in after] == ["Hangup"]
+    assert set(Attempt.objects.values_list("provider_id", "status")) == {(p, "call-ended") for p in rung}
+    assert not LineSlot.objects.filter(call=call, released_at=None).exists()
+    assert not Provider.objects.filter(auto_paused=True).exists()
+    # Twilio retries: the same answer, nothing more written.
+    assert [v.tag for v in parse(twilio.post(action_of(first, "Dial"), DialCallStatus="canceled"))] == ["Hangup"]
+    assert Attempt.objects.count() == len(rung)
