@@ -950,7 +950,60 @@ def dj_url_to_conninfo(url: str) -> str:
     return f"host={unquote(parts.hostname or '')} user={parts.username} dbname={parts.path.lstrip('/')}"
 
 
+YARDSTICK_PATH = "/call-tracking/forward-call"
+
+
+def yardstick_child(args: argparse.Namespace) -> int:
+    """The yardstick's inbound webhook (``bench/yardstick``), measured as ours is: same harness, same database
+    server, a connection kept; the same field names Twilio posts to a call-tracking number."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.yardstick.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection
+
+    from bench.yardstick.models import LeadSource
+
+    settings.MIGRATION_MODULES = {config.label: None for config in apps.get_app_configs()}
+    call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
+    LeadSource.objects.create(
+        name="Bench billboard", incoming_number=HELPLINE, forwarding_number="+12065550130"
+    )
+    application = get_wsgi_application()
+    fields = {"Called": HELPLINE, "Caller": "+12065550177", "CallerCity": "SEATTLE", "CallerState": "WA"}
+
+    def forward() -> Cost:
+        status, body, cost = wsgi_post(
+            application, YARDSTICK_PATH, {**fields, "CallSid": "CA" + uuid.uuid4().hex}
+        )
+        if status != 200 or b"<Dial>" not in body:
+            raise RuntimeError(f"yardstick answered {status}: {body[:300]!r}")
+        return cost
+
+    for _ in range(60):
+        forward()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        _backend[0] = int(cursor.fetchone()[0])
+    costs = [forward() for _ in range(args.setups)]
+    figures = {
+        "voice": statistics.median(c.wall_ms for c in costs),
+        "voice_cpu": statistics.median(c.cpu_ms for c in costs),
+        "voice_db": statistics.median(c.db_cpu_ms for c in costs),
+        "voice_p90": percentile(sorted(c.wall_ms for c in costs), 0.9),
+    }
+    print("IN-PROCESS " + " ".join(f"{key}={value:.3f}" for key, value in figures.items()), flush=True)
+    return 0
+
+
 def in_process_child(args: argparse.Namespace) -> int:
+    if args.yardstick:
+        return yardstick_child(args)
     prepare_database()
     figures = measure_in_process(args.setups, args.profile, args.wsgi)
     print("IN-PROCESS " + " ".join(f"{key}={value:.3f}" for key, value in figures.items()), flush=True)
@@ -960,8 +1013,12 @@ def in_process_child(args: argparse.Namespace) -> int:
 def compare_in_process(args: argparse.Namespace) -> None:
     """This tree against ``--baseline`` (another checkout), in the same run: the same PostgreSQL, a fresh
     database each, alternating trees round by round so drifting load on the machine hits both alike."""
-    trees = {"baseline": Path(args.baseline).resolve(), "this tree": APP_ROOT}
-    served = {"baseline": args.baseline_wsgi or args.wsgi, "this tree": args.wsgi}
+    trees = {"baseline": Path(args.baseline).resolve(), "this tree": APP_ROOT, "yardstick": ROOT / "bench"}
+    served = {
+        "baseline": args.baseline_wsgi or args.wsgi,
+        "this tree": args.wsgi,
+        "yardstick": YARDSTICK_PATH,
+    }
     results: dict[str, list[dict[str, float]]] = {label: [] for label in trees}
     for round_ in range(args.rounds):
         for index, (label, tree) in enumerate(trees.items()):
@@ -976,6 +1033,7 @@ def compare_in_process(args: argparse.Namespace) -> None:
                     str(args.setups),
                     "--wsgi",
                     served[label],
+                    *(["--yardstick"] if label == "yardstick" else []),
                 ],
                 env=env,
                 capture_output=True,
@@ -995,20 +1053,33 @@ def compare_in_process(args: argparse.Namespace) -> None:
     summary: dict[str, dict[str, float]] = {}
     for label, rounds in results.items():
         summary[label] = figures = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+        others = (
+            f"  menu {figures['menu']:5.2f} ({figures['menu_cpu']:.2f} + {figures['menu_db']:.2f})"
+            f"  status {figures['status']:5.2f} ({figures['status_cpu']:.2f} + {figures['status_db']:.2f})"
+            if "menu" in figures
+            else "  (one lookup, one insert, a <Dial>: no signature, no routing)"
+        )
         print(
             f"  {label:<9} voice {figures['voice']:5.2f} (CPU {figures['voice_cpu']:5.2f} + PostgreSQL "
             f"{figures['voice_db']:5.2f}; p90 {figures['voice_p90']:5.2f}; rounds "
             + ", ".join(f"{r['voice']:.2f}" for r in rounds)
-            + f")  menu {figures['menu']:5.2f} ({figures['menu_cpu']:.2f} + {figures['menu_db']:.2f})"
-            f"  status {figures['status']:5.2f} ({figures['status_cpu']:.2f} + {figures['status_db']:.2f})"
-            f"  [{trees[label]}, {served[label]}]"
+            + ")"
+            + others
+            + f"  [{trees[label]}, {served[label]}]"
         )
-    base, new = summary["baseline"], summary["this tree"]
+    base, new, yardstick = summary["baseline"], summary["this tree"], summary["yardstick"]
     ratio = new["voice"] / base["voice"]
     cpu_ratio = (new["voice_cpu"] + new["voice_db"]) / (base["voice_cpu"] + base["voice_db"])
     print(
         f"  voice webhook, this tree / baseline: wall {ratio:.2f}x, CPU (process + PostgreSQL) {cpu_ratio:.2f}x "
         f"(goal <= 0.70x): {verdict(ratio <= 0.7)}"
+    )
+    against = new["voice"] / yardstick["voice"]
+    print(
+        f"  voice webhook, this tree / the yardstick (Twilio's call-tracking sample's shape, bench/yardstick): "
+        f"wall {against:.2f}x, CPU (process + PostgreSQL) "
+        f"{(new['voice_cpu'] + new['voice_db']) / (yardstick['voice_cpu'] + yardstick['voice_db']):.2f}x "
+        f"(goal <= 1.5x): {verdict(against <= 1.5)}"
     )
 
 
@@ -1053,6 +1124,9 @@ def main(argv: list[str]) -> int:
         help="only each statement of a set-up, hand-written and through the ORM (--setups calls each)",
     )
     parser.add_argument("--profile", action="store_true", help="with --in-process-only: cProfile the set-ups")
+    parser.add_argument(
+        "--yardstick", action="store_true", help="with --in-process-only: the yardstick's webhook instead"
+    )
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         rerun_under_postgres(argv)
