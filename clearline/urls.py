@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import include, path, reverse
 from django.utils.http import urlencode
@@ -8,6 +9,8 @@ from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from clearline.content.seo import SITEMAPS, robots_txt
 
 
 def two_factor_login_redirect(request: HttpRequest) -> HttpResponse:
@@ -26,6 +29,15 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("telephony/", include("clearline.telephony.urls")),
     path("api/hsds/", include("clearline.directory.api_urls")),
+    # For search engines (clearline/content/seo.py): one sitemap for both languages, as an index when it is long.
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 # Pages people read: English at /, Spanish under /es/.

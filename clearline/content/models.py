@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -17,6 +19,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from clearline.content.seo import absolute_url, page_path
 from clearline.content.snippets import Helpline, HelplineIntent, HelplineKind, Person, PersonRole
 from clearline.lib.pagecache import mark_cacheable
 
@@ -34,6 +37,8 @@ __all__ = [
 ]
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3"]
+# Search engines show about this many characters of a description.
+META_DESCRIPTION_CHARS = 160
 
 
 class CalloutBlock(blocks.TextBlock):
@@ -56,6 +61,12 @@ class HelplinePage(Page):
 
     def get_helplines(self) -> list[Helpline]:
         return HelplineSettings.load().helplines()
+
+    @property
+    def meta_description(self) -> str:
+        """The page's summary for search engines: its search description, else the start of its intro."""
+        text = self.search_description or strip_tags(str(getattr(self, "intro", "") or ""))
+        return Truncator(" ".join(text.split())).chars(META_DESCRIPTION_CHARS)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         # Public pages are the same for every anonymous visitor: lib/pagecache.py may reuse this response.
@@ -84,14 +95,28 @@ class TopicPage(HelplinePage):
         blank=True,
         help_text=_('Query string for the treatment search link, e.g. "medication=otp".'),
     )
+    directory_link_text = models.CharField(
+        _("treatment search link text"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            'The words of the treatment search button, e.g. "Find heroin treatment near you". Empty: "Find '
+            'treatment near you".'
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         InlinePanel("helpline_assignments", label=_("Helpline numbers for this topic")),
         FieldPanel("directory_query"),
+        FieldPanel("directory_link_text"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("search_description"),
+        index.SearchField("intro"),
+    ]
     parent_page_types = ["content.HomePage"]
     subpage_types = ["content.ArticlePage"]
 
@@ -143,7 +168,12 @@ class ArticlePage(HelplinePage):
         ),
         InlinePanel("citations", label=_("Citations (numbered in this order)")),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("search_description"),
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
     parent_page_types = ["content.TopicPage"]
     subpage_types: list[str] = []
 
@@ -171,7 +201,7 @@ class ArticlePage(HelplinePage):
             "name": self.title,
             "headline": self.title,
             "description": self.search_description or self.intro,
-            "url": self.get_full_url(request),
+            "url": absolute_url(request, page_path(self, request)),
             "inLanguage": self.locale.language_code,
             "citation": [
                 {"@type": "CreativeWork", "name": c.title, "publisher": c.publisher, "url": c.url}
@@ -181,9 +211,9 @@ class ArticlePage(HelplinePage):
         if self.last_reviewed:
             data["lastReviewed"] = self.last_reviewed.isoformat()
         if self.author:
-            data["author"] = {"@type": "Person", "name": self.author.name}
+            data["author"] = self.author.json_ld()
         if self.medical_reviewer:
-            data["reviewedBy"] = {"@type": "Person", "name": str(self.medical_reviewer)}
+            data["reviewedBy"] = self.medical_reviewer.json_ld()
         if self.last_published_at:
             data["dateModified"] = self.last_published_at.isoformat()
         # Escape <, > and & so no text can close the script element.

@@ -97,8 +97,22 @@ class Person(index.Indexed, models.Model):
     credentials = models.CharField(_("credentials"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=PersonRole.choices)
     bio = models.TextField(_("short biography"), blank=True)
+    is_fictional = models.BooleanField(
+        _("fictional (demo content)"),
+        default=False,
+        help_text=_(
+            "Tick for an invented person, as on the demo site: articles then say the person is fictional and "
+            "that no real clinician reviewed them."
+        ),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("credentials"), FieldPanel("role"), FieldPanel("bio")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credentials"),
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldPanel("is_fictional"),
+    ]
     search_fields = [index.SearchField("name")]
 
     class Meta:
@@ -107,3 +121,10 @@ class Person(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def json_ld(self) -> dict[str, str]:
+        """schema.org Person; an invented person says so, so no reader or search engine takes it as real."""
+        data = {"@type": "Person", "name": str(self)}
+        if self.is_fictional:
+            data["description"] = "A fictional person invented for a demonstration site."
+        return data

@@ -6,13 +6,15 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils import translation
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
 from clearline.content.claims_text import link_label
 from clearline.content.disclosure import ensure_current_disclosure
 from clearline.content.models import HelplineSettings, HomePage, LegalKind, LegalPage, TopicPage
+from clearline.content.seo import absolute_url, page_alternates, page_path, view_alternates
 from clearline.routing.claims import claim_from_dict
 
 register = template.Library()
@@ -108,7 +110,8 @@ def home_url(context: template.Context) -> str:
 
 @register.simple_tag(takes_context=True)
 def language_links(context: template.Context) -> list[dict[str, Any]]:
-    """One link per site language: the translation of this page if it exists, else that language's home."""
+    """One link per site language: the translation of this page if it is live, else a page in that language
+    saying the translation does not exist yet and linking this one (content.views.not_translated)."""
     request = context.get("request")
     page: Page | None = context.get("page")
     current = get_language() or settings.LANGUAGE_CODE
@@ -116,12 +119,37 @@ def language_links(context: template.Context) -> list[dict[str, Any]]:
     for code, name in settings.LANGUAGES:
         url = None
         if isinstance(page, Page):
-            translation = page.get_translation_or_none(Locale.objects.filter(language_code=code).first())
-            url = translation.url if translation is not None and translation.live else None
+            version = page.get_translation_or_none(Locale.objects.filter(language_code=code).first())
+            url = version.url if version is not None and version.live else None
             if url is None:
-                home = HomePage.objects.live().filter(locale__language_code=code).first()
-                url = home.url if home else None
+                with translation.override(code):
+                    url = reverse("content:not_translated", args=[page.pk])
         elif request is not None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url or "/", "current": code == current})
     return links
+
+
+@register.inclusion_tag("content/includes/seo_links.html", takes_context=True)
+def seo_links(context: template.Context) -> dict[str, Any]:
+    """The canonical URL and the hreflang versions of the page being shown, for the <head>."""
+    request = context.get("request")
+    if request is None:
+        return {}
+    page = context.get("page")
+    noindex = bool(context.get("noindex"))
+    if isinstance(page, Page) and page.live:
+        path = page_path(page, request)
+        alternates = page_alternates(page, request)
+    else:
+        path = request.path
+        try:
+            resolve(path)
+        except Resolver404:  # an error page: no other language version to name
+            return {"noindex": True}
+        alternates = [] if noindex else view_alternates(path)
+    return {
+        "canonical": absolute_url(request, path) if path else "",
+        "alternates": [(a.language, absolute_url(request, a.path)) for a in alternates],
+        "noindex": noindex,
+    }
