@@ -44,6 +44,7 @@ from clearline.demo.content.legal import LEGAL_PAGES
 from clearline.demo.content.people import PEOPLE
 from clearline.demo.content.providers import FLAT_FEE, PROVIDERS
 from clearline.demo.content.site import HOME, TOPICS
+from clearline.directory.demo import load_samhsa_directory
 from clearline.providers.models import Contract, Membership, MembershipRole, OpeningHours, Provider
 
 logger = logging.getLogger(__name__)
@@ -224,6 +225,7 @@ def ensure_topics(
                 show_in_menus=True,
                 search_description=data.get("search_description", ""),
                 directory_query=TOPIC_DIRECTORY_QUERIES.get(data["slug"], ""),
+                directory_link_text=data.get("directory_link_text", ""),
             )
             for order, helpline in enumerate(helplines.get(data["slug"], [])):
                 page.helpline_assignments.add(TopicHelpline(helpline=helpline, sort_order=order))
@@ -239,6 +241,7 @@ def ensure_topics(
                     "title": es["title"],
                     "intro": es["intro"],
                     "search_description": es.get("search_description", ""),
+                    "directory_link_text": es.get("directory_link_text", ""),
                 },
             )
     return topics
@@ -249,8 +252,17 @@ def ensure_people() -> dict[str, Person]:
     for data in PEOPLE:
         person, _ = Person.objects.get_or_create(
             name=data["name"],
-            defaults={"credentials": data["credentials"], "role": data["role"], "bio": data["bio"]},
+            defaults={
+                "credentials": data["credentials"],
+                "role": data["role"],
+                "bio": data["bio"],
+                "is_fictional": data["fictional"],
+            },
         )
+        if data["fictional"] and not person.is_fictional:
+            # A demo loaded before the flag existed: the person was invented all along, so pages must say so.
+            person.is_fictional = True
+            person.save(update_fields=["is_fictional"])
         people[data["key"]] = person
     return people
 
@@ -468,6 +480,7 @@ def load_demo_data() -> dict[str, Any]:
     ensure_providers()
     sign_ins = ensure_demo_accounts()
     facilities = load_demo_facilities()
+    load_samhsa_directory()
     version = ensure_current_disclosure()
     return {
         "articles_created": articles,

@@ -1,4 +1,4 @@
-"""Fictional authors and medical reviewers for the demo site."""
+"""Fictional authors and medical reviewers for the demo site; ``fictional`` makes their articles say so."""
 
 from clearline.demo.content._text import t
 
@@ -8,6 +8,7 @@ PEOPLE: list[dict] = [
         "name": "Dana Whitfield",
         "credentials": "",
         "role": "author",
+        "fictional": True,
         "bio": t(
             """Demo author — a fictional person for this demonstration site. Dana writes plain-language
             guides about substance use, treatment and recovery for people and families looking for help."""
@@ -18,6 +19,7 @@ PEOPLE: list[dict] = [
         "name": "Marcus Obi",
         "credentials": "MPH",
         "role": "author",
+        "fictional": True,
         "bio": t(
             """Demo author — a fictional person for this demonstration site. Marcus writes about public
             health, overdose prevention and how to find and judge treatment programs."""
@@ -28,6 +30,7 @@ PEOPLE: list[dict] = [
         "name": "Elena Ruiz",
         "credentials": "MD",
         "role": "reviewer",
+        "fictional": True,
         "bio": t(
             """Demo medical reviewer — a fictional physician invented for this demonstration site. On a real
             Clearline site this would be a board-certified addiction medicine doctor who checks each article
@@ -39,6 +42,7 @@ PEOPLE: list[dict] = [
         "name": "Samuel Park",
         "credentials": "RN, CARN",
         "role": "reviewer",
+        "fictional": True,
         "bio": t(
             """Demo medical reviewer — a fictional nurse invented for this demonstration site. On a real
             Clearline site this would be a certified addictions registered nurse who reviews articles for

@@ -31,6 +31,7 @@ HOME: dict = {
 TOPICS: list[dict] = [
     {
         "slug": "heroin",
+        "directory_link_text": "Find heroin treatment near you",
         "title": "Heroin",
         "intro": t(
             """<p>Heroin is an opioid that is highly addictive. Today much of the street supply also
@@ -47,6 +48,7 @@ TOPICS: list[dict] = [
             overdose and treatment options."""
         ),
         "es": {
+            "directory_link_text": "Encuentre tratamiento para la heroína cerca de usted",
             "title": "Heroína",
             "intro": t(
                 """<p>La heroína es un opioide muy adictivo. Hoy gran parte de la droga que se vende en la
@@ -68,6 +70,7 @@ TOPICS: list[dict] = [
     },
     {
         "slug": "opioids",
+        "directory_link_text": "Find opioid treatment near you",
         "title": "Opioids",
         "intro": t(
             """<p>Opioids include prescription pain medicines such as oxycodone and hydrocodone, as well as
@@ -83,6 +86,7 @@ TOPICS: list[dict] = [
             overdose signs, and helping a family member."""
         ),
         "es": {
+            "directory_link_text": "Encuentre tratamiento para los opioides cerca de usted",
             "title": "Opioides",
             "intro": t(
                 """<p>Los opioides incluyen analgésicos recetados como la oxicodona y la hidrocodona, además
@@ -101,6 +105,7 @@ TOPICS: list[dict] = [
     },
     {
         "slug": "alcohol",
+        "directory_link_text": "Find alcohol treatment near you",
         "title": "Alcohol",
         "intro": t(
             """<p>Alcohol use disorder is common, and it is a medical condition, not a failure of character.
@@ -113,6 +118,7 @@ TOPICS: list[dict] = [
             and choosing a treatment program."""
         ),
         "es": {
+            "directory_link_text": "Encuentre tratamiento para el alcohol cerca de usted",
             "title": "Alcohol",
             "intro": t(
                 """<p>El trastorno por consumo de alcohol es frecuente y es una afección médica, no un
