@@ -6,7 +6,7 @@ import uuid
 
 from django.db import transaction
 
-from .models import Facility, Organization, Phone, TaxonomyTerm, pad_codes
+from .models import SAMHSA_2022, Facility, Organization, Phone, TaxonomyTerm, pad_codes
 from .taxonomy import NAMESPACE, PLAIN_NAMES, term_uuid
 
 # Terms the demo uses, in Clearline's own words; a real SAMHSA import replaces them with SAMHSA's wording.
@@ -193,3 +193,12 @@ def load_demo_facilities() -> int:
             facility=facility, kind=Phone.Kind.MAIN, defaults={"number": "+1" + phone.replace("-", "")}
         )
     return Facility.objects.filter(source="demo").count()
+
+
+def load_samhsa_directory() -> int:
+    """The real directory in the demo: SAMHSA's 2022 facilities from the committed snapshot, imported once
+    with a progress bar (`snapshot.load_snapshot`); returns how many SAMHSA facilities exist afterwards."""
+    from .snapshot import load_snapshot
+
+    load_snapshot()
+    return Facility.objects.filter(source=SAMHSA_2022).count()

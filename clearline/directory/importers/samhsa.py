@@ -26,6 +26,7 @@ from ..edits import editable_codes
 from ..geo import STATES, ZIP_RE, zip_centroid
 from ..models import SAMHSA_2022, Facility, Organization, Phone, pad_codes
 from ..taxonomy import NAMESPACE, clean, known_codes, load_service_codes
+from ._insert import insert_rows
 from .corrections import PLACE_FIELDS, keep_corrections
 from .files import facility_rows, service_code_rows
 from .report import ImportReport, Problem
@@ -40,6 +41,7 @@ FIELDS = (
     "latitude", "longitude", "geo_source", "service_codes",
 )  # fmt: skip
 PhoneKey = tuple[str, str, str]  # kind, E.164, extension
+BATCH = 1000
 
 
 @dataclass
@@ -183,7 +185,7 @@ def _phone_keys(facility: Facility) -> list[PhoneKey]:
 
 
 @transaction.atomic
-def save(parsed: list[ParsedRow], report: ImportReport, progress: bool = False) -> None:
+def save(parsed: list[ParsedRow], report: ImportReport, progress: bool | None = False) -> None:
     existing = {
         f.source_id: f
         for f in Facility.objects.filter(source=SAMHSA_2022)
@@ -218,49 +220,78 @@ def save(parsed: list[ParsedRow], report: ImportReport, progress: bool = False) 
     _update(changed, report)
 
 
-def _create(items: list[ParsedRow], report: ImportReport, progress: bool) -> None:
+def _create(items: list[ParsedRow], report: ImportReport, progress: bool | None) -> None:
+    """Insert the new facilities with their organizations and phones, in batches, with a progress bar.
+
+    Plain INSERTs through the database cursor (`insert_rows`): building 45,000 model instances for
+    bulk_create costs about four times the insert itself (the full 2022 file: ~1.5 s instead of ~6 s)."""
     if not items:
         return
-    organizations = Organization.objects.bulk_create(
-        [
-            Organization(
-                uuid=stable_uuid(i.key, "organization"),
-                name=str(i.values["name"]),
-                alternate_name=str(i.values["alternate_name"]),
-            )
-            for i in items
-        ],
-        batch_size=1000,
+    from tqdm import tqdm
+
+    # progress None: a bar only when stderr is a terminal (tqdm's own rule).
+    bar = tqdm(
+        total=len(items),
+        desc="Importing facilities",
+        unit=" facilities",
+        disable=None if progress is None else not progress,
     )
-    facilities = Facility.objects.bulk_create(
-        [
-            Facility(
-                uuid=stable_uuid(i.key, "location"),
-                service_uuid=stable_uuid(i.key, "service"),
-                organization=org,
-                source=SAMHSA_2022,
-                source_id=i.key,
-                **i.values,
+    try:
+        for start in range(0, len(items), BATCH):
+            batch = items[start : start + BATCH]
+            insert_rows(
+                Organization,
+                [
+                    {
+                        "uuid": stable_uuid(i.key, "organization"),
+                        "name": i.values["name"],
+                        "alternate_name": i.values["alternate_name"],
+                    }
+                    for i in batch
+                ],
             )
-            for i, org in zip(items, organizations, strict=True)
-        ],
-        batch_size=1000,
-    )
-    Phone.objects.bulk_create(
-        [
-            Phone(
-                facility=facility,
-                kind=kind,
-                number=number,
-                extension=ext,
-                position=n,
-                uuid=stable_uuid(item.key, f"phone:{n}"),
+            org_ids = dict(
+                Organization.objects.filter(
+                    uuid__in=[stable_uuid(i.key, "organization") for i in batch]
+                ).values_list("uuid", "id")
             )
-            for item, facility in zip(items, facilities, strict=True)
-            for n, (kind, number, ext) in enumerate(item.phones)
-        ],
-        batch_size=2000,
-    )
+            insert_rows(
+                Facility,
+                [
+                    {
+                        "uuid": stable_uuid(i.key, "location"),
+                        "service_uuid": stable_uuid(i.key, "service"),
+                        "organization_id": org_ids[stable_uuid(i.key, "organization")],
+                        "source": SAMHSA_2022,
+                        "source_id": i.key,
+                        **i.values,
+                    }
+                    for i in batch
+                ],
+            )
+            facility_ids = dict(
+                Facility.objects.filter(source=SAMHSA_2022, source_id__in=[i.key for i in batch]).values_list(
+                    "source_id", "id"
+                )
+            )
+            insert_rows(
+                Phone,
+                [
+                    {
+                        "uuid": stable_uuid(i.key, f"phone:{n}"),
+                        "facility_id": facility_ids[i.key],
+                        "kind": kind,
+                        "number": number,
+                        "extension": ext,
+                        "position": n,
+                    }
+                    for i in batch
+                    for n, (kind, number, ext) in enumerate(i.phones)
+                ],
+            )
+            bar.update(len(batch))
+    finally:
+        bar.close()
     report.created += len(items)
 
 
