@@ -309,6 +309,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # The admin's own login page is replaced by the two-factor login (clearline.accounts).
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# Nothing in the admin asks another host: no Gravatar avatars (initials instead), no release-news check. Our CSP
+# would block both anyway, filling the browser console with errors.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 TASKS = {
     "default": {

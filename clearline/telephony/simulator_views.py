@@ -9,10 +9,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from clearline.content.models import Helpline, HelplineKind
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
@@ -133,15 +135,28 @@ def pretty_json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-@staff_member_required(login_url=settings.WAGTAILADMIN_LOGIN_URL)
-def simulator(request: HttpRequest) -> HttpResponse:
-    """GET: the form. POST: run one pretend call through the real webhooks and show every step."""
-    providers = list(Provider.objects.participating())
-    result: SimulatedCall | None = None
-    error = ""
-    if request.method == "POST":
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
+@method_decorator(staff_member_required(login_url=settings.WAGTAILADMIN_LOGIN_URL), name="dispatch")
+class SimulatorView(WagtailAdminTemplateMixin, TemplateView):
+    """GET: the form. POST: run one pretend call through the real call flow and show every step. In the Wagtail
+    admin's layout (staff only; not the public site with its paid helpline bar)."""
+
+    template_name = "telephony/simulator.html"
+    page_title = _("Call simulator")
+    header_icon = "mobile-alt"
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [*self.breadcrumbs_items, {"url": "", "label": _("Call simulator")}]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        providers = list(Provider.objects.participating())
+        return self.render_to_response(self._context(SimulatorForm(providers=providers), providers))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        providers = list(Provider.objects.participating())
+        result: SimulatedCall | None = None
+        error = ""
         form = SimulatorForm(request.POST, providers=providers)
         if form.is_valid():
             try:
@@ -155,13 +170,23 @@ def simulator(request: HttpRequest) -> HttpResponse:
             data = form.data.copy()
             data["caller"] = ""
             form.data = data
-    else:
-        form = SimulatorForm(providers=providers)
-    context: dict[str, Any] = {"form": form, "result": result, "error": error, "providers": providers}
-    if result is not None and result.call is not None:
-        context.update(
-            outcome_label=CallOutcome(result.call.outcome).label,
-            plan_json=pretty_json(result.call.plan),
-            trace_json=pretty_json(result.call.trace),
-        )
-    return render(request, "telephony/simulator.html", context)
+        return self.render_to_response(self._context(form, providers, result, error))
+
+    def _context(
+        self,
+        form: SimulatorForm,
+        providers: list[Provider],
+        result: SimulatedCall | None = None,
+        error: str = "",
+    ) -> dict[str, Any]:
+        context = self.get_context_data(form=form, result=result, error=error, providers=providers)
+        if result is not None and result.call is not None:
+            context.update(
+                outcome_label=CallOutcome(result.call.outcome).label,
+                plan_json=pretty_json(result.call.plan),
+                trace_json=pretty_json(result.call.trace),
+            )
+        return context
+
+
+simulator = SimulatorView.as_view()
