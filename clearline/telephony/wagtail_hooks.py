@@ -1,6 +1,6 @@
 """Operator staff reach the call simulator and the calls that contradicted a claim from the Wagtail admin menu.
 
-- **Call simulator**: ``telephony.simulator_views`` (a staff-only page outside the admin).
+- **Call simulator**: ``telephony.simulator_views`` (staff only, in the admin's layout at its own URL).
 - **Contradicted claims**: a read-only list of the calls the worker's claim check (``claim_checks``) found
   contradicting what their callers were told, newest first, each with a page telling its decision trace in
   plain words (the providers eligible and filtered out, and by which filter; the order; each wave and what each
