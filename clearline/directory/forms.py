@@ -3,10 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .filters import FILTER_GROUPS
-from .search import DEFAULT_RADIUS, RADII_MILES
+from .search import DEFAULT_RADIUS, RADII_MILES, SORTS
+
+
+def _within(miles: int) -> str:
+    return gettext("Within %(miles)s miles") % {"miles": miles}
+
+
+# Formatted when shown, in the page's language (formatting a lazy string at import time froze it in English).
+_within_lazy = lazy(_within, str)
 
 
 class SearchForm(forms.Form):
@@ -17,9 +28,18 @@ class SearchForm(forms.Form):
     )
     radius = forms.TypedChoiceField(
         label=_("Distance"),
-        choices=[(r, _("Within %(miles)s miles") % {"miles": r}) for r in RADII_MILES],
+        choices=[(r, _within_lazy(r)) for r in RADII_MILES],
         coerce=int,
         initial=DEFAULT_RADIUS,
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("distance", _("Distance, nearest first")),
+            ("name", pgettext_lazy("sort order", "Name, A to Z")),
+        ],
+        initial="distance",
         required=False,
     )
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
@@ -36,9 +56,30 @@ class SearchForm(forms.Form):
                 required=False,
             )
 
+    @classmethod
+    def from_query(cls, query: QueryDict) -> SearchForm:
+        """The form for a query string; a missing or unknown radius or sort becomes the default that is searched,
+        so the select shows the radius the results are for (a search from that form searches it again)."""
+        if not query:
+            return cls()
+        data = query.copy()
+        if data.get("radius") not in {str(r) for r in RADII_MILES}:
+            data["radius"] = str(DEFAULT_RADIUS)
+        if data.get("sort") not in SORTS:
+            data["sort"] = SORTS[0]
+        return cls(data)
+
     @property
     def has_filters(self) -> bool:
         return self.is_bound and any(self.data.get(group.param) for group in FILTER_GROUPS)
+
+    @property
+    def filter_count(self) -> int:
+        """How many filter values are chosen (shown on the closed filter panel)."""
+        if not self.is_bound:
+            return 0
+        data: QueryDict = self.data  # type: ignore[assignment]
+        return sum(len(data.getlist(group.param)) for group in FILTER_GROUPS)
 
     def filter_groups(self) -> list[dict[str, Any]]:
         """The checkboxes, as plain data: rendering 60 widgets through Django's widget templates costs ~10 ms."""

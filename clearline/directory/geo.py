@@ -62,6 +62,7 @@ class Place:
     latitude: float | None = None
     longitude: float | None = None
     state: str | None = None  # set for a whole-state search (no radius)
+    region: str | None = None  # the state a ZIP code or city lies in (for "all listings in the state")
 
     @property
     def is_point(self) -> bool:
@@ -122,6 +123,7 @@ def _city_place(key: str) -> Place:
         index.city_labels[key],
         statistics.median(p[0] for p in points),
         statistics.median(p[1] for p in points),
+        region=key.rsplit(", ", 1)[1].upper(),
     )
 
 
@@ -135,7 +137,9 @@ def resolve_place(text: str) -> Place:
     if zip_match:
         found = index.by_zip.get(zip_match.group(1))
         if found:
-            return Place(f"{zip_match.group(1)} ({found[2]}, {found[3]})", found[0], found[1])
+            return Place(
+                f"{zip_match.group(1)} ({found[2]}, {found[3]})", found[0], found[1], region=found[3]
+            )
         near = sorted(z for z in index.by_zip if z[:3] == query[:3])[:5]
         raise PlaceNotFound(query, _("We don't know the ZIP code %(zip)s.") % {"zip": query}, near)
     lowered = query.lower()

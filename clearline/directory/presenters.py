@@ -23,6 +23,7 @@ class ResultRow:
     payments: str
     phone_number: str
     phone_display: str
+    source: str
 
 
 def result_rows(hits: list[Hit]) -> list[ResultRow]:
@@ -46,6 +47,7 @@ def result_rows(hits: list[Hit]) -> list[ResultRow]:
                 payments=", ".join(labels_for_codes(codes, "payment")),
                 phone_number=phones[0].number if phones else "",
                 phone_display=phones[0].display if phones else "",
+                source=facility.citation,
             )
         )
     return rows

@@ -21,6 +21,7 @@ DEFAULT_RADIUS = 25
 MAX_RADIUS_MILES = 500
 PER_PAGE = 20
 MAX_PER_PAGE = 100
+SORTS = ("distance", "name")  # "distance": nearest first (a whole state: by city); "name": A to Z
 
 CodeSets = Sequence[Sequence[str]]  # each inner sequence: "has any of these codes"; all of them must hold
 
@@ -39,6 +40,7 @@ class SearchResult:
     page: int
     per_page: int
     hits: list[Hit] = field(default_factory=list)
+    sort: str = "distance"
 
     @property
     def num_pages(self) -> int:
@@ -67,14 +69,18 @@ def filter_codes(queryset: QuerySet[Facility], code_sets: CodeSets) -> QuerySet[
 
 
 def ranked_ids(
-    place: Place, radius_miles: float | None, code_sets: CodeSets = (), base: QuerySet[Facility] | None = None
+    place: Place,
+    radius_miles: float | None,
+    code_sets: CodeSets = (),
+    base: QuerySet[Facility] | None = None,
+    sort: str = "distance",
 ) -> list[tuple[int, float | None]]:
-    """Every matching facility id with its distance, nearest first (by city and name for a whole state)."""
+    """Every matching facility id with its distance, nearest first (by city and name for a whole state);
+    with sort="name", by name (then distance)."""
     queryset = filter_codes(base if base is not None else Facility.objects.all(), code_sets)
     if place.state:
-        ordered = (
-            queryset.filter(state=place.state).order_by("city", "name", "id").values_list("id", flat=True)
-        )
+        order = ("name", "city", "id") if sort == "name" else ("city", "name", "id")
+        ordered = queryset.filter(state=place.state).order_by(*order).values_list("id", flat=True)
         return [(pk, None) for pk in ordered]
     assert place.latitude is not None and place.longitude is not None
     radius = float(radius_miles or DEFAULT_RADIUS)
@@ -82,6 +88,14 @@ def ranked_ids(
     queryset = queryset.filter(latitude__gte=min_lat, latitude__lte=max_lat)
     if (min_lon, max_lon) != (-180.0, 180.0):
         queryset = queryset.filter(longitude__gte=min_lon, longitude__lte=max_lon)
+    if sort == "name":
+        named = []
+        for pk, lat, lon, name in queryset.values_list("id", "latitude", "longitude", "name"):
+            distance = haversine_miles(place.latitude, place.longitude, lat, lon)  # type: ignore[arg-type]
+            if distance <= radius:
+                named.append((name.casefold(), distance, pk))
+        named.sort()
+        return [(pk, distance) for _, distance, pk in named]
     found = []
     for pk, lat, lon in queryset.values_list("id", "latitude", "longitude"):
         assert lat is not None and lon is not None  # the range filters exclude nulls
@@ -112,8 +126,9 @@ def search(
     code_sets: CodeSets = (),
     page: int = 1,
     per_page: int = PER_PAGE,
+    sort: str = "distance",
 ) -> SearchResult:
-    ranked = ranked_ids(place, radius_miles, code_sets)
+    ranked = ranked_ids(place, radius_miles, code_sets, sort=sort)
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     return SearchResult(
@@ -123,6 +138,7 @@ def search(
         page=page,
         per_page=per_page,
         hits=load_page(ranked, page, per_page),
+        sort=sort,
     )
 
 
