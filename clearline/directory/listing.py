@@ -11,31 +11,65 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from .models import Facility, TaxonomyTerm
+from .sources import is_fictional, listing_source, location_source
+from .taxonomy import group_name, service_name
 
 # Categories that are survey bookkeeping rather than something a person choosing care needs to read.
 HIDDEN_CATEGORIES = {"OMSC", "SMAT", "SMP", "FVP"}
 
+# SAMHSA's 31 categories under plain headings, in the order people ask about them: what kind of care, how to
+# pay, whether they are old enough, whether they will be understood; then the rest. (key, English, categories)
+SERVICE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("care", "Type of care", ("TC", "SET", "HOSP")),
+    ("payment", "Payment and insurance", ("PAY", "PYAS")),
+    ("ages", "Ages", ("AGE",)),
+    ("languages", "Languages", ("SL", "OL")),
+    ("medications", "Medications", ("OM", "OT", "PHR", "AUT")),
+    ("detox", "Detox (supervised withdrawal)", ("DETOX",)),
+    ("groups", "Programs for specific groups", ("SG", "GN", "EXCL")),
+    ("counseling", "Counseling and therapy", ("TAP", "ECS")),
+    ("testing", "Assessment, testing and medical care", ("ASPT", "SCR", "MSRV")),
+    ("support", "Support during and after treatment", ("TRSRV", "RSS", "AS", "OTHR")),
+    ("operation", "Who runs it, licenses and accreditation", ("FOP", "LCA")),
+)
+OTHER_GROUP = ("other", "Other services")
+OPEN_GROUPS = (
+    5  # care, payment, ages, languages, medications show open; the rest fold (the page was 6,000 px)
+)
+GROUP_OF_CATEGORY = {
+    category: n for n, (_, _, categories) in enumerate(SERVICE_GROUPS) for category in categories
+}
+
 
 @dataclass(frozen=True)
 class ServiceGroup:
+    key: str
     name: str
     services: list[str]
+    folded: bool = False
 
 
 def service_groups(facility: Facility) -> list[ServiceGroup]:
+    """The facility's services under plain headings (SERVICE_GROUPS), most asked first, in the page's language."""
     codes = set(facility.codes)
     terms = TaxonomyTerm.objects.select_related("parent").filter(code__in=codes, parent__isnull=False)
-    groups: dict[int, tuple[TaxonomyTerm, list[TaxonomyTerm]]] = {}
+    buckets: dict[int, list[TaxonomyTerm]] = {}
     for term in terms:
         assert term.parent is not None
         if term.parent.code in HIDDEN_CATEGORIES:
             continue
-        groups.setdefault(term.parent.pk, (term.parent, []))[1].append(term)
-    ordered = sorted(groups.values(), key=lambda group: group[0].position)
-    return [
-        ServiceGroup(parent.name, [t.display_name for t in sorted(children, key=lambda t: t.position)])
-        for parent, children in ordered
-    ]
+        buckets.setdefault(GROUP_OF_CATEGORY.get(term.parent.code, len(SERVICE_GROUPS)), []).append(term)
+    groups = []
+    for index in sorted(buckets):
+        key, english = SERVICE_GROUPS[index][:2] if index < len(SERVICE_GROUPS) else OTHER_GROUP
+        ordered = sorted(buckets[index], key=lambda t: (t.parent.position if t.parent else 0, t.position))
+        names: list[str] = []
+        for term in ordered:
+            name = service_name(term.code, term.display_name)
+            if name not in names:  # e.g. "Methadone" both as a medication used and as a pharmacotherapy
+                names.append(name)
+        groups.append(ServiceGroup(key, group_name(key, english), names, folded=index >= OPEN_GROUPS))
+    return groups
 
 
 def address_line(facility: Facility) -> str:
@@ -86,7 +120,11 @@ def listing_context(facility: Facility) -> dict[str, Any]:
         "groups": service_groups(facility),
         "address": address_line(facility),
         "directions_url": directions_url(facility),
-        "json_ld": json_ld(facility, phones),
+        # A fictional demo facility publishes no structured data: search engines would take it for a clinic.
+        "json_ld": "" if is_fictional(facility) else json_ld(facility, phones),
         "organization": facility.organization,
         "hours": [s.description for s in facility.schedules.all() if s.description],
+        "listing_source": listing_source(facility),
+        "location_source": location_source(facility),
+        "fictional": is_fictional(facility),
     }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language
 
 from .models import TaxonomyTerm
 
@@ -37,7 +41,38 @@ PLAIN_NAMES = {
     "CJ": "People involved with the criminal justice system",
     "TELE": "Telehealth",
     "NOE": "Naloxone and overdose education",
+    "HI": "Hospital inpatient (24-hour)",
+    "RES": "Residential (24-hour)",
+    "ACMA": "Welcomes clients taking medication for alcohol use disorder prescribed elsewhere",
+    "DU": "Program for people with a DUI/DWI",
+    "CO": "People with both mental health and substance use disorders",
 }
+SPANISH = Path(__file__).resolve().parent / "data" / "services_es.json"
+
+
+@cache
+def _spanish() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = json.loads(SPANISH.read_text(encoding="utf-8"))
+    return data
+
+
+def in_spanish() -> bool:
+    return (get_language() or "").startswith("es")
+
+
+def service_name(code: str, english: str) -> str:
+    """A service code's name in the active language: Clearline's own Spanish (data/services_es.json) on
+    Spanish pages, else the plain English name given."""
+    return _spanish()["services"].get(code, english) if in_spanish() else english
+
+
+def category_name(code: str, english: str) -> str:
+    return _spanish()["categories"].get(code, english) if in_spanish() else english
+
+
+def group_name(key: str, english: str) -> str:
+    """A listing page's heading for a group of services (listing.SERVICE_GROUPS) in the active language."""
+    return _spanish()["groups"].get(key, english) if in_spanish() else english
 
 
 def term_uuid(code: str, category: bool) -> uuid.UUID:

@@ -73,9 +73,12 @@ def test_the_listing_page_groups_services_and_cites_its_source(client, real_slic
     shelby = Facility.objects.get(name="Shelby County Treatment Center")
     page = client.get(reverse("directory:facility", args=[shelby.pk]))
     text = page.content.decode()
-    assert "<h3>Opioid Medications used in Treatment</h3>" in text
+    assert '<h3 id="services-medications">Medications</h3>' in text
     assert "Federally certified opioid treatment program (OTP)" in text
-    assert "SAMHSA National Directory 2022" in text
+    assert (
+        "Source: Substance Abuse and Mental Health Services Administration, National Directory of Drug"
+        in text
+    )
     assert "maps/dir/?api=1&amp;destination=750+Highway+31+South" in text
     assert "Not yet verified" in text
     assert "badge" not in text

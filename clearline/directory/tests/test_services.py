@@ -85,4 +85,7 @@ def test_the_demo_directory_is_searchable(client, db):
     page = client.get("/treatment/", {"place": "Denver, CO", "radius": "25", "medication": "otp"})
     assert "Cedar Hollow Recovery Center" in page.content.decode()
     facility = Facility.objects.get(name="Cedar Hollow Recovery Center")
-    assert "Medications for opioid use disorder" in client.get(f"/treatment/{facility.pk}/").content.decode()
+    assert (
+        '<h3 id="services-medications">Medications</h3>'
+        in client.get(f"/treatment/{facility.pk}/").content.decode()
+    )
