@@ -33,7 +33,7 @@ def next_frame(page) -> None:
 
 def test_the_article_page_shows_the_three_heroin_numbers_as_tel_links(page, live_server, site):
     page.goto(live_server.url + site.url)
-    links = page.locator(".helpline-bar a[href^='tel:']")
+    links = page.locator(".paid-lines a[href^='tel:']")
     assert links.count() == 3
     hrefs = [links.nth(i).get_attribute("href") for i in range(3)]
     assert hrefs == ["tel:+12065550101", "tel:+12065550102", "tel:+12065550103"]
