@@ -1,0 +1,182 @@
+"""Whole calls through the SIP call controller, with real SIP: sipp calls a helpline number through Kamailio
+(deploy/kamailio/kamailio.cfg), the controller (pjsua2, in a thread of this process so it sees the test database)
+plays the call flow, and a sipp trunk plays the providers and the free lines.
+
+The controller's flow jobs and the test's own reads of the database take turns (``flow_lock``): the test database
+is SQLite in memory, shared between threads, where a read and a write at once fail instead of waiting.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clearline.routing import FREE_HELPLINE_NUMBER, Dial
+from clearline.telephony.models import Attempt, AttemptStatus, Call, CallOutcome, LineSlot
+from clearline.telephony.sip import prompts
+from clearline.telephony.sip.config import ControllerConfig
+from clearline.telephony.sip.tests.callers import Caller, Trunk, have_dtmf_captures, wait_for
+from clearline.telephony.sip.tests.conftest import HELPLINE, edge_config
+from clearline.telephony.sip.tests.phones import HOST, Edge, StandIn, free_port, options_ping
+from clearline.telephony.tests.conftest import helpline, providers  # noqa: F401 - fixtures
+
+try:
+    import pjsua2  # noqa: F401
+except ImportError:  # pragma: no cover - the wheel is in requirements.lock
+    PJSUA2 = False
+else:
+    PJSUA2 = True
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("helpline", "providers"),
+    pytest.mark.skipif(not PJSUA2, reason="pjsua2-python is not installed (requirements.lock)"),
+    pytest.mark.skipif(
+        not (prompts.ESPEAK and prompts.SOX and have_dtmf_captures()),
+        reason="espeak-ng, sox or sipp's DTMF captures missing: apt-get install espeak-ng sox sip-tester",
+    ),
+]
+
+# When the caller presses its key in the greeting: late enough for the test to read the plan and start the trunk.
+KEY_AT_MS = 2500
+
+
+class Running:
+    def __init__(self, controller: object, trunk_port: int, lock: threading.Lock) -> None:
+        self.controller, self.trunk_port, self.lock = controller, trunk_port, lock
+
+
+@pytest.fixture(scope="module")
+def sip_controller(sip_folder: Path) -> Iterator[Running]:
+    from clearline.telephony.sip.controller import Controller
+
+    lock = threading.Lock()
+    trunk_port = free_port()
+    config = ControllerConfig(
+        host=HOST,
+        port=free_port(),
+        rtp_port=random.randrange(30000, 39000, 2),
+        trunk=f"{HOST}:{trunk_port}",
+        prompts_dir=sip_folder / "prompts",
+        flow_threads=1,
+        max_calls=32,
+    )
+    controller = Controller(config, flow_lock=lock)
+    thread = threading.Thread(target=controller.run, name="sip-controller", daemon=True)
+    thread.start()
+    try:
+        assert controller.ready.wait(30), "the controller did not start"
+        assert options_ping(config.port, timeout=1.0) == "SIP/2.0 200 OK"
+        yield Running(controller, trunk_port, lock)
+    finally:
+        controller.stop()
+        thread.join(15)
+    assert not thread.is_alive(), "the controller did not stop"
+
+
+@pytest.fixture(scope="module")
+def controller_edge(
+    sip_folder: Path, trusted_port: int, sip_controller: Running, fallback: StandIn
+) -> Iterator[Edge]:
+    uri = f"sip:{HOST}:{sip_controller.controller.config.port}"  # type: ignore[attr-defined]
+    config = edge_config(trusted_port, (uri,), f"sip:+18006624357@{HOST}:{fallback.port}")
+    with Edge(sip_folder / "edge-controller", config) as running:
+        yield running
+
+
+def _call(
+    tmp_path: Path, edge: Edge, trusted_port: int, keys: list[tuple[int, str]], hang_up_ms: int
+) -> Caller:
+    return Caller(tmp_path, edge.port, HELPLINE, source_port=trusted_port, keys=keys, hang_up_ms=hang_up_ms)
+
+
+def _read(running: Running, query):  # type: ignore[no-untyped-def]
+    with running.lock:
+        return query()
+
+
+def _the_call(running: Running) -> Call | None:
+    return _read(running, lambda: Call.objects.filter(call_sid__startswith="SIP").first())
+
+
+def _settled(running: Running, call_sid: str) -> bool:
+    """The caller's final status is applied: the call has an end and no line is held."""
+    return _read(
+        running,
+        lambda: (
+            Call.objects.filter(call_sid=call_sid, ended_at__isnull=False).exists()
+            and not LineSlot.objects.held().exists()
+        ),
+    )
+
+
+def test_a_provider_who_presses_1_is_bridged_and_the_call_is_connected(
+    sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
+) -> None:
+    with Trunk(tmp_path / "trunk", sip_controller.trunk_port, person=r"[0-9]+") as trunk:
+        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "1")], hang_up_ms=6000)
+        ended = caller.wait()
+        assert (ended.successful, ended.failed) == (1, 0), ended.errors
+        call = _the_call(sip_controller)
+        assert call is not None
+        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
+    call = _read(sip_controller, lambda: Call.objects.get(pk=call.pk))
+    attempts = _read(sip_controller, lambda: list(Attempt.objects.filter(call=call).order_by("pk")))
+    first_wave = next(s for s in call.routing_plan.steps if isinstance(s, Dial))
+    assert call.outcome == CallOutcome.CONNECTED
+    assert call.call_sid.startswith("SIP") and call.duration_s is not None
+    assert {a.step_index for a in attempts} == {first_wave.index}
+    accepted = [a for a in attempts if a.status == AttemptStatus.ACCEPTED]
+    assert len(accepted) == 1 and call.connected_provider_id == accepted[0].provider_id
+    assert {a.status for a in attempts if a not in accepted} <= {AttemptStatus.CANCELED}
+    assert sorted(trunk.dialled()) == sorted(t.phone for t in first_wave.targets)
+
+
+def test_a_busy_first_wave_rings_the_next_wave(
+    sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
+) -> None:
+    caller = _call(tmp_path, controller_edge, trusted_port, [(KEY_AT_MS, "1")], hang_up_ms=9000)
+    assert wait_for(lambda: _the_call(sip_controller) is not None, timeout=KEY_AT_MS / 1000)
+    call = _the_call(sip_controller)
+    assert call is not None
+    waves = [s for s in call.routing_plan.steps if isinstance(s, Dial)]
+    assert len(waves) >= 2, "the test needs a plan of two waves or more"
+    busy = "|".join(t.phone.lstrip("+") for t in waves[0].targets)
+    with Trunk(tmp_path / "trunk", sip_controller.trunk_port, busy=busy, person=r"[0-9]+"):
+        ended = caller.wait()
+        assert (ended.successful, ended.failed) == (1, 0), ended.errors
+        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
+    call = _read(sip_controller, lambda: Call.objects.get(pk=call.pk))
+    attempts = _read(sip_controller, lambda: list(Attempt.objects.filter(call=call)))
+    assert {a.status for a in attempts if a.step_index == waves[0].index} == {AttemptStatus.BUSY}
+    accepted = [a for a in attempts if a.status == AttemptStatus.ACCEPTED]
+    assert len(accepted) == 1 and accepted[0].step_index == waves[1].index
+    assert call.outcome == CallOutcome.CONNECTED
+
+
+def test_pressing_0_in_the_greeting_transfers_to_the_free_helpline(
+    sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
+) -> None:
+    with Trunk(tmp_path / "trunk", sip_controller.trunk_port) as trunk:
+        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "0")], hang_up_ms=6000)
+        ended = caller.wait()
+        assert (ended.successful, ended.failed) == (1, 0), ended.errors
+        call = _the_call(sip_controller)
+        assert call is not None
+        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
+        assert trunk.dialled() == [FREE_HELPLINE_NUMBER]
+    call = _read(sip_controller, lambda: Call.objects.get(pk=call.pk))
+    assert call.outcome == CallOutcome.TRANSFERRED_FREE
+    assert ["0", "greeting"] in call.key_presses
+    assert not _read(sip_controller, lambda: Attempt.objects.filter(call=call).exists())
+
+
+def test_the_controller_answers_the_dispatchers_probe(sip_controller: Running) -> None:
+    started = time.monotonic()
+    assert options_ping(sip_controller.controller.config.port) == "SIP/2.0 200 OK"  # type: ignore[attr-defined]
+    assert time.monotonic() - started < 0.2
