@@ -31,6 +31,7 @@ def test_an_unknown_address_gets_the_sites_404_page(client, address, language, s
     assert "clearline/site.css" in page and said in page
     assert 'href="tel:988"' in page and 'href="tel:+18006624357"' in page
     assert '<meta name="robots" content="noindex">' in page
+    assert "helpline-bar" not in page and "<dialog" not in page  # no paid numbers on an error page
 
 
 @pytest.mark.urls(__name__)
