@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.functional import lazy
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .filters import FILTER_GROUPS
@@ -35,10 +35,7 @@ class SearchForm(forms.Form):
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
-        choices=[
-            ("distance", _("Distance, nearest first")),
-            ("name", pgettext_lazy("sort order", "Name, A to Z")),
-        ],
+        choices=[("distance", _("Distance")), ("name", _("Name"))],
         initial="distance",
         required=False,
     )

@@ -17,6 +17,7 @@ SAMHSA_CITATION = (
     "Substance Abuse and Mental Health Services Administration, National Directory of Drug and Alcohol Abuse "
     "Treatment Facilities 2022"
 )
+OEPS = "Opioid Environment Policy Scan (OEPS), GeoDa Center, University of Chicago"  # a proper name too
 
 
 def is_fictional(facility: Facility) -> bool:
@@ -34,11 +35,11 @@ def location_source(facility: Facility) -> str:
     if is_fictional(facility) or facility.latitude is None:
         return ""
     if geo.startswith("geoda"):
-        return _("Opioid Environment Policy Scan (OEPS), GeoDa Center, University of Chicago")
+        return OEPS
     if geo == "zip_centroid":
-        return _("the centre of ZIP code %(zip)s, from GeoNames (CC BY 4.0): distances are approximate") % {
-            "zip": facility.postal_code[:5]
-        }
+        return _(
+            "location: the centre of ZIP code %(zip)s, from GeoNames (CC BY 4.0), so distances are approximate"
+        ) % {"zip": facility.postal_code[:5]}
     if geo == "ca-dhcs":
         return str(facility.citation)
     return ""

@@ -16,7 +16,7 @@ from .listing import listing_context
 from .models import Facility
 from .presenters import result_rows
 from .search import DEFAULT_RADIUS, RADII_MILES, CodeSets, ranked_ids, search
-from .sources import results_sources
+from .sources import OEPS, results_sources
 
 NATIONAL_HELPLINE = "+18006624357"
 
@@ -54,8 +54,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             result = search(place, radius, code_sets, page=data["page"] or 1, sort=sort)
             context["result"], context["rows"] = result, result_rows(result.hits)
             context["sources"] = results_sources([hit.facility for hit in result.hits])
+            context["oeps"] = OEPS
             context["query_without_page"] = _query_without(request, form, "page")
-            context["query_without_sort"] = _query_without(request, form, "page", "sort")
             if result.total == 0:
                 context["suggestions"] = suggestions(request, form, place, radius, code_sets)
                 context["at_max_radius"] = place.is_point and radius >= max(RADII_MILES)

@@ -58,7 +58,7 @@ def test_services_come_under_plain_headings_most_asked_first(client, real_slice)
     # The less asked groups fold, so the page is not a 6,000 px list.
     assert '<h3 id="services-medications">Medications</h3>\n<ul class=' in text
     assert re.search(
-        r'<h3 id="services-detox">[^<]+</h3>\n<details class="services-group">\n<summary>Show all 6', text
+        r'<h3 id="services-detox">[^<]+</h3>\n<details class="services-group">\n<summary>Services \(6\)', text
     )
 
 
@@ -95,11 +95,18 @@ def test_the_listing_states_where_its_location_comes_from(client, real_slice):
     matched = Facility.objects.filter(geo_source="geoda_name_addr").first()
     centroid = Facility.objects.filter(geo_source="zip_centroid").first()
     text = client.get(f"/treatment/{matched.pk}/").content.decode()
-    assert "Location: Opioid Environment Policy Scan (OEPS), GeoDa Center, University of Chicago." in text
-    text = client.get(f"/treatment/{centroid.pk}/").content.decode()
-    assert f"Location: the centre of ZIP code {centroid.postal_code[:5]}, from GeoNames (CC BY 4.0)" in text
     assert (
-        "Source: Substance Abuse and Mental Health Services Administration, National Directory of Drug and "
+        "Sources: Substance Abuse and Mental Health Services Administration, National Directory of Drug and "
+        in text
+    )
+    assert "2022; Opioid Environment Policy Scan (OEPS), GeoDa Center, University of Chicago." in text
+    text = client.get(f"/treatment/{centroid.pk}/").content.decode()
+    assert (
+        f"2022; location: the centre of ZIP code {centroid.postal_code[:5]}, from GeoNames (CC BY 4.0)"
+        in text
+    )
+    assert (
+        "Sources: Substance Abuse and Mental Health Services Administration, National Directory of Drug and "
         in text
     )
 

@@ -76,7 +76,7 @@ def test_the_listing_page_groups_services_and_cites_its_source(client, real_slic
     assert '<h3 id="services-medications">Medications</h3>' in text
     assert "Federally certified opioid treatment program (OTP)" in text
     assert (
-        "Source: Substance Abuse and Mental Health Services Administration, National Directory of Drug"
+        "Sources: Substance Abuse and Mental Health Services Administration, National Directory of Drug"
         in text
     )
     assert "maps/dir/?api=1&amp;destination=750+Highway+31+South" in text
