@@ -12,6 +12,7 @@ a trunk that plays every provider, the crisis line and the free helpline, each n
 from __future__ import annotations
 
 import csv
+import random
 import re
 import struct
 import subprocess
@@ -28,7 +29,6 @@ from clearline.telephony.sip.tests.phones import (
     _stop,
     _tail,
     _wait_alive,
-    free_port,
 )
 
 DTMF = Path("/usr/share/sip-tester")
@@ -49,6 +49,12 @@ a=fmtp:101 0-15
 # pjsua offers telephone-event as payload type 120; a phone answering its offer sends the events with it.
 CONTROLLER_EVENT_PT = 120
 SIPP_EVENT_PT = 101  # the payload type in sipp's captures
+
+
+def media_port() -> int:
+    """An even port for a sipp phone's audio (it also binds the two above, for video): below the controller's
+    RTP ports in these tests and the kernel's ephemeral range (where ``free_port`` finds ports)."""
+    return random.randrange(10000, 19990, 4)
 
 
 def dtmf_capture(key: str) -> Path:
@@ -151,7 +157,7 @@ class Caller:
         self.log = folder / f"caller-{name}.log"
         command = [
             SIPP, "-sf", str(scenario), "-i", HOST, "-p", str(source_port), "-s", number, f"{HOST}:{edge_port}",
-            "-mi", HOST, "-mp", str(free_port()), "-m", "1", "-l", "1", "-nostdin", "-timeout", "40s",
+            "-mi", HOST, "-mp", str(media_port()), "-m", "1", "-l", "1", "-nostdin", "-timeout", "40s",
             "-recv_timeout", "20000", "-trace_stat", "-stf", str(self.stat), "-trace_err", "-error_file",
             str(self.errors), "-trace_msg", "-message_file", str(folder / f"caller-{name}-sip.log"),
         ]  # fmt: skip
@@ -254,16 +260,24 @@ class Trunk:
         scenario = self.folder / "trunk.xml"
         press = capture_with_payload_type(dtmf_capture("1"), self.folder / "dtmf-1.pcap", CONTROLLER_EVENT_PT)
         scenario.write_text(trunk_scenario(*self.args, press))
-        command = [
-            SIPP, "-sf", str(scenario), "-i", HOST, "-p", str(self.port), "-mi", HOST, "-mp", str(free_port()),
-            "-aa", "-nostdin", "-trace_logs", "-log_file", str(self.log), "-trace_err", "-error_file",
-            str(self.folder / "trunk-errors.log"), "-trace_msg", "-message_file", str(self.folder / "trunk-sip.log"),
-        ]  # fmt: skip
-        with (self.folder / "trunk.out").open("wb") as out:
-            self.process = subprocess.Popen(
-                command, cwd=self.folder, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
-            )
-        _wait_alive(self.port, self.process, "sipp trunk", self.folder / "trunk.out")
+        for attempt in range(3):  # a media port someone took: sipp exits at once
+            command = [
+                SIPP, "-sf", str(scenario), "-i", HOST, "-p", str(self.port), "-mi", HOST, "-mp", str(media_port()),
+                "-aa", "-nostdin", "-trace_logs", "-log_file", str(self.log), "-trace_err", "-error_file",
+                str(self.folder / "trunk-errors.log"), "-trace_msg", "-message_file",
+                str(self.folder / "trunk-sip.log"),
+            ]  # fmt: skip
+            with (self.folder / "trunk.out").open("wb") as out:
+                self.process = subprocess.Popen(
+                    command, cwd=self.folder, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+                )
+            try:
+                _wait_alive(self.port, self.process, "sipp trunk", self.folder / "trunk.out")
+            except RuntimeError:
+                if attempt == 2 or self.process.poll() is None:
+                    raise
+                continue
+            return self
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
 
-from clearline.routing import FREE_HELPLINE_NUMBER, Dial
+from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Dial
+from clearline.telephony import flow
 from clearline.telephony.models import Attempt, AttemptStatus, Call, CallOutcome, LineSlot
 from clearline.telephony.sip import prompts
 from clearline.telephony.sip.config import ControllerConfig
@@ -43,7 +45,7 @@ pytestmark = [
 ]
 
 # When the caller presses its key in the greeting: late enough for the test to read the plan and start the trunk.
-KEY_AT_MS = 2500
+KEY_AT_MS = 1500
 
 
 class Running:
@@ -60,7 +62,7 @@ def sip_controller(sip_folder: Path) -> Iterator[Running]:
     config = ControllerConfig(
         host=HOST,
         port=free_port(),
-        rtp_port=random.randrange(30000, 39000, 2),
+        rtp_port=random.randrange(20000, 28000, 2),  # below the ephemeral ports free_port() hands out
         trunk=f"{HOST}:{trunk_port}",
         prompts_dir=sip_folder / "prompts",
         flow_threads=1,
@@ -119,7 +121,7 @@ def test_a_provider_who_presses_1_is_bridged_and_the_call_is_connected(
     sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
 ) -> None:
     with Trunk(tmp_path / "trunk", sip_controller.trunk_port, person=r"[0-9]+") as trunk:
-        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "1")], hang_up_ms=6000)
+        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "1")], hang_up_ms=4000)
         ended = caller.wait()
         assert (ended.successful, ended.failed) == (1, 0), ended.errors
         call = _the_call(sip_controller)
@@ -140,7 +142,7 @@ def test_a_provider_who_presses_1_is_bridged_and_the_call_is_connected(
 def test_a_busy_first_wave_rings_the_next_wave(
     sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
 ) -> None:
-    caller = _call(tmp_path, controller_edge, trusted_port, [(KEY_AT_MS, "1")], hang_up_ms=9000)
+    caller = _call(tmp_path, controller_edge, trusted_port, [(KEY_AT_MS, "1")], hang_up_ms=8000)
     assert wait_for(lambda: _the_call(sip_controller) is not None, timeout=KEY_AT_MS / 1000)
     call = _the_call(sip_controller)
     assert call is not None
@@ -163,7 +165,8 @@ def test_pressing_0_in_the_greeting_transfers_to_the_free_helpline(
     sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
 ) -> None:
     with Trunk(tmp_path / "trunk", sip_controller.trunk_port) as trunk:
-        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "0")], hang_up_ms=6000)
+        # "Connecting you to the free, confidential SAMHSA National Helpline." plays first (about 4.4 s).
+        caller = _call(tmp_path, controller_edge, trusted_port, [(500, "0")], hang_up_ms=6500)
         ended = caller.wait()
         assert (ended.successful, ended.failed) == (1, 0), ended.errors
         call = _the_call(sip_controller)
@@ -180,3 +183,30 @@ def test_the_controller_answers_the_dispatchers_probe(sip_controller: Running) -
     started = time.monotonic()
     assert options_ping(sip_controller.controller.config.port) == "SIP/2.0 200 OK"  # type: ignore[attr-defined]
     assert time.monotonic() - started < 0.2
+
+
+def test_with_the_database_failing_the_caller_still_reaches_the_crisis_line(
+    sip_controller: Running,
+    controller_edge: Edge,
+    trusted_port: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """The flow fails at the call's start (the database is down): the fallback plays, 9 reaches the crisis line
+    through the trunk, and the call is kept in the event journal for the worker to store."""
+    settings.CLEARLINE_EVENT_JOURNAL_DIR = str(tmp_path / "journal")
+
+    def database_down(**_kwargs: object) -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(flow, "call_started", database_down)
+    with Trunk(tmp_path / "trunk", sip_controller.trunk_port) as trunk:
+        # "Connecting you to the 988 Suicide and Crisis Lifeline." plays first (about 3 s).
+        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "9")], hang_up_ms=5500)
+        ended = caller.wait()
+        assert (ended.successful, ended.failed) == (1, 0), ended.errors
+        assert trunk.dialled() == [CRISIS_NUMBER]
+    assert not _read(sip_controller, lambda: Call.objects.exists())
+    kept = (tmp_path / "journal" / "events.jsonl").read_text().splitlines()
+    assert any('"kind":"fallback"' in line and f'"to":"{HELPLINE}"' in line for line in kept)
