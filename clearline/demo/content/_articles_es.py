@@ -1,6 +1,6 @@
-"""Spanish translations of English articles."""
+"""Spanish translations of the English heroin articles: our own writing, translated by us."""
 
-from clearline.demo.content._articles_heroin import SELF_MEDICATING
+from clearline.demo.content._articles_heroin import FAMILY_HEROIN, HEROIN_DETOX, SELF_MEDICATING
 from clearline.demo.content._text import t
 
 AUTOMEDICARSE = {
@@ -155,4 +155,287 @@ AUTOMEDICARSE = {
     "author": SELF_MEDICATING["author"],
     "reviewer": SELF_MEDICATING["reviewer"],
     "last_reviewed": SELF_MEDICATING["last_reviewed"],
+}
+
+HEROIN_DETOX_ES = {
+    "slug": "abstinencia-y-desintoxicacion-de-heroina",
+    "topic": "heroin",
+    "locale": "es",
+    "translation_of": "heroin-withdrawal-and-detox",
+    "title": "Abstinencia y desintoxicación de heroína: qué esperar",
+    "summary": t(
+        """Cómo se siente la abstinencia de heroína, cuánto dura, por qué es más segura con supervisión
+        médica y por qué la desintoxicación es solo el primer paso."""
+    ),
+    "intro": t(
+        """Dejar la heroína es una decisión valiente, y la abstinencia suele ser lo que más miedo da. Saber
+        qué esperar y contar con apoyo médico puede hacer que esta etapa sea más segura y llevadera. También
+        ayuda saber que la desintoxicación es un comienzo, no todo el tratamiento."""
+    ),
+    "body": [
+        ("heading", "Por qué aparece la abstinencia"),
+        (
+            "paragraph",
+            t(
+                """<p>Cuando una persona consume heroína con regularidad, el cuerpo se acostumbra a tener
+                opioides todo el tiempo. Esto se llama dependencia física. Si la persona deja de consumir o
+                reduce mucho la cantidad, el cuerpo necesita tiempo para reajustarse, y eso produce los
+                síntomas que llamamos abstinencia [1]. La dependencia es una respuesta normal del cuerpo a
+                la droga. No es una señal de debilidad.</p>"""
+            ),
+        ),
+        ("heading", "Síntomas frecuentes"),
+        (
+            "paragraph",
+            t(
+                """<p>La heroína sale del cuerpo con bastante rapidez, por lo que la abstinencia suele
+                empezar unas doce horas después de la última dosis [1]. Los primeros síntomas suelen
+                ser:</p>
+                <ul>
+                <li>ansiedad, inquietud y dificultad para dormir;</li>
+                <li>dolores musculares;</li>
+                <li>goteo nasal, ojos llorosos, sudor y bostezos.</li>
+                </ul>
+                <p>Más adelante son comunes los cólicos, la diarrea, las náuseas y los vómitos, la piel de
+                gallina y las pupilas dilatadas [1]. Las ganas intensas de consumir pueden aparecer en
+                cualquier momento.</p>"""
+            ),
+        ),
+        ("heading", "Cuánto dura"),
+        (
+            "paragraph",
+            t(
+                """<p>Para la mayoría de las personas, los peores síntomas físicos llegan en los primeros
+                días y luego se van calmando poco a poco a lo largo de una semana. Algunas personas se
+                sienten cansadas, decaídas, ansiosas o sin poder dormir bien durante semanas o más, y las
+                ganas de consumir pueden volver cuando menos se esperan. Cada persona es distinta. Cuánto
+                tiempo consumió, qué cantidad, su estado de salud y si la droga contenía fentanilo pueden
+                cambiar la experiencia.</p>"""
+            ),
+        ),
+        ("heading", "¿Es peligrosa la abstinencia de heroína?"),
+        (
+            "paragraph",
+            t(
+                """<p>La abstinencia de opioides es muy desagradable, pero en un adulto sano no suele poner
+                la vida en peligro por sí misma. Aun así, puede hacer daño. Los vómitos y la diarrea pueden
+                causar deshidratación, que es más grave en personas embarazadas, mayores o con problemas del
+                corazón u otras enfermedades. Una persona embarazada no debe pasar por la abstinencia sin
+                atención médica.</p>
+                <p>El mayor peligro llega <em>después</em> de la abstinencia. Unos pocos días sin opioides
+                bastan para que baje la tolerancia. Si la persona vuelve a consumir la cantidad de antes,
+                puede sufrir una sobredosis mortal [2]. Este riesgo es aún mayor ahora que el fentanilo es
+                frecuente en la droga que se vende en la calle.</p>"""
+            ),
+        ),
+        (
+            "callout",
+            t(
+                """Después de cualquier pausa en el consumo de opioides, como una desintoxicación, una
+                hospitalización o un tiempo en la cárcel, su cuerpo ya no tolera la cantidad que consumía
+                antes. Tenga naloxona a mano y no consuma a solas. Si alguien no respira o no despierta,
+                dele naloxona y, en una emergencia, llame al 911."""
+            ),
+        ),
+        ("heading", "Por qué importa la supervisión médica"),
+        (
+            "paragraph",
+            t(
+                """<p>Intentar dejarlo "de golpe" en casa es difícil, y muchas personas vuelven a consumir
+                solo para que paren los síntomas. En un programa con supervisión médica, el equipo de
+                atención puede:</p>
+                <ul>
+                <li>revisar su salud, incluidos el corazón, el hígado y la salud mental, y vigilar que no
+                se deshidrate;</li>
+                <li>usar medicamentos como la buprenorfina o la metadona para aliviar la abstinencia y las
+                ganas de consumir [2];</li>
+                <li>ofrecer medicamentos que no son opioides para los síntomas. La lofexidina, por ejemplo,
+                está aprobada por la FDA para aliviar los síntomas de abstinencia de opioides en adultos
+                [3];</li>
+                <li>ayudar con el sueño, las náuseas, la diarrea y el dolor;</li>
+                <li>planear con usted los siguientes pasos del tratamiento antes de que se vaya.</li>
+                </ul>
+                <p>La abstinencia supervisada puede hacerse en un hospital, en una unidad de
+                desintoxicación con internamiento o, para algunas personas, de forma ambulatoria con
+                controles diarios. Un profesional clínico puede ayudarle a decidir qué opción es más segura
+                para usted.</p>"""
+            ),
+        ),
+        ("heading", "La desintoxicación es un primer paso, no una cura"),
+        (
+            "paragraph",
+            t(
+                """<p>Superar la abstinencia no trata por sí solo el trastorno por consumo de opioides. Las
+                investigaciones muestran que la desintoxicación sola rara vez lleva a una recuperación
+                duradera [4]. Lo que más ayuda es pasar directamente a un tratamiento continuo. Para muchas
+                personas eso significa seguir con un medicamento como la buprenorfina o la metadona, o
+                empezar con naltrexona cuando ya no queden opioides en el cuerpo, junto con terapia y
+                apoyo [2].</p>
+                <p>Algunas personas eligen empezar con buprenorfina o metadona <em>en lugar de</em> pasar
+                por la abstinencia completa. Es una opción válida, respaldada por pruebas sólidas, y vale
+                la pena preguntar por ella.</p>"""
+            ),
+        ),
+        ("heading", "Preguntas para hacerle a un programa de desintoxicación"),
+        (
+            "paragraph",
+            t(
+                """<ul>
+                <li>¿Hay un médico o una enfermera especializada en el equipo, y hay personal de
+                enfermería a todas horas?</li>
+                <li>¿Qué medicamentos usan para la abstinencia? ¿Ofrecen buprenorfina o metadona?</li>
+                <li>¿Qué pasa después de la desintoxicación? ¿Me ayudarán a empezar un tratamiento
+                continuo enseguida?</li>
+                <li>¿Entregan naloxona a las personas cuando se van?</li>
+                <li>¿El programa tiene licencia del estado? ¿Cuánto costará y qué cubre mi seguro?</li>
+                </ul>"""
+            ),
+        ),
+        ("heading", "Cómo empezar"),
+        (
+            "paragraph",
+            t(
+                """<p>La Línea Nacional de Ayuda de SAMHSA, gratuita, en el 1-800-662-4357, puede ayudarle
+                a encontrar programas de desintoxicación y tratamiento cerca de usted, incluidos los que
+                ofrecen medicamentos [5]. También puede buscar en
+                <a href="https://findtreatment.gov/">FindTreatment.gov</a>. Pedir información nunca le
+                obliga a entrar en un programa.</p>"""
+            ),
+        ),
+    ],
+    "citations": [dict(citation) for citation in HEROIN_DETOX["citations"]],
+    "author": HEROIN_DETOX["author"],
+    "reviewer": HEROIN_DETOX["reviewer"],
+    "last_reviewed": HEROIN_DETOX["last_reviewed"],
+}
+
+FAMILY_HEROIN_ES = {
+    "slug": "ayudar-a-un-familiar-que-consume-heroina",
+    "topic": "heroin",
+    "locale": "es",
+    "translation_of": "helping-a-family-member-who-uses-heroin",
+    "title": "Cómo ayudar a un familiar que consume heroína",
+    "summary": t(
+        """Pasos prácticos y afectuosos para las familias: cómo hablar, cómo prevenir una sobredosis, cómo
+        apoyar el tratamiento y cómo cuidarse."""
+    ),
+    "intro": t(
+        """Ver a un ser querido consumir heroína da miedo y agota. Usted no puede controlar las decisiones
+        de otra persona, pero lo que hace sí importa. La familia puede reducir el riesgo de sobredosis,
+        mantener abierta la comunicación y hacer que sea más fácil aceptar un tratamiento."""
+    ),
+    "body": [
+        ("heading", "Empiece por entender"),
+        (
+            "paragraph",
+            t(
+                """<p>El trastorno por consumo de opioides es una afección médica que cambia la forma en
+                que el cerebro maneja la recompensa, el estrés y el autocontrol. Tiene tratamiento, y
+                muchas personas se recuperan, a menudo después de más de un intento [1]. Verlo así puede
+                ayudarle a responder con preocupación en lugar de con enojo, y eso hace más probable que
+                su familiar siga hablando con usted.</p>"""
+            ),
+        ),
+        ("heading", "Lo primero es que siga con vida"),
+        (
+            "paragraph",
+            t(
+                """<p>Ahora mismo, lo más importante es la seguridad. Como la droga que circula suele
+                contener fentanilo, cualquier consumo puede terminar en una sobredosis.</p>
+                <ul>
+                <li><strong>Consiga naloxona y aprenda a usarla.</strong> La naloxona puede revertir una
+                sobredosis de opioides. El aerosol nasal se vende sin receta en las farmacias, y muchos
+                departamentos de salud la regalan [2]. Guárdela donde todas las personas de la casa sepan
+                encontrarla.</li>
+                <li><strong>Conozca las señales de una sobredosis:</strong> pupilas muy pequeñas,
+                respiración lenta o detenida, ruidos como gorgoteos o ronquidos, labios y puntas de los
+                dedos azulados o grises, y no despertar cuando se le grita o se le frota el esternón
+                [2].</li>
+                <li><strong>Anímele a no consumir nunca a solas.</strong> No es dar su aprobación. Es una
+                manera de asegurarse de que alguien pueda ayudar.</li>
+                </ul>"""
+            ),
+        ),
+        (
+            "callout",
+            t(
+                """Si alguien no respira o no despierta, dele naloxona enseguida. En una emergencia, llame
+                al 911. Quédese con la persona hasta que llegue la ayuda."""
+            ),
+        ),
+        ("heading", "Cómo hablar del tema"),
+        (
+            "paragraph",
+            t(
+                """<ul>
+                <li>Elija un momento tranquilo, cuando su familiar no esté bajo los efectos de la droga ni
+                en abstinencia, y usted no esté enojado.</li>
+                <li>Hable desde lo que usted siente: "Me asusto cuando no vuelves a casa", en lugar de
+                "Estás destrozando a esta familia".</li>
+                <li>Diga con claridad lo que ha visto, y dígale que le importa.</li>
+                <li>Escuche más de lo que habla. Pregúntele qué quiere para su vida.</li>
+                <li>Cuente con que harán falta muchas conversaciones. Un "no" hoy no es un "no" para
+                siempre.</li>
+                </ul>
+                <p>Las familias que aprenden a comunicarse de forma positiva y a reconocer cada paso en la
+                buena dirección pueden ayudar a un ser querido a acercarse al tratamiento. Los consejeros
+                familiares y los programas de apoyo pueden enseñar estas habilidades.</p>"""
+            ),
+        ),
+        ("heading", "Apoye un tratamiento que funcione"),
+        (
+            "paragraph",
+            t(
+                """<p>Los medicamentos como la metadona y la buprenorfina están entre los tratamientos más
+                eficaces para el trastorno por consumo de opioides, y reducen el riesgo de muerte [3].
+                Algunas personas temen que estos medicamentos "cambien una droga por otra". No es así:
+                tomados según la receta, estabilizan el cerebro, reducen las ganas de consumir y permiten
+                trabajar, criar a los hijos y vivir. Apoyar el medicamento de su familiar es una de las
+                cosas más útiles que puede hacer.</p>
+                <p>Un buen tratamiento se adapta a la persona y suele durar meses o más [1]. Usted puede
+                ayudar llevándole a las citas, ayudándole con los trámites o con el seguro, y diciéndole
+                en voz alta los avances que nota.</p>"""
+            ),
+        ),
+        ("heading", "Lo que no suele ayudar"),
+        (
+            "paragraph",
+            t(
+                """<ul>
+                <li>Avergonzar, gritar o insultar.</li>
+                <li>Esperar a que "toque fondo". Tocar fondo puede ser una sobredosis mortal.</li>
+                <li>Tapar las consecuencias por su familiar, por ejemplo mintiéndole a su jefe. Poner
+                límites claros y con calma no es lo mismo que castigar.</li>
+                <li>Mandarle a un programa sin revisarlo antes. Algunos negocios se aprovechan de las
+                familias preocupadas. Busque un programa con licencia que ofrezca medicamentos.</li>
+                </ul>"""
+            ),
+        ),
+        ("heading", "Cuídese usted también"),
+        (
+            "paragraph",
+            t(
+                """<p>Convivir con el consumo de otra persona causa mucho estrés. Su propia salud, su
+                descanso y su apoyo también importan. Piense en un grupo de apoyo para familias, en terapia
+                para usted o en hablar con su propio médico. Si hay niños en la casa, guarde bajo llave los
+                medicamentos y las drogas, y asegúrese de que los niños sepan a qué adulto de confianza
+                acudir.</p>"""
+            ),
+        ),
+        ("heading", "Dónde conseguir ayuda"),
+        (
+            "paragraph",
+            t(
+                """<p>La Línea Nacional de Ayuda de SAMHSA, gratuita, en el 1-800-662-4357, atiende a los
+                familiares además de a las personas que consumen. Puede orientarle hacia tratamiento,
+                grupos de apoyo para familias y servicios de su zona [4]. Si usted o su familiar están en
+                crisis o piensan en el suicidio, llame o envíe un mensaje de texto al 988. Pedir
+                información nunca obliga a nadie a entrar en tratamiento.</p>"""
+            ),
+        ),
+    ],
+    "citations": [dict(citation) for citation in FAMILY_HEROIN["citations"]],
+    "author": FAMILY_HEROIN["author"],
+    "reviewer": FAMILY_HEROIN["reviewer"],
+    "last_reviewed": FAMILY_HEROIN["last_reviewed"],
 }

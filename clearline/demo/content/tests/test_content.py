@@ -128,6 +128,7 @@ def test_people_keys_roles_and_fictional_bios():
         assert set(person) >= {"key", "name", "credentials", "role", "bio"}
         assert person["role"] in {"author", "reviewer"}
         assert "fictional" in person["bio"].lower()
+        assert person["fictional"] is True, "the flag makes their articles say they are invented"
     roles = [p["role"] for p in people.PEOPLE]
     assert roles.count("author") >= 2
     assert roles.count("reviewer") >= 2
@@ -275,6 +276,38 @@ def test_spanish_translation_points_at_english_article():
         assert len(original["citations"]) == len(article["citations"])
     for article in ENGLISH:
         assert article["translation_of"] is None
+
+
+def test_every_english_article_has_one_spanish_translation():
+    translated = [a["translation_of"] for a in SPANISH]
+    assert sorted(translated) == sorted(a["slug"] for a in ENGLISH)
+
+
+def test_spanish_articles_are_about_as_long_as_their_originals():
+    english_by_slug = {a["slug"]: a for a in ENGLISH}
+
+    def words(article: dict) -> int:
+        text = article["intro"] + " " + " ".join(value for _kind, value in article["body"])
+        return len(re.sub(r"<[^>]+>", " ", text).split())
+
+    for article in SPANISH:
+        original = english_by_slug[article["translation_of"]]
+        assert 0.9 <= words(article) / words(original) <= 1.4, article["slug"]
+        assert [k for k, _v in article["body"]] == [k for k, _v in original["body"]], article["slug"]
+
+
+def test_spanish_links_stay_in_spanish():
+    for article in SPANISH:
+        for _kind, value in article["body"]:
+            for href in re.findall(r'href="([^"]+)"', value):
+                assert not href.startswith("/") or href.startswith("/es/"), (article["slug"], href)
+
+
+def test_topics_word_their_treatment_button_in_both_languages():
+    for topic in site.TOPICS:
+        assert topic["directory_link_text"].startswith("Find ")
+        assert topic["directory_link_text"] != f"Find {topic['title']} treatment near you"
+        assert topic["es"]["directory_link_text"].startswith("Encuentre tratamiento")
 
 
 def test_self_medication_article_under_heroin():
