@@ -26,10 +26,11 @@ run: setup
 	$(CLEARLINE) load_demo_data
 	$(BIN)/python tools/serve.py --host $(HOST) --port $(PORT)
 
-# Kamailio, the SIP edge, next to the running demo (docs/sip.md): on udp 127.0.0.1:$(SIP_PORT), with the tables
-# `clearline sip_config` writes from the demo's numbers and the CLEARLINE_SIP_* settings (development defaults:
-# trunk 127.0.0.1:5080, trusted 127.0.0.1, controller sip:127.0.0.1:5090). The call controller is not built yet,
-# so its OPTIONS probes fail and every call goes to the fallback (the free national helpline through the trunk).
+# Kamailio, the SIP edge, and the call controller next to the running demo (docs/sip.md): Kamailio on udp
+# 127.0.0.1:$(SIP_PORT), with the tables `clearline sip_config` writes from the demo's numbers and the
+# CLEARLINE_SIP_* settings (development defaults: trunk 127.0.0.1:5080, trusted 127.0.0.1, controller
+# sip:127.0.0.1:5090); the controller (`clearline sip_controller`) on udp 127.0.0.1:5090 in the background, its
+# log in var/sip/controller.log. Provider legs and transfers go to the trunk. Ctrl-C stops both.
 SIP_PORT ?= 5060
 SIP_DIR := $(CURDIR)/var/sip
 KAMAILIO ?= kamailio
@@ -39,10 +40,12 @@ sip: setup
 	$(CLEARLINE) sip_config --out $(SIP_DIR)/db
 	@mkdir -p $(SIP_DIR)/run
 	@echo "Kamailio: udp 127.0.0.1:$(SIP_PORT); control: kamcmd -s unix:$(SIP_DIR)/run/kamailio_ctl; Ctrl-C stops it."
-	@echo "No call controller exists yet: helpline and listing calls go to the fallback above."
-	$(KAMAILIO) -DD -E -f deploy/kamailio/kamailio.cfg -m 128 -A SIP_PORT=$(SIP_PORT) \
-		-A 'CLEARLINE_SIP_DB="text://$(SIP_DIR)/db"' -A 'RUN_DIR="$(SIP_DIR)/run"' \
-		-A 'CTL_SOCKET="unix:$(SIP_DIR)/run/kamailio_ctl"'
+	@echo "Call controller: udp 127.0.0.1:5090 (log: $(SIP_DIR)/controller.log); provider legs and transfers go to the trunk 127.0.0.1:5080."
+	@$(CLEARLINE) sip_controller > $(SIP_DIR)/controller.log 2>&1 & controller=$$!; \
+		trap 'kill $$controller 2>/dev/null; wait $$controller 2>/dev/null' EXIT INT TERM; \
+		$(KAMAILIO) -DD -E -f deploy/kamailio/kamailio.cfg -m 128 -A SIP_PORT=$(SIP_PORT) \
+			-A 'CLEARLINE_SIP_DB="text://$(SIP_DIR)/db"' -A 'RUN_DIR="$(SIP_DIR)/run"' \
+			-A 'CTL_SOCKET="unix:$(SIP_DIR)/run/kamailio_ctl"'
 
 lint: setup
 	$(BIN)/ruff format --check .
