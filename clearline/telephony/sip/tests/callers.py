@@ -62,15 +62,23 @@ def dtmf_capture(key: str) -> Path:
     return DTMF / f"dtmf_2833_{name}.pcap"
 
 
-def capture_with_payload_type(source: Path, target: Path, payload_type: int) -> Path:
-    """A copy of one of sipp's RTP captures (Ethernet, IPv4, UDP) with the RTP payload type changed."""
+def rewrite_capture(source: Path, target: Path, *, payload_type: int | None = None, shift: int = 0) -> Path:
+    """A copy of one of sipp's RTP captures (Ethernet, IPv4, UDP) with another payload type, or its sequence
+    numbers and timestamps moved on by ``shift`` packets: the same key pressed twice is two events, not one
+    repeated (a receiver drops an event whose timestamp it has seen)."""
     data = bytearray(source.read_bytes())
     offset = 24  # the pcap file header
     while offset + 16 <= len(data):
         length = struct.unpack_from("<I", data, offset + 8)[0]
         rtp = offset + 16 + 14 + 20 + 8
-        if rtp + 2 <= offset + 16 + length:
-            data[rtp + 1] = (data[rtp + 1] & 0x80) | payload_type
+        if rtp + 12 <= offset + 16 + length:
+            if payload_type is not None:
+                data[rtp + 1] = (data[rtp + 1] & 0x80) | payload_type
+            if shift:
+                seq, stamp = struct.unpack_from("!HI", data, rtp + 2)
+                struct.pack_into(
+                    "!HI", data, rtp + 2, (seq + shift * 50) % 65536, (stamp + shift * 8000) % 2**32
+                )
         offset += 16 + length
     target.write_bytes(bytes(data))
     return target
@@ -84,7 +92,7 @@ def _press(key: str, capture: Path | None = None) -> str:
     return f'  <nop><action><exec play_pcap_audio="{capture or dtmf_capture(key)}"/></action></nop>\n'
 
 
-def caller_scenario(keys: list[tuple[int, str]], hang_up_ms: int) -> str:
+def caller_scenario(keys: list[tuple[int, str, Path]], hang_up_ms: int) -> str:
     invite = (
         """
 INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
@@ -120,11 +128,11 @@ Content-Length: 0
   <send>{_cdata(in_dialog.format(method="ACK", cseq=1))}</send>
 """
     elapsed = 0
-    for at_ms, key in sorted(keys):
+    for at_ms, key, capture in sorted(keys):
         if at_ms > elapsed:
             body += f'  <pause milliseconds="{at_ms - elapsed}"/>\n'
             elapsed = at_ms
-        body += _press(key)
+        body += _press(key, capture)
         body += '  <pause milliseconds="300"/>\n'  # a capture plays for about 250 ms
         elapsed += 300
     body += f'  <pause milliseconds="{max(hang_up_ms - elapsed, 0)}"/>\n'
@@ -151,7 +159,11 @@ class Caller:
         name = uuid.uuid4().hex[:8]
         folder.mkdir(parents=True, exist_ok=True)
         scenario = folder / f"caller-{name}.xml"
-        scenario.write_text(caller_scenario(keys, hang_up_ms))
+        captures = [
+            (at_ms, key, rewrite_capture(dtmf_capture(key), folder / f"caller-{name}-{n}.pcap", shift=n))
+            for n, (at_ms, key) in enumerate(sorted(keys))
+        ]
+        scenario.write_text(caller_scenario(captures, hang_up_ms))
         self.stat = folder / f"caller-{name}.csv"
         self.errors = folder / f"caller-{name}-errors.log"
         self.log = folder / f"caller-{name}.log"
@@ -258,7 +270,9 @@ class Trunk:
         assert SIPP, "sipp is not installed"
         self.folder.mkdir(parents=True, exist_ok=True)
         scenario = self.folder / "trunk.xml"
-        press = capture_with_payload_type(dtmf_capture("1"), self.folder / "dtmf-1.pcap", CONTROLLER_EVENT_PT)
+        press = rewrite_capture(
+            dtmf_capture("1"), self.folder / "dtmf-1.pcap", payload_type=CONTROLLER_EVENT_PT
+        )
         scenario.write_text(trunk_scenario(*self.args, press))
         for attempt in range(3):  # a media port someone took: sipp exits at once
             command = [

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError
 
+from clearline.providers.routing_settings import RoutingSettings
 from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Dial
 from clearline.telephony import flow
-from clearline.telephony.models import Attempt, AttemptStatus, Call, CallOutcome, LineSlot
+from clearline.telephony.models import Attempt, AttemptStatus, Call, CallbackRequest, CallOutcome, LineSlot
 from clearline.telephony.sip import prompts
 from clearline.telephony.sip.config import ControllerConfig
 from clearline.telephony.sip.tests.callers import Caller, Trunk, have_dtmf_captures, wait_for
@@ -210,3 +211,31 @@ def test_with_the_database_failing_the_caller_still_reaches_the_crisis_line(
     assert not _read(sip_controller, lambda: Call.objects.exists())
     kept = (tmp_path / "journal" / "events.jsonl").read_text().splitlines()
     assert any('"kind":"fallback"' in line and f'"to":"{HELPLINE}"' in line for line in kept)
+
+
+def test_nobody_answering_cancels_the_wave_at_its_ring_time_and_the_caller_takes_a_callback(
+    sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
+) -> None:
+    """One wave of every provider, ringing 5 s with nobody picking up: each leg gets a CANCEL, the callback offer
+    plays, the caller presses 1 during it and the request is stored for the offer's provider."""
+    RoutingSettings.objects.create(
+        wave_size=3, ring_timeout_s=5, ring_budget_s=5, repeat_rounds=False, note="one short wave"
+    )
+    with Trunk(tmp_path / "trunk", sip_controller.trunk_port, silent=r"[0-9]+") as trunk:
+        # The menu key at 0.8 s; the wave rings from about 0.9 s to 5.9 s; the offer starts soon after.
+        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "1"), (7500, "1")], hang_up_ms=10000)
+        ended = caller.wait()
+        assert (ended.successful, ended.failed) == (1, 0), ended.errors
+        call = _the_call(sip_controller)
+        assert call is not None
+        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
+        assert len(trunk.dialled()) == 3
+    assert (tmp_path / "trunk" / "trunk-sip.log").read_text().count("CANCEL sip:") == 3
+    call = _read(sip_controller, lambda: Call.objects.get(pk=call.pk))
+    statuses = _read(
+        sip_controller, lambda: set(Attempt.objects.filter(call=call).values_list("status", flat=True))
+    )
+    callback = _read(sip_controller, lambda: CallbackRequest.objects.filter(call=call).first())
+    assert statuses == {AttemptStatus.NO_ANSWER}
+    assert call.outcome == CallOutcome.CALLBACK
+    assert callback is not None and callback.encrypted_number
