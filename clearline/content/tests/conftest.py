@@ -27,6 +27,15 @@ def publish(page: Page) -> Page:
     return page
 
 
+def in_spanish(page: Page, **fields) -> Page:
+    """Publish a Spanish version of ``page`` with ``fields`` changed (its parents must have theirs already)."""
+    translated = page.copy_for_translation(Locale.objects.get(language_code="es"))
+    for name, value in fields.items():
+        setattr(translated, name, value)
+    translated.save()
+    return publish(translated)
+
+
 @pytest.fixture
 def home(db) -> HomePage:
     english, _ = Locale.objects.get_or_create(language_code="en")
