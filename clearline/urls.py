@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import include, path, reverse
 from django.utils.http import urlencode
@@ -10,7 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from clearline.content.seo import SITEMAPS, robots_txt
+from clearline.content.seo import robots_txt, sitemap_index, sitemap_section
 
 
 def two_factor_login_redirect(request: HttpRequest) -> HttpResponse:
@@ -29,15 +28,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("telephony/", include("clearline.telephony.urls")),
     path("api/hsds/", include("clearline.directory.api_urls")),
-    # For search engines (clearline/content/seo.py): one sitemap for both languages, as an index when it is long.
+    # For search engines (clearline/content/seo.py): a sitemap index of both languages, and robots.txt.
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
 ]
 
 # Pages people read: English at /, Spanish under /es/.
