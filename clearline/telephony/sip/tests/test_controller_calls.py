@@ -8,9 +8,14 @@ is SQLite in memory, shared between threads, where a read and a write at once fa
 
 from __future__ import annotations
 
+import array
 import random
+import statistics
+import subprocess
+import sys
 import threading
 import time
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,12 +23,14 @@ import pytest
 from django.db import OperationalError
 
 from clearline.providers.routing_settings import RoutingSettings
-from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Dial
-from clearline.telephony import flow
+from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Dial, Menu
+from clearline.telephony import disclosed, flow
+from clearline.telephony.answers import Answer, Greeting
 from clearline.telephony.models import Attempt, AttemptStatus, Call, CallbackRequest, CallOutcome, LineSlot
 from clearline.telephony.sip import prompts
 from clearline.telephony.sip.config import ControllerConfig
-from clearline.telephony.sip.tests.callers import Caller, Trunk, have_dtmf_captures, wait_for
+from clearline.telephony.sip.script import Gather, script_for
+from clearline.telephony.sip.tests.callers import Caller, Trunk, have_dtmf_captures, media_port, wait_for
 from clearline.telephony.sip.tests.conftest import HELPLINE, edge_config
 from clearline.telephony.sip.tests.phones import HOST, Edge, StandIn, free_port, options_ping
 from clearline.telephony.tests.conftest import helpline, providers  # noqa: F401 - fixtures
@@ -45,6 +52,7 @@ pytestmark = [
     ),
 ]
 
+PJ_CALLER = Path(__file__).with_name("pj_caller.py")
 # When the caller presses its key in the greeting: late enough for the test to read the plan and start the trunk.
 KEY_AT_MS = 1500
 
@@ -239,3 +247,67 @@ def test_nobody_answering_cancels_the_wave_at_its_ring_time_and_the_caller_takes
     assert statuses == {AttemptStatus.NO_ANSWER}
     assert call.outcome == CallOutcome.CALLBACK
     assert callback is not None and callback.encrypted_number
+
+
+def _samples(path: Path) -> array.array[int]:
+    with wave.open(str(path), "rb") as sound:
+        assert (sound.getframerate(), sound.getnchannels(), sound.getsampwidth()) == (8000, 1, 2)
+        samples = array.array("h")
+        samples.frombytes(sound.readframes(sound.getnframes()))
+    return samples
+
+
+def _onset(samples: array.array[int], level: int = 400) -> int:
+    return next(i for i, s in enumerate(samples) if abs(s) > level)
+
+
+def block_correlations(heard: array.array[int], source: array.array[int], block: int = 800) -> list[float]:
+    """How well each 0.1 s of the source's speech matches what was heard, each block at its best shift within
+    10 ms of the previous block's: a jitter buffer may drop or repeat a 10 ms frame now and then, which moves
+    the rest of the recording without changing a sound of it. Blocks of near silence are left out."""
+    start, lag = _onset(source), _onset(heard) - _onset(source)
+    found: list[float] = []
+    for at in range(start, len(source) - block, block):
+        part = source[at : at + block]
+        if max(abs(s) for s in part) < 1000:
+            continue
+        same = heard[at + lag : at + lag + block]
+        if len(same) == block and at + lag >= 0 and (kept := statistics.correlation(part, same)) >= 0.99:
+            found.append(kept)  # still in step: no need to look around
+            continue
+        shifts = []
+        for shift in range(lag - 80, lag + 81):
+            other = heard[at + shift : at + shift + block]
+            if len(other) < block or at + shift < 0:
+                continue
+            shifts.append((statistics.correlation(part, other), shift))
+        if not shifts:
+            break
+        best, lag = max(shifts)
+        found.append(best)
+    return found
+
+
+def test_the_caller_hears_the_disclosure_exactly_as_the_prompt_file_says_it(
+    sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
+) -> None:
+    """A pjsua2 caller (its own process) records what it receives; the recording matches the greeting's prompt
+    file (correlation >= 0.99 after PCMU and the network, 0.1 s at a time), so the caller hears the claims' words,
+    not silence or noise."""
+    heard = tmp_path / "heard.wav"
+    command = [
+        sys.executable, str(PJ_CALLER), "--port", str(trusted_port), "--rtp", str(media_port()),
+        "--to", f"sip:{HELPLINE}@{HOST}:{controller_edge.port}", "--record", str(heard), "--seconds", "3.5",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, timeout=30, check=False)
+    assert done.returncode == 0, (done.stdout + done.stderr).decode(errors="replace")[-2000:]
+    call = _the_call(sip_controller)
+    assert call is not None
+    sentences = _read(sip_controller, lambda: disclosed.greeting_sentences(Call.objects.get(pk=call.pk)))
+    greeting = script_for(Answer(call.call_sid, "en", Greeting(tuple(sentences), Menu())))[0]
+    assert isinstance(greeting, Gather)
+    source = sip_controller.controller.prompts.path_for(greeting.phrases)  # type: ignore[attr-defined]
+    assert source.exists()
+    found = block_correlations(_samples(heard), _samples(source))
+    assert len(found) >= 15, f"only {len(found) / 10} s of speech heard"
+    assert statistics.median(found) >= 0.99 and sum(c >= 0.99 for c in found) >= 0.9 * len(found), found
