@@ -174,7 +174,7 @@ class FacilitySitemap(PublicSitemap):
         return reverse("directory:facility", args=[item])
 
 
-SITEMAPS: dict[str, type[Sitemap]] = {
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
     "pages": PageSitemap,
     "views": ViewSitemap,
     "facilities": FacilitySitemap,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -126,5 +126,5 @@ class Person(index.Indexed, models.Model):
         """schema.org Person; an invented person says so, so no reader or search engine takes it as real."""
         data = {"@type": "Person", "name": str(self)}
         if self.is_fictional:
-            data["description"] = "A fictional person invented for a demonstration site."
+            data["description"] = gettext("A fictional person invented for a demonstration site.")
         return data

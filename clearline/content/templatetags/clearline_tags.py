@@ -144,9 +144,13 @@ def seo_links(context: template.Context) -> dict[str, Any]:
     else:
         path = request.path
         try:
-            resolve(path)
-        except Resolver404:  # an error page: no other language version to name
-            return {"noindex": True}
+            match = resolve(path)
+        except Resolver404:
+            match = None
+        if match is None or match.url_name == "wagtail_serve":
+            # An error page (Wagtail's catch-all answers every unknown path, but a served page has ``page``): it
+            # is no version of anything. The error templates say noindex themselves.
+            return {"noindex": noindex}
         alternates = [] if noindex else view_alternates(path)
     return {
         "canonical": absolute_url(request, path) if path else "",

@@ -210,3 +210,11 @@ def test_the_treatment_button_uses_the_topics_own_words_or_a_plain_default(clien
     topic.directory_link_text = "Find heroin treatment near you"
     publish(topic)
     assert "Find heroin treatment near you" in client.get(topic.url).content.decode()
+
+
+def test_a_page_not_found_names_no_canonical_or_language_versions(client, home, settings):
+    settings.DEBUG = False
+    response = client.get("/es/no-such-page/")
+    assert response.status_code == 404
+    links = head_links(response.content.decode())
+    assert links["canonical"] == [] and links["alternates"] == []

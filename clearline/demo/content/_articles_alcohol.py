@@ -1,5 +1,7 @@
 """Alcohol articles (English), including choosing a treatment program."""
 
+from typing import Any
+
 from clearline.demo.content._text import t
 
 _MEDLINEPLUS_ALCOHOL_WITHDRAWAL = {
@@ -54,7 +56,7 @@ _NIDA_PRINCIPLES = {
     ),
 }
 
-ALCOHOL_WITHDRAWAL = {
+ALCOHOL_WITHDRAWAL: dict[str, Any] = {
     "slug": "alcohol-withdrawal-dangers",
     "topic": "alcohol",
     "locale": "en",
@@ -190,7 +192,7 @@ ALCOHOL_WITHDRAWAL = {
     "last_reviewed": "2026-10-15",
 }
 
-CHOOSING_PROGRAM = {
+CHOOSING_PROGRAM: dict[str, Any] = {
     "slug": "choosing-a-treatment-program",
     "topic": "alcohol",
     "locale": "en",

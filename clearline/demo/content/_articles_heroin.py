@@ -243,7 +243,7 @@ SELF_MEDICATING: dict[str, Any] = {
     "last_reviewed": "2026-10-15",
 }
 
-HEROIN_DETOX = {
+HEROIN_DETOX: dict[str, Any] = {
     "slug": "heroin-withdrawal-and-detox",
     "topic": "heroin",
     "locale": "en",
@@ -386,7 +386,7 @@ HEROIN_DETOX = {
     "last_reviewed": "2026-10-15",
 }
 
-FAMILY_HEROIN = {
+FAMILY_HEROIN: dict[str, Any] = {
     "slug": "helping-a-family-member-who-uses-heroin",
     "topic": "heroin",
     "locale": "en",

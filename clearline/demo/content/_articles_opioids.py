@@ -1,5 +1,7 @@
 """Opioid articles (English)."""
 
+from typing import Any
+
 from clearline.demo.content._text import t
 
 _NIDA_MOUD = {
@@ -59,7 +61,7 @@ _CDC_FENTANYL = {
     "url": "https://www.cdc.gov/stop-overdose/caring/fentanyl-facts.html",
 }
 
-MOUD = {
+MOUD: dict[str, Any] = {
     "slug": "medications-for-opioid-use-disorder",
     "topic": "opioids",
     "locale": "en",
@@ -202,7 +204,7 @@ MOUD = {
     "last_reviewed": "2026-10-15",
 }
 
-NALOXONE = {
+NALOXONE: dict[str, Any] = {
     "slug": "naloxone-and-overdose-signs",
     "topic": "opioids",
     "locale": "en",
