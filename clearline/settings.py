@@ -433,11 +433,15 @@ CLEARLINE_PERIODIC_TASKS += [
     ("clearline.providers.tasks.check_documents", 3600),
     ("clearline.reports.tasks.compute_daily_figures", 900),
     ("clearline.reports.tasks.purge_call_details", 3600),
+    ("clearline.reports.tasks.append_routing_log", 60),
 ]
-# Caller privacy: days a call keeps its decision trace, plan, caller HMAC and state (docs/operations.md).
+# Caller privacy: days a call keeps its plan, caller HMAC and state (docs/operations.md); the trace: below.
 CLEARLINE_CALL_DETAIL_RETENTION_DAYS = env_int(
     "CLEARLINE_CALL_DETAIL_RETENTION_DAYS", 90, minimum=7, maximum=3650
 )
+# Days a call's decision trace is kept after the routing-log month it was chained in ends, so that month's
+# published digest can still be recomputed (`clearline routing_log_verify`; docs/operations.md, "Routing log").
+CLEARLINE_TRACE_RETENTION_DAYS = env_int("CLEARLINE_TRACE_RETENTION_DAYS", 400, minimum=31, maximum=3650)
 # Operators told two weeks before a provider's license or certification expires (comma-separated).
 CLEARLINE_OPERATOR_EMAILS = env_list("CLEARLINE_OPERATOR_EMAILS", [])
 # A webhook that answers the fallback logs an ERROR and e-mails operators, at most once in this many minutes for

@@ -67,3 +67,63 @@ class DailyTotals(models.Model):
     def final(self) -> bool:
         """Nothing in this day's figures can change any more."""
         return self.complete and self.callbacks_open == 0
+
+
+class RoutingLogHead(models.Model):
+    """The routing log's one head row (pk 1): the last entry appended and the lowest call id that may still be
+    unchained. Appends lock it (SELECT ... FOR UPDATE), so two workers append one linear chain."""
+
+    sequence = models.PositiveBigIntegerField(default=0, help_text=_("The last entry's sequence number."))
+    entry_hash = models.CharField(max_length=64, default="0" * 64, help_text=_("The last entry's hash."))
+    period = models.DateField(null=True, blank=True, help_text=_("The last entry's month (its first day)."))
+    low_water = models.PositiveBigIntegerField(
+        default=0, help_text=_("Calls with a lower id are all chained (a scan starts a little below it).")
+    )
+
+    def __str__(self) -> str:
+        return f"routing log head #{self.sequence}"
+
+
+class RoutingLogEntry(models.Model):
+    """One call's decision trace, chained: ``entry_hash`` = SHA-256 of the previous entry's hash and the canonical
+    JSON of the call's trace and identifying fields (``routing_log.payload``). Never updated once written.
+
+    The call is named by id (and CallSid) without a foreign key, so an entry outlives a deleted call and the
+    verification can name it."""
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    call_pk = models.BigIntegerField(unique=True, help_text=_("The call's id (no foreign key: see above)."))
+    call_sid = models.CharField(max_length=64)
+    ordered_at = models.DateTimeField(help_text=_("The call's end (or start, for a call never ended)."))
+    period = models.DateField(help_text=_("The log month this entry belongs to (its first day)."))
+    entry_hash = models.CharField(max_length=64)
+    appended_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "sequence"])]
+        verbose_name_plural = "routing log entries"
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} call {self.call_pk}"
+
+
+class RoutingLogMonth(models.Model):
+    """A finished log month, sealed: its digest (the hash of its last entry, or the previous month's digest when it
+    has none) is what the transparency page publishes. Written once, when the month is over."""
+
+    period = models.DateField(unique=True, help_text=_("The month's first day (operator's time zone)."))
+    first_sequence = models.PositiveBigIntegerField(help_text=_("Its first entry (= last + 1 when empty)."))
+    last_sequence = models.PositiveBigIntegerField()
+    start_hash = models.CharField(max_length=64, help_text=_("The hash the month's chain starts from."))
+    digest = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["period"]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m}: {self.digest[:12]}"
+
+    @property
+    def calls(self) -> int:
+        return self.last_sequence - self.first_sequence + 1

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django_tasks import task
 
-from clearline.reports import daily
+from clearline.reports import daily, routing_log
 
 
 @task()
@@ -18,5 +18,13 @@ def compute_daily_figures(day: str | None = None) -> list[str]:
 
 @task()
 def purge_call_details() -> int:
-    """Erase per-call detail past CLEARLINE_CALL_DETAIL_RETENTION_DAYS, for days whose figures are complete."""
-    return daily.purge_old_call_details()
+    """Erase per-call detail past CLEARLINE_CALL_DETAIL_RETENTION_DAYS, for days whose figures are complete, and
+    decision traces of routing-log months past CLEARLINE_TRACE_RETENTION_DAYS."""
+    return daily.purge_old_call_details() + routing_log.purge_old_traces()
+
+
+@task()
+def append_routing_log() -> dict[str, object]:
+    """Chain the calls that ended since the last run into the routing log; seal the months that are over."""
+    result = routing_log.append()
+    return {"appended": result.appended, "sealed": [month.isoformat() for month in result.sealed]}

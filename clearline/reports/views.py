@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from clearline.lib.pagecache import mark_cacheable
-from clearline.reports import transparency
+from clearline.reports import routing_log, transparency
 from clearline.reports.transparency import MonthNotPublished
 
 
@@ -82,6 +82,7 @@ def _month_page(request: HttpRequest, first_day: dt.date) -> HttpResponse:
         {
             "published": published,
             "checks": transparency.published_claim_checks(published.month),
+            "routing_log": routing_log.published_digest(published.month),
             "in_progress": in_progress,
             "appears_on": transparency.month_after(in_progress),
             "min_offered": transparency.MIN_OFFERED_FOR_RATES,

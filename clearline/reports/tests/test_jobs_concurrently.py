@@ -31,7 +31,8 @@ from clearline.lib.models import AuditEntry
 from clearline.lib.scheduler import claim_due_job
 from clearline.providers.models import Provider
 from clearline.reports.figures import local_today, operator_zone
-from clearline.reports.models import DailyProviderFigures, DailyTotals
+from clearline.reports.models import DailyProviderFigures, DailyTotals, RoutingLogEntry
+from clearline.reports.routing_log import verify_month
 from clearline.reports.tests.conftest import make_call
 from clearline.telephony.models import CallbackRequest, LineSlot
 
@@ -86,6 +87,7 @@ def test_every_periodic_job_is_covered():
         "clearline.providers.tasks.check_documents",
         "clearline.reports.tasks.compute_daily_figures",
         "clearline.reports.tasks.purge_call_details",
+        "clearline.reports.tasks.append_routing_log",
     }
     assert {path for path, _interval in django_settings.CLEARLINE_PERIODIC_TASKS} == covered
 
@@ -251,10 +253,26 @@ def test_purge_call_details(reachable, settings):
     assert sum(results) == 1
     old.refresh_from_db()
     recent.refresh_from_db()
-    assert (old.trace, old.plan, old.caller_hmac, old.caller_state) == ({}, {}, "", "")
+    assert (old.plan, old.caller_hmac, old.caller_state) == ({}, "", "")
+    assert old.trace  # kept for the routing log, CLEARLINE_TRACE_RETENTION_DAYS
     assert recent.caller_hmac
     day = timezone.localtime(old.started_at, operator_zone()).date()
     assert DailyTotals.objects.filter(date=day, complete=True).count() == 1
+
+
+def test_append_routing_log(reachable):
+    """Two workers appending at once make one chain: each call once, sequence numbers without gaps."""
+    alder = reachable[0]
+    now = timezone.now()
+    calls = [make_call(now - dt.timedelta(minutes=30 - n), [(alder, "accepted", 5)]) for n in range(6)]
+    for call in calls:
+        type(call).objects.filter(pk=call.pk).update(ended_at=now - dt.timedelta(minutes=10))
+    results = run_job("clearline.reports.tasks.append_routing_log")
+    assert sorted(r["appended"] for r in results) == [0, 6]
+    entries = list(RoutingLogEntry.objects.order_by("sequence").values_list("sequence", "call_pk"))
+    assert entries == [(n + 1, call.pk) for n, call in enumerate(calls)]
+    month = timezone.localtime(now, operator_zone()).date().replace(day=1)
+    assert verify_month(month).ok
 
 
 def test_the_scheduler_claims_each_due_run_once(db):
