@@ -121,17 +121,48 @@ DEFAULT_HELPLINE = (
 )
 TOPIC_DIRECTORY_QUERIES = {"heroin": "medication=otp", "opioids": "medication=buprenorphine", "alcohol": ""}
 CITATION_MARKER = re.compile(r"\[(\d+)\]")
+INTERNAL_LINK = re.compile(r'<a href="(/es)?/([a-z0-9-]+)/">')
 
 
 def link_citations(html: str) -> str:
     return CITATION_MARKER.sub(r'<a href="#citation-\1">[\1]</a>', html)
 
 
+def _english_slugs() -> dict[str, str]:
+    """Every slug a demo link may name, English or Spanish, and the slug of the English page it means."""
+    slugs: dict[str, str] = {}
+    for data in [*TOPICS, *LEGAL_PAGES]:
+        slugs[data["slug"]] = data["slug"]
+        slugs[data.get("es", {}).get("slug") or data["slug"]] = data["slug"]
+    return slugs
+
+
+def link_pages(html: str) -> str:
+    """The demo's text links topics and policies by path ("/es/politica-editorial/"). Link the pages themselves
+    instead (Wagtail page links, in the path's language), so a link follows its page whatever slug the page has
+    in this database: a demo loaded before the Spanish pages had Spanish slugs keeps its English ones."""
+    english_slugs = _english_slugs()
+
+    def page_link(match: re.Match[str]) -> str:
+        spanish, slug = match.group(1), match.group(2)
+        page = (
+            Page.objects.type(TopicPage, LegalPage)
+            .filter(locale__language_code="en", depth=3, slug=english_slugs.get(slug, slug))
+            .first()
+        )
+        if page is not None and spanish:
+            page = page.get_translation_or_none(Locale.objects.get(language_code="es"))
+        # A page not made yet (a policy linking the next one) keeps its path, which is the page's own.
+        return f'<a linktype="page" id="{page.pk}">' if page is not None else match.group(0)
+
+    return INTERNAL_LINK.sub(page_link, html)
+
+
 def to_stream(blocks: list[tuple[str, str]]) -> list[tuple[str, Any]]:
     stream: list[tuple[str, Any]] = []
     for kind, value in blocks:
         if kind == "paragraph":
-            stream.append(("paragraph", RichText(link_citations(value))))
+            stream.append(("paragraph", RichText(link_pages(link_citations(value)))))
         else:
             stream.append((kind, value))
     return stream
@@ -239,6 +270,7 @@ def ensure_topics(
                 spanish,
                 {
                     "title": es["title"],
+                    "slug": es.get("slug", data["slug"]),
                     "intro": es["intro"],
                     "search_description": es.get("search_description", ""),
                     "directory_link_text": es.get("directory_link_text", ""),
@@ -341,7 +373,12 @@ def ensure_legal_pages(home: HomePage, spanish: Locale) -> None:
             translate(
                 page.specific,
                 spanish,
-                {"title": es["title"], "intro": es["intro"], "body": to_stream(es["body"])},
+                {
+                    "title": es["title"],
+                    "slug": es.get("slug", data["slug"]),
+                    "intro": es["intro"],
+                    "body": to_stream(es["body"]),
+                },
             )
 
 
@@ -475,8 +512,8 @@ def load_demo_data() -> dict[str, Any]:
     helplines = ensure_helplines()
     topics = ensure_topics(home, spanish, helplines)
     people = ensure_people()
+    ensure_legal_pages(home, spanish)  # before the articles, which link them
     articles = ensure_articles(topics, spanish, people)
-    ensure_legal_pages(home, spanish)
     ensure_providers()
     sign_ins = ensure_demo_accounts()
     facilities = load_demo_facilities()

@@ -249,7 +249,7 @@ CHOOSING_PROGRAM_ES: dict[str, Any] = {
                 anuncian con nosotros. Todos pagan la misma tarifa fija, y usted oye el nombre del
                 proveedor antes de que se le conecte. Un número que aparece en la ficha de un centro llama
                 solo a ese centro. Lea nuestra
-                <a href="/es/advertising-and-routing-policy/">política de publicidad y de enrutamiento de
+                <a href="/es/politica-de-publicidad-y-enrutamiento/">política de publicidad y de enrutamiento de
                 llamadas</a> para conocer los detalles.</p>"""
             ),
         ),

@@ -343,6 +343,7 @@ _DEMO_NOTE_ES = t(
 
 _ES: dict[str, dict] = {
     "terms-of-use": {
+        "slug": "condiciones-de-uso",
         "title": "Condiciones de uso",
         "intro": t(
             """Estas condiciones explican qué es Clearline, qué no es y qué ocurre cuando llama a uno de
@@ -386,7 +387,7 @@ _ES: dict[str, dict] = {
                     </ul>
                     <p>Antes de conectarle, un breve mensaje le dice el nombre del proveedor, o de los
                     proveedores, que van a contestar. Puede colgar en cualquier momento, o pulsar 9 o 0
-                    para hablar con una línea gratuita. La <a href="/advertising-and-routing-policy/">política
+                    para hablar con una línea gratuita. La <a href="/es/politica-de-publicidad-y-enrutamiento/">política
                     de publicidad y de enrutamiento de llamadas</a> explica cómo se elige al
                     proveedor.</p>"""
                 ),
@@ -443,6 +444,7 @@ _ES: dict[str, dict] = {
         ],
     },
     "privacy": {
+        "slug": "privacidad",
         "title": "Privacidad",
         "intro": t(
             """Buscar ayuda por el consumo de sustancias es un asunto privado. Recogemos lo mínimo posible,
@@ -510,6 +512,7 @@ _ES: dict[str, dict] = {
         ],
     },
     "advertising-and-routing-policy": {
+        "slug": "politica-de-publicidad-y-enrutamiento",
         "title": "Política de publicidad y de enrutamiento de llamadas",
         "intro": t(
             """Clearline se financia con los proveedores de tratamiento que se anuncian en el sitio. Esta
@@ -592,7 +595,7 @@ _ES: dict[str, dict] = {
                 "paragraph",
                 t(
                     """<p>Los anunciantes no tienen ninguna influencia sobre nuestros artículos. Consulte
-                    nuestra <a href="/editorial-policy/">política editorial</a>.</p>"""
+                    nuestra <a href="/es/politica-editorial/">política editorial</a>.</p>"""
                 ),
             ),
             ("heading", "Cifras públicas"),
@@ -607,6 +610,7 @@ _ES: dict[str, dict] = {
         ],
     },
     "editorial-policy": {
+        "slug": "politica-editorial",
         "title": "Política editorial",
         "intro": t(
             """Nuestros artículos buscan ser precisos, respetuosos y fáciles de leer. Así es como los

@@ -48,6 +48,7 @@ TOPICS: list[dict] = [
             overdose and treatment options."""
         ),
         "es": {
+            "slug": "heroina",
             "directory_link_text": "Encuentre tratamiento para la heroína cerca de usted",
             "title": "Heroína",
             "intro": t(
@@ -86,6 +87,7 @@ TOPICS: list[dict] = [
             overdose signs, and helping a family member."""
         ),
         "es": {
+            "slug": "opioides",
             "directory_link_text": "Encuentre tratamiento para los opioides cerca de usted",
             "title": "Opioides",
             "intro": t(
@@ -118,6 +120,7 @@ TOPICS: list[dict] = [
             and choosing a treatment program."""
         ),
         "es": {
+            "slug": "alcohol",
             "directory_link_text": "Encuentre tratamiento para el alcohol cerca de usted",
             "title": "Alcohol",
             "intro": t(

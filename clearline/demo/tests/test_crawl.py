@@ -48,6 +48,7 @@ class Page(HTMLParser):
         self.alternates: dict[str, str] = {}
         self.resources: list[str] = []
         self.anchors: list[str] = []
+        self.english_links: list[str] = []  # anchors marked hreflang="en": the reader asked for English
         self.text: list[str] = []
         self._skip: list[str] = []  # open elements whose text is not the page's own wording
         self._in_title = False
@@ -70,6 +71,8 @@ class Page(HTMLParser):
                 self.resources.append(a.get("href", ""))
         elif tag == "a":
             self.anchors.append(a.get("href", ""))
+            if a.get("hreflang") == "en":
+                self.english_links.append(a.get("href", ""))
         for name in ("src", "srcset", "action", "poster", "data"):
             if a.get(name):
                 self.resources.append(a[name])
@@ -204,6 +207,16 @@ def test_no_page_loads_anything_from_another_host(crawl):
             parsed = urlparse(href)
             if parsed.scheme in ("http", "https") and not href.startswith(HOST + "/"):
                 assert parsed.scheme == "https" and parsed.hostname.endswith((".gov", ".org")), (path, href)
+
+
+def test_spanish_pages_link_spanish_pages(crawl):
+    # Besides the links that say they lead to English (the language switch), a Spanish reader stays in Spanish.
+    for path, (_status, page) in crawl.items():
+        if not path.startswith("/es/"):
+            continue
+        for href in page.anchors:
+            if href.startswith("/") and href not in page.english_links:
+                assert href.startswith(("/es/", "/static/")), (path, href)
 
 
 def english_words(page: Page) -> set[str]:

@@ -77,7 +77,7 @@ def check_the_demo_pages_answer(client):
         "/heroin/self-medicating-with-heroin/",
         "/where-do-calls-go/",
         "/es/",
-        "/es/heroin/automedicarse-con-heroina/",
+        "/es/heroina/automedicarse-con-heroina/",
         "/terms-of-use/",
     ):
         assert client.get(url).status_code == 200, url
