@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,16 @@ __all__ = [
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3"]
 # Search engines show about this many characters of a description.
 META_DESCRIPTION_CHARS = 160
+
+
+def script_json(data: dict[str, Any]) -> str:
+    """JSON for a <script type="application/ld+json"> block: <, > and & escaped so no text can close it."""
+    return (
+        json.dumps(data, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
 class CalloutBlock(blocks.TextBlock):
@@ -84,7 +96,27 @@ class HomePage(HelplinePage):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["topics"] = TopicPage.objects.child_of(self).live().public().specific()
+        context["json_ld"] = self.json_ld(request)
         return context
+
+    def json_ld(self, request: HttpRequest) -> str:
+        """schema.org WebSite with its search, so search engines can offer the site's own search."""
+        with translation.override(self.locale.language_code):
+            search = absolute_url(request, reverse("content:search"))
+        return script_json(
+            {
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": "Clearline",
+                "url": absolute_url(request, page_path(self, request)),
+                "inLanguage": self.locale.language_code,
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+                    "query-input": "required name=search_term_string",
+                },
+            }
+        )
 
 
 class TopicPage(HelplinePage):
@@ -216,13 +248,7 @@ class ArticlePage(HelplinePage):
             data["reviewedBy"] = self.medical_reviewer.json_ld()
         if self.last_published_at:
             data["dateModified"] = self.last_published_at.isoformat()
-        # Escape <, > and & so no text can close the script element.
-        return (
-            json.dumps(data, ensure_ascii=False)
-            .replace("<", "\\u003c")
-            .replace(">", "\\u003e")
-            .replace("&", "\\u0026")
-        )
+        return script_json(data)
 
 
 class Citation(Orderable):

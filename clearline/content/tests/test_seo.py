@@ -218,3 +218,12 @@ def test_a_page_not_found_names_no_canonical_or_language_versions(client, home, 
     assert response.status_code == 404
     links = head_links(response.content.decode())
     assert links["canonical"] == [] and links["alternates"] == []
+
+
+def test_the_home_page_tells_search_engines_where_the_sites_search_is(client, home):
+    html = client.get(home.url).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "WebSite"
+    assert (
+        data["potentialAction"]["target"]["urlTemplate"] == "http://testserver/search/?q={search_term_string}"
+    )
