@@ -17,6 +17,8 @@ import pytest
 from clearline.content.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
+# Listings share one template: the demo's fictional facilities stand for the 12,000 real ones.
+WITH_SAMHSA_DIRECTORY = False
 
 HOST = "http://testserver"
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
