@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,6 +14,7 @@ from clearline.lib.pagecache import mark_cacheable
 
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_QUERY_MAX_CHARS = 200
+WORD = re.compile(r"\w+")
 
 
 def where_calls_go(request: HttpRequest) -> HttpResponse:
@@ -26,7 +29,9 @@ def _active_locale() -> Locale | None:
 def search(request: HttpRequest) -> HttpResponse:
     """Articles and topics in the page's language, ranked by Wagtail search (the database backend: PostgreSQL
     full text search on PostgreSQL, FTS5 or a plain scan on SQLite)."""
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_QUERY_MAX_CHARS]
+    # Words only: quotes, brackets and operators mean something to SQLite's FTS5 and PostgreSQL's tsquery, and a
+    # stray quote made SQLite fail the whole request.
+    query = " ".join(WORD.findall(request.GET.get("q", "")[:SEARCH_QUERY_MAX_CHARS]))
     locale = _active_locale()
     results = None
     if query:

@@ -91,3 +91,15 @@ def test_results_come_ten_to_a_page(client, topic):
     assert "12 results" in first and 'rel="next"' in first
     second = client.get("/search/", {"q": "naloxone", "page": 2}).content.decode()
     assert len(result_titles(second)) == 2 and 'rel="prev"' in second
+
+
+@pytest.mark.parametrize("query", ['heroin"', '"', "(detox", "detox*", "NEAR(", "^detox", "a:b", "-detox"])
+def test_punctuation_in_a_query_is_ignored_not_an_error(client, article, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_a_query_with_punctuation_still_finds_its_words(client, article):
+    assert result_titles(client.get("/search/", {"q": '"supervised detox"!'}).content.decode()) == [
+        "Heroin detox explained"
+    ]
