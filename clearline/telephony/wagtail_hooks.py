@@ -168,3 +168,30 @@ def register_contradictions_menu_item() -> Any:
         icon_name="warning",
         order=231,
     )
+
+
+# --- Calls, a call's decision trace, live calls (``admin_calls``) ---------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_call_urls() -> list[Any]:
+    from clearline.telephony import admin_calls
+
+    return [
+        path("calls/", admin_calls.CallsView.as_view(), name="telephony_calls"),
+        path("calls/live/", admin_calls.LiveCallsView.as_view(), name="telephony_live_calls"),
+        path("calls/live.json", admin_calls.live_calls_json, name="telephony_live_calls_json"),
+        path("calls/<int:call_id>/", admin_calls.CallView.as_view(), name="telephony_call"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_calls_menu_item() -> Any:
+    return StaffMenuItem(_("Calls"), reverse("telephony_calls"), name="calls", icon_name="phone", order=228)
+
+
+@hooks.register("register_admin_menu_item")
+def register_live_calls_menu_item() -> Any:
+    return StaffMenuItem(
+        _("Live calls"), reverse("telephony_live_calls"), name="live-calls", icon_name="phone", order=229
+    )
