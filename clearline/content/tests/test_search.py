@@ -93,10 +93,9 @@ def test_results_come_ten_to_a_page(client, topic):
     assert len(result_titles(second)) == 2 and 'rel="prev"' in second
 
 
-@pytest.mark.parametrize("query", ['heroin"', '"', "(detox", "detox*", "NEAR(", "^detox", "a:b", "-detox"])
-def test_punctuation_in_a_query_is_ignored_not_an_error(client, article, query):
-    response = client.get("/search/", {"q": query})
-    assert response.status_code == 200
+def test_punctuation_in_a_query_is_ignored_not_an_error(client, article):
+    for query in ('heroin"', '"', "(detox", "detox*", "NEAR(", "^detox", "a:b", "-detox"):
+        assert client.get("/search/", {"q": query}).status_code == 200, query
 
 
 def test_a_query_with_punctuation_still_finds_its_words(client, article):
