@@ -37,4 +37,8 @@ def demo_directory(db):
 def test_the_hsds_api_answers_any_input_without_a_server_error(case, demo_directory):
     # A well-formed id of a term that does not exist, or a ZIP code nobody uses, is a 400 naming the parameter:
     # the schema cannot say which ids exist, so schemathesis's "valid input must be accepted" check is left out.
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    # Real clients decode gzip; schemathesis's WSGI transport asks for it (requests' default headers) but does
+    # not decode it, so it asks for the body as is.
+    case.call_and_validate(
+        headers={"Accept-Encoding": "identity"}, excluded_checks=[positive_data_acceptance]
+    )
