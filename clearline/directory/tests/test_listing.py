@@ -17,12 +17,15 @@ from clearline.directory.taxonomy import SPANISH
 from .conftest import CODES_CSV
 
 FIRST_GROUPS = ["care", "payment", "ages", "languages"]
+# SAMHSA's code list is read from ../shared/data, which a clean clone outside the workplace does not have.
+needs_codes = pytest.mark.skipif(not CODES_CSV.exists(), reason="SAMHSA's service code list is missing")
 
 
 def headings(text: str) -> list[tuple[str, str]]:
     return re.findall(r'<h3 id="services-(\w+)">([^<]+)</h3>', text)
 
 
+@needs_codes
 def test_the_spanish_file_names_every_samhsa_code_category_and_group():
     spanish = json.loads(SPANISH.read_text(encoding="utf-8"))
     with CODES_CSV.open(newline="", encoding="utf-8") as handle:
@@ -34,6 +37,7 @@ def test_the_spanish_file_names_every_samhsa_code_category_and_group():
     assert all(value.strip() and value == value.strip() for value in spanish["services"].values())
 
 
+@needs_codes
 def test_every_category_people_read_belongs_to_a_group():
     with CODES_CSV.open(newline="", encoding="utf-8") as handle:
         categories = {r["category_code"] for r in csv.DictReader(handle)}
