@@ -286,14 +286,15 @@ def verify_month(month: dt.date, digest: str | None = None, now: dt.datetime | N
     result: dict[str, Any] = {"month": month, "published": published, "entries": last - first + 1}
     if past_retention(month, now):
         return Verification(computed="", past_retention=True, **result)
-    previous = RoutingLogMonth.objects.filter(period__lt=month).order_by("-period").first()
-    expected_start = previous.digest if previous is not None else None
-    if expected_start is None and first > 1:
+    # The chain must start where the one before it ended: the previous entry, and any sealed month ending there.
+    anchors = [GENESIS] if first == 1 else []
+    if first > 1:
         before = RoutingLogEntry.objects.filter(sequence=first - 1).first()
-        expected_start = before.entry_hash if before is not None else None
-    if expected_start is None and first == 1:
-        expected_start = GENESIS
-    if expected_start is not None and expected_start != start_hash:
+        anchors += [before.entry_hash] if before is not None else []
+        anchors += RoutingLogMonth.objects.filter(period__lt=month, last_sequence=first - 1).values_list(
+            "digest", flat=True
+        )
+    if any(anchor != start_hash for anchor in anchors):
         return Verification(computed="", problem=Problem.WRONG_START, **result)
     computed = start_hash
     for entry, call in _entries_with_calls(first, last):

@@ -83,6 +83,7 @@ def _month_page(request: HttpRequest, first_day: dt.date) -> HttpResponse:
             "published": published,
             "checks": transparency.published_claim_checks(published.month),
             "routing_log": routing_log.published_digest(published.month),
+            "trace_retention_days": settings.CLEARLINE_TRACE_RETENTION_DAYS,
             "in_progress": in_progress,
             "appears_on": transparency.month_after(in_progress),
             "min_offered": transparency.MIN_OFFERED_FOR_RATES,

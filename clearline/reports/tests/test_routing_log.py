@@ -220,7 +220,24 @@ def test_the_transparency_page_publishes_the_sealed_digest_with_how_to_verify_it
     page = client.get("/transparency/2026-11/").content.decode()
     assert digest in page and "4 calls" in page
     assert "clearline routing_log_verify --month 2026-11 --digest" in page
+    assert "kept for 400 days after the month ends" in page
     RoutingLogMonth.objects.filter(period=NOV).delete()
     bump_generation()  # (a sealed month is never deleted; here only to see the page without it)
     page = client.get("/transparency/2026-11/").content.decode()
     assert digest not in page and "not published yet" in page
+
+
+def test_the_open_month_verifies_before_the_previous_one_is_sealed(providers):
+    ended_call(t(10, 30, 15))
+    ended_call(t(11, 30, 12))
+    append(t(11, 30, 13))  # October sealed; November open
+    ended_call(t(12, 1, 5, 1), minutes=1)  # 00:02 on 1 December in New York
+    append(t(12, 1, 5, 10))  # before November is sealed (15 minutes after it ends)
+    assert RoutingLogEntry.objects.get(sequence=3).period == DEC
+    assert not RoutingLogMonth.objects.filter(period=NOV).exists()
+    assert verify_month(DEC, now=t(12, 1, 5, 10)).ok and verify_month(NOV, now=t(12, 1, 5, 10)).ok
+    append(t(12, 1, 5, 20))
+    assert verify_month(NOV, now=t(12, 1, 6)).ok and verify_month(DEC, now=t(12, 1, 6)).ok
+    # A month's start that no longer matches the month before it is reported.
+    RoutingLogMonth.objects.filter(period=NOV).update(start_hash="f" * 64)
+    assert verify_month(NOV, now=t(12, 1, 6)).problem == Problem.WRONG_START
