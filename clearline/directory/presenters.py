@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .filters import labels_for_codes
 from .search import Hit
@@ -28,6 +29,7 @@ class ResultRow:
 
 def result_rows(hits: list[Hit]) -> list[ResultRow]:
     rows = []
+    sources: dict[str, str] = {}  # "Source: SAMHSA National Directory 2022", once per source on the page
     marker = 987654321
     url = reverse("directory:facility", args=[marker]).replace(str(marker), "{}")
     for hit in hits:
@@ -47,7 +49,8 @@ def result_rows(hits: list[Hit]) -> list[ResultRow]:
                 payments=", ".join(labels_for_codes(codes, "payment")),
                 phone_number=phones[0].number if phones else "",
                 phone_display=phones[0].display if phones else "",
-                source=facility.citation,
+                source=sources.get(facility.source)
+                or sources.setdefault(facility.source, f"{gettext('Source:')} {facility.citation}"),
             )
         )
     return rows
