@@ -51,6 +51,9 @@ STALE = dt.timedelta(days=1)
 # A month is sealed this long after it ended: every call that ended in it is chained by then (SETTLE, one run).
 SEAL_DELAY = dt.timedelta(minutes=15)
 BATCH_SIZE = 1000
+# At most this many calls a run (the first run after an upgrade chains every stored call, over several runs);
+# months are sealed only by a run that found nothing more to chain.
+MAX_PER_RUN = 50_000
 # Appends look this many call ids below the low-water mark, for a call inserted by a transaction that committed
 # after a later one (ids are handed out at insert, rows become visible at commit).
 LOOKBACK_IDS = 1000
@@ -149,11 +152,12 @@ def append(now: dt.datetime | None = None) -> AppendResult:
                 )
             RoutingLogEntry.objects.bulk_create(entries)
             appended += len(entries)
-            if len(batch) < BATCH_SIZE:
+            caught_up = len(batch) < BATCH_SIZE
+            if caught_up or appended >= MAX_PER_RUN:
                 break
         head.low_water = _low_water(head.low_water)
         head.save()
-        sealed = _seal(head, last_sealed, moment)
+        sealed = _seal(head, last_sealed, moment) if caught_up else []
         if sealed:
             bump_generation()  # the transparency pages of those months now show their digests
     if appended or sealed:

@@ -241,3 +241,13 @@ def test_the_open_month_verifies_before_the_previous_one_is_sealed(providers):
     # A month's start that no longer matches the month before it is reported.
     RoutingLogMonth.objects.filter(period=NOV).update(start_hash="f" * 64)
     assert verify_month(NOV, now=t(12, 1, 6)).problem == Problem.WRONG_START
+
+
+def test_a_backlog_is_chained_over_several_runs_and_sealed_once_caught_up(providers, monkeypatch):
+    monkeypatch.setattr(routing_log, "BATCH_SIZE", 2)
+    monkeypatch.setattr(routing_log, "MAX_PER_RUN", 2)
+    calls = [ended_call(t(10, day, 12)) for day in (1, 2, 3)] + [ended_call(t(11, 1, 12))]
+    assert append(t(11, 5, 0)) == routing_log.AppendResult(2, ())
+    assert append(t(11, 5, 0)) == routing_log.AppendResult(2, ())  # a full batch: it may not be caught up yet
+    assert append(t(11, 5, 0)) == routing_log.AppendResult(0, (OCT,))
+    assert chained() == [call.pk for call in calls]
