@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from clearline.content.models import Helpline
@@ -37,6 +38,9 @@ from clearline.telephony import trace_words
 from clearline.telephony.claim_checks import NotCheckable, claim_text, claims_for
 from clearline.telephony.models import Attempt, AttemptStatus, Call, CallOutcome
 
+# Apps above telephony add sentences to a call's page through this Wagtail hook (a function of the call returning
+# a list of sentences), so telephony needs no import of them: reports tells where the call is in the routing log.
+CALL_PAGE_HOOK = "clearline_call_page_sentences"
 CALLS_PER_PAGE = 50
 LIVE_HOURS = 3
 LIVE_LIMIT = 100  # ended calls shown on the live page (calls in progress are all shown)
@@ -194,7 +198,10 @@ class CallView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         trace = call.trace if isinstance(call.trace, dict) else {}
         wave_of_step = None
         if call.plan:
-            wave_of_step = {dial.index: dial.wave for dial in call.routing_plan.dials}
+            try:
+                wave_of_step = {dial.index: dial.wave for dial in call.routing_plan.dials}
+            except (KeyError, TypeError, ValueError):  # a plan stored in a shape this code no longer reads
+                wave_of_step = None
         callback = call.callback if _has_callback(call) else None
         callback_values = None
         if callback is not None:
@@ -229,6 +236,7 @@ class CallView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
             ending=trace_words.ending_sentences(trace, names),
             callback=trace_words.callback_sentences(callback_values, names),
             claims=self._claims(call),
+            extras=[line for hook in hooks.get_hooks(CALL_PAGE_HOOK) for line in hook(call)],
         )
         return context
 

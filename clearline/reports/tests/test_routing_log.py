@@ -251,3 +251,18 @@ def test_a_backlog_is_chained_over_several_runs_and_sealed_once_caught_up(provid
     assert append(t(11, 5, 0)) == routing_log.AppendResult(2, ())  # a full batch: it may not be caught up yet
     assert append(t(11, 5, 0)) == routing_log.AppendResult(0, (OCT,))
     assert chained() == [call.pk for call in calls]
+
+
+def test_the_operators_call_page_says_where_the_call_is_in_the_log(client, sealed_november, login_verified):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    login_verified(get_user_model().objects.create_superuser("olivia", "olivia@example.invalid", "x"))
+    call = sealed_november[0]
+    entry = RoutingLogEntry.objects.get(call_pk=call.pk)
+    page = client.get(reverse("telephony_call", args=[call.pk])).content.decode()
+    assert f"Entry #{entry.sequence} of the routing log, in 2026-11; entry hash {entry.entry_hash}." in page
+    assert RoutingLogMonth.objects.get(period=NOV).digest in page
+    unchained = make_call(t(12, 3, 12), [])
+    page = client.get(reverse("telephony_call", args=[unchained.pk])).content.decode()
+    assert "Not in the routing log yet" in page
