@@ -40,9 +40,8 @@ from clearline.telephony.sip.sipcall import Account, Caller, SipLeg
 
 logger = logging.getLogger(__name__)
 
-KEEP_ENDED_S = (
-    2.0  # an ended leg's pjsua2 object is dropped this long after its end (never inside a callback)
-)
+# An ended leg's Python object is kept this long after its end (never dropped inside a callback).
+KEEP_ENDED_S = 30.0
 
 
 class Controller(Loop):
@@ -58,6 +57,7 @@ class Controller(Loop):
         self.stopping = threading.Event()
         self.ready = threading.Event()
         self._retired: deque[tuple[float, SipLeg]] = deque()
+        self.live: set[SipLeg] = set()  # every leg not yet over (its SIP call not disconnected)
         self._durations: dict[Path, float] = {}
         self._ringback: Path | None = None
         self.endpoint: Any = None
@@ -85,7 +85,7 @@ class Controller(Loop):
         ep.libCreate()
         ep_config = pj.EpConfig()
         ep_config.uaConfig.threadCnt = 0
-        ep_config.uaConfig.mainThreadOnly = True
+        ep_config.uaConfig.mainThreadOnly = False
         ep_config.uaConfig.maxCalls = config.max_calls
         ep_config.uaConfig.userAgent = "Clearline call controller"
         ep_config.logConfig.level = ep_config.logConfig.consoleLevel = 1
@@ -160,6 +160,7 @@ class Controller(Loop):
             self._retired.popleft()
 
     def retire(self, leg: SipLeg) -> None:
+        self.live.discard(leg)
         self._retired.append((time.monotonic() + KEEP_ENDED_S, leg))
 
     # --- Runtime (legs.py) ---
@@ -173,10 +174,14 @@ class Controller(Loop):
         leg.listener = listener
         param = pj.CallOpParam(True)
         param.opt.audioCount, param.opt.videoCount = 1, 0
+        leg.uri = uri
         try:
             leg.makeCall(uri, param)
         except pj.Error as error:
             logger.warning("SIP leg could not be placed: %s", error.info())
+            leg.listener, leg.ended = None, True
+            leg.thisown = False  # as an ended leg (sipcall.py): never freed
+            self.live.discard(leg)
             return None
         return leg
 

@@ -30,6 +30,8 @@ class SipLeg(pj.Call):
         self.player: Any = None
         self.confirmed = self.answered = self.ended = False
         self.peer: SipLeg | None = None
+        self.uri = ""  # where an outbound leg went (for logs and tests)
+        controller.live.add(self)
 
     # pjsua2 callbacks: noted, then handled after ``libHandleEvents`` returns (never re-entering pjsua).
     def onCallState(self, prm: Any) -> None:

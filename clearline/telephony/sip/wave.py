@@ -46,6 +46,7 @@ class WaveLeg:
     status: str = ""  # the final status reported for it
     runner: ScriptRunner | None = None
     owner: Any = field(default=None, repr=False)
+    early: str = ""  # keys pressed before the whisper was ready to listen: given to it when it starts
 
 
 class Wave:
@@ -115,6 +116,9 @@ class Wave:
     def leg_digit(self, wave_leg: WaveLeg, digit: str) -> None:
         logger.debug("SIP wave %s: attempt %s pressed a key", self.step, wave_leg.destination.attempt)
         if wave_leg.runner is not None and wave_leg.state == "answered":
+            if wave_leg.runner.gather is None and not wave_leg.runner.verbs:
+                wave_leg.early += digit  # the whisper is still being fetched
+                return
             wave_leg.runner.digit(digit)
 
     def leg_ended(self, wave_leg: WaveLeg, code: int, answered: bool) -> None:
@@ -240,6 +244,9 @@ class _WhisperOwner:
             self.wave._check_over()
             return
         runner.run(prepared[1])
+        early, self.wave_leg.early = self.wave_leg.early, ""
+        for digit in early:
+            runner.digit(digit)
 
     def on_event(self, event: Event, digits: str) -> None:
         attempt = self.wave_leg.destination.attempt
