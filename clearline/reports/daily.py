@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import logging
-import operator
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from clearline.lib.pagecache import bump_generation
 from clearline.reports.figures import day_start, live_counts, local_today, operator_zone
 from clearline.reports.models import DailyProviderFigures, DailyTotals
 from clearline.telephony import retention
-from clearline.telephony.models import Call
 
 logger = logging.getLogger(__name__)
 
@@ -128,47 +123,22 @@ def compute_daily_figures(day: dt.date | None = None, now: dt.datetime | None = 
     return days
 
 
-# What the call-detail purge erases. The decision trace is not among them: the routing log's months are recomputed
-# from it, so it is kept for CLEARLINE_TRACE_RETENTION_DAYS and erased by ``routing_log.purge_old_traces``.
-PURGED_DETAIL = {name: value for name, value in retention.PURGED_DETAIL.items() if name != "trace"}
-
-
-def _with_details() -> QuerySet[Call]:
-    return Call.objects.filter(
-        functools.reduce(operator.or_, (~Q(**{k: v}) for k, v in PURGED_DETAIL.items()))
-    )
-
-
-def _days_with_details(before: dt.datetime) -> list[dt.date]:
-    days = (
-        _with_details()
-        .filter(started_at__lt=before)
-        .annotate(day=TruncDate("started_at", tzinfo=operator_zone()))
-        .values_list("day", flat=True)
-        .distinct()
-    )
-    return sorted(set(days))
-
-
 def purge_old_call_details(now: dt.datetime | None = None) -> int:
     """Erase per-call detail of calls past the retention period, one whole local day at a time, and only days
     whose figures are complete (computed after the day ended; computed here first if they are not)."""
     moment = now or timezone.now()
+    zone = operator_zone()
     # Whole days only: a day is erased once its last moment is past the retention period.
     first_kept_day = local_today(retention.retention_cutoff(moment))
     purged = 0
-    for day in _days_with_details(before=day_start(first_kept_day)):
+    for day in retention.days_with_details(before=day_start(first_kept_day), zone=zone):
         totals = DailyTotals.objects.filter(date=day).first()
         if totals is None or not totals.complete:
             totals = compute_day(day, moment)
         if not totals.complete:  # cannot happen for a past day; never erase what the figures might still need
             logger.warning("Figures of %s are not complete; its call details are kept for now", day)
             continue
-        purged += (
-            _with_details()
-            .filter(started_at__gte=day_start(day), started_at__lt=day_start(day + dt.timedelta(days=1)))
-            .update(**PURGED_DETAIL)
-        )
+        purged += retention.purge_call_details(day_start(day), day_start(day + dt.timedelta(days=1)))
     if purged:
         logger.info("Erased the call details of %s calls past the retention period", purged)
     return purged

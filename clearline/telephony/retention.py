@@ -5,13 +5,16 @@ evidence of fairness in aggregate need: when it started and ended, the helpline 
 the connected provider, the disclosure version played, the language, the routing seed and its attempts (which
 provider was rung, when, with what result: no caller data). It loses:
 
-- ``trace`` and ``plan`` (the decision trace and the plan JSON: every filter each provider passed or failed for
-  this caller, which includes the caller's state, ZIP-derived and language matches);
+- ``plan`` (the plan JSON);
 - ``caller_hmac`` (the keyed hash that links a caller's calls together: after the period, calls are no longer
   linkable to one another or to a caller);
 - ``caller_state``.
 
-The encrypted number of a callback request is emptied much sooner, by ``purge_callback_numbers``.
+The decision ``trace`` (every filter each provider passed or failed for this caller) is kept longer, for
+``CLEARLINE_TRACE_RETENTION_DAYS`` after its routing-log month (``clearline.reports.routing_log``): a published
+month's digest is recomputed from the traces. Once ``caller_hmac`` and ``caller_state`` are gone nothing links a
+trace to a caller. The encrypted number of a callback request is emptied much sooner, by
+``purge_callback_numbers``.
 
 This module only erases. Which days may be erased is the caller's decision: the worker job
 (``clearline.reports.tasks.purge_call_details``) erases a day only once that day's figures are computed and
@@ -30,12 +33,12 @@ from django.db.models.functions import TruncDate
 
 from clearline.telephony.models import Call
 
-PURGED_DETAIL = {"trace": {}, "plan": {}, "caller_hmac": "", "caller_state": ""}
+PURGED_DETAIL = {"plan": {}, "caller_hmac": "", "caller_state": ""}
 
 
 def with_details() -> QuerySet[Call]:
     """Calls that still hold any of the details the purge erases."""
-    return Call.objects.filter(~Q(trace={}) | ~Q(plan={}) | ~Q(caller_hmac="") | ~Q(caller_state=""))
+    return Call.objects.filter(~Q(plan={}) | ~Q(caller_hmac="") | ~Q(caller_state=""))
 
 
 def retention_cutoff(now: dt.datetime) -> dt.datetime:
