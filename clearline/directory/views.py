@@ -55,6 +55,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
             context["result"], context["rows"] = result, result_rows(result.hits)
             context["sources"] = results_sources([hit.facility for hit in result.hits])
             context["oeps"] = OEPS
+            # Translated once, not once per result row.
+            context["labels"] = {
+                "settings": _("Settings:"),
+                "medications": _("Medications:"),
+                "payments": _("Payment accepted:"),
+            }
             context["query_without_page"] = _query_without(request, form, "page")
             if result.total == 0:
                 context["suggestions"] = suggestions(request, form, place, radius, code_sets)
