@@ -52,7 +52,6 @@ class Session:
         self.transfer: _Transfer | None = None
         self.bridged: Leg | None = None
         self.ended = False
-        self.in_fallback = False
         self.started_at = time.monotonic()
 
     # --- the caller's leg ---
@@ -164,7 +163,6 @@ class Session:
                 result,
                 exc_info=result,
             )
-            self.in_fallback = True
             self._play(fallback_script(self.language))
             return
         answer, verbs = result
