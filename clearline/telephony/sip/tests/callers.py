@@ -6,7 +6,8 @@ a trunk that plays every provider, the crisis line and the free helpline, each n
 - ``Trunk``: a sipp UAS on a free port. A number matching ``busy`` answers 486; ``person`` answers, then presses
   1 ``press_after_ms`` after the ACK (the whisper is playing) and stays until BYE; ``silent`` rings until
   cancelled; any other number (the free lines, a voicemail) answers and stays until BYE, pressing nothing.
-  Each INVITE's number is written to its message log: ``dialled()``.
+  Each INVITE's number is written to its message log: ``dialled()``. With ``echo``, every answered leg sends
+  back the audio it receives (sipp's ``-rtp_echo``).
 """
 
 from __future__ import annotations
@@ -259,9 +260,9 @@ class Trunk:
 
     def __init__(
         self, folder: Path, port: int, *, busy: str = NEVER, person: str = NEVER, silent: str = NEVER,
-        press_after_ms: int = 600,
+        press_after_ms: int = 600, echo: bool = False,
     ) -> None:  # fmt: skip
-        self.folder, self.port = folder, port
+        self.folder, self.port, self.echo = folder, port, echo
         self.args = (busy, person, silent, press_after_ms)
         self.log = folder / "trunk-messages.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -279,7 +280,7 @@ class Trunk:
                 SIPP, "-sf", str(scenario), "-i", HOST, "-p", str(self.port), "-mi", HOST, "-mp", str(media_port()),
                 "-aa", "-nostdin", "-trace_logs", "-log_file", str(self.log), "-trace_err", "-error_file",
                 str(self.folder / "trunk-errors.log"), "-trace_msg", "-message_file",
-                str(self.folder / "trunk-sip.log"),
+                str(self.folder / "trunk-sip.log"), *(["-rtp_echo"] if self.echo else []),
             ]  # fmt: skip
             with (self.folder / "trunk.out").open("wb") as out:
                 self.process = subprocess.Popen(

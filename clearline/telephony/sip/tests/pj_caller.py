@@ -2,10 +2,11 @@
 controller under test has this test process's), bound to 127.0.0.1.
 
     python pj_caller.py --port SOURCE_PORT --rtp RTP_PORT --to sip:+12065550101@127.0.0.1:EDGE_PORT \
-        --record heard.wav --seconds 4
+        --record heard.wav --seconds 4 [--key 0.8:1] [--tone 1000]
 
 Calls ``--to`` from 127.0.0.1:SOURCE_PORT, records the received audio (8 kHz mono 16-bit WAV) from the moment
-its media is up, hangs up after ``--seconds`` and exits 0; exits 1 if the call was not answered.
+its media is up, hangs up after ``--seconds`` and exits 0; exits 1 if the call was not answered. ``--key S:D``
+sends the key D (RFC 2833) S seconds after the answer; ``--tone HZ`` sends a steady tone the whole call.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class Caller(pj.Call):
         self.recorder: pj.AudioMediaRecorder | None = None
         self.answered_at: float | None = None
         self.ended = False
+        self.tone_hz = 0
+        self.tone: pj.ToneGenerator | None = None
 
     def onCallState(self, prm: object) -> None:
         info = self.getInfo()
@@ -39,6 +42,21 @@ class Caller(pj.Call):
                 self.recorder.createRecorder(self.record)
                 self.getAudioMedia(index).startTransmit(self.recorder)
                 self.answered_at = time.monotonic()
+                if self.tone_hz:
+                    self.tone = pj.ToneGenerator()
+                    self.tone.createToneGenerator(8000, 1)
+                    desc = pj.ToneDesc()
+                    desc.freq1, desc.freq2, desc.on_msec, desc.off_msec, desc.volume = (
+                        self.tone_hz,
+                        0,
+                        1000,
+                        0,
+                        0,
+                    )
+                    tones = pj.ToneDescVector()
+                    tones.append(desc)
+                    self.tone.play(tones, True)
+                    self.tone.startTransmit(self.getAudioMedia(index))
 
 
 def main() -> int:
@@ -48,6 +66,8 @@ def main() -> int:
     parser.add_argument("--to", required=True)
     parser.add_argument("--record", required=True)
     parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--key", default="")
+    parser.add_argument("--tone", type=int, default=0)
     args = parser.parse_args()
 
     ep = pj.Endpoint()
@@ -73,6 +93,8 @@ def main() -> int:
     account = pj.Account()
     account.create(account_config, True)
     call = Caller(account, args.record)
+    call.tone_hz = args.tone
+    key_at, _, key = args.key.partition(":")
     param = pj.CallOpParam(True)
     param.opt.audioCount, param.opt.videoCount = 1, 0
     call.makeCall(args.to, param)
@@ -83,12 +105,15 @@ def main() -> int:
         if call.answered_at is not None and not answered:
             answered = True
             deadline = call.answered_at + args.seconds
+        if answered and key and time.monotonic() >= call.answered_at + float(key_at):  # type: ignore[operator]
+            call.dialDtmf(key)
+            key = ""
     if not call.ended:
         call.hangup(pj.CallOpParam())
         stop = time.monotonic() + 1
         while not call.ended and time.monotonic() < stop:
             ep.libHandleEvents(10)
-    call.recorder = None
+    call.recorder = call.tone = None
     del call
     account.shutdown()
     ep.libDestroy()

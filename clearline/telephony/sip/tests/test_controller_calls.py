@@ -9,6 +9,7 @@ is SQLite in memory, shared between threads, where a read and a write at once fa
 from __future__ import annotations
 
 import array
+import math
 import random
 import statistics
 import subprocess
@@ -152,6 +153,43 @@ def test_a_provider_who_presses_1_is_bridged_and_the_call_is_connected(
     assert len(accepted) == 1 and call.connected_provider_id == accepted[0].provider_id
     assert {a.status for a in attempts if a not in accepted} <= {AttemptStatus.CANCELED}
     assert sorted(trunk.dialled()) == sorted(t.phone for t in first_wave.targets)
+
+
+def tone_fraction(samples: array.array[int], hz: int = 1000, block: int = 800) -> float:
+    """How much of a block's energy is at ``hz`` (Goertzel): 1.0 for a pure tone, near 0 for speech or silence."""
+    if len(samples) < block:
+        return 0.0
+    part = samples[-block:]
+    coefficient = 2 * math.cos(2 * math.pi * hz / 8000)
+    before = before2 = 0.0
+    for sample in part:
+        before, before2 = sample + coefficient * before - before2, before
+    power = before2 * before2 + before * before - coefficient * before * before2
+    energy = sum(s * s for s in part)
+    return 2 * power / (block * energy) if energy else 0.0
+
+
+def test_a_bridged_call_carries_audio_both_ways(
+    sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
+) -> None:
+    """The caller (pjsua2, its own process) sends a 1 kHz tone; the provider who pressed 1 sends back whatever it
+    receives (sipp's RTP echo). Once bridged, the caller hears its own tone: caller -> provider -> caller."""
+    heard = tmp_path / "heard.wav"
+    command = [
+        sys.executable, str(PJ_CALLER), "--port", str(trusted_port), "--rtp", str(media_port()),
+        "--to", f"sip:{HELPLINE}@{HOST}:{controller_edge.port}", "--record", str(heard), "--seconds", "5",
+        "--key", "0.8:1", "--tone", "1000",
+    ]  # fmt: skip
+    with Trunk(tmp_path / "trunk", sip_controller.trunk_port, person=r"[0-9]+", echo=True):
+        done = subprocess.run(command, capture_output=True, timeout=30, check=False)
+        assert done.returncode == 0, (done.stdout + done.stderr).decode(errors="replace")[-2000:]
+        call = _the_call(sip_controller)
+        assert call is not None
+        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
+    samples = _samples(heard)
+    assert tone_fraction(samples[:4000]) < 0.2  # the greeting's first half second: speech, not the tone
+    assert tone_fraction(samples) > 0.8  # the last 0.1 s: the tone, back through the bridge
+    assert _read(sip_controller, lambda: Call.objects.get(pk=call.pk).outcome) == CallOutcome.CONNECTED
 
 
 def test_a_busy_first_wave_rings_the_next_wave(
