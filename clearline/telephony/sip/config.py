@@ -55,7 +55,9 @@ def controller_config(**overrides: Any) -> ControllerConfig:
             "CLEARLINE_SIP_FLOW_THREADS", env_int("CLEARLINE_SIP_FLOW_THREADS", 8, minimum=1, maximum=64)
         ),
         "max_calls": _setting(
-            "CLEARLINE_SIP_MAX_CALLS", env_int("CLEARLINE_SIP_MAX_CALLS", 256, minimum=4, maximum=1000)
+            # 4: what the pjsua2-python wheel holds at once, whatever more is asked (docs/sip.md, "Known limits").
+            "CLEARLINE_SIP_MAX_CALLS",
+            env_int("CLEARLINE_SIP_MAX_CALLS", 4, minimum=1, maximum=1000),
         ),
     }
     values.update(overrides)

@@ -80,7 +80,7 @@ def sip_controller(sip_folder: Path) -> Iterator[Running]:
         trunk=f"{HOST}:{trunk_port}",
         prompts_dir=sip_folder / "prompts",
         flow_threads=1,
-        max_calls=32,
+        max_calls=4,  # as the wheel allows (docs/sip.md, "Known limits")
     )
     controller = Controller(config, flow_lock=lock)
     thread = threading.Thread(target=controller.run, name="sip-controller", daemon=True)
