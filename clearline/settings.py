@@ -6,6 +6,7 @@ Production refuses to start with DEBUG on, the development secret key, or missin
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -407,6 +408,17 @@ try:
         if _sip_fallback
         else sip_edge.default_fallback(CLEARLINE_SIP_TRUNK)
     )
+    # The call controller (`clearline sip_controller`): the address SIP and RTP bind to (and its SDP names), its
+    # SIP port (the one in CLEARLINE_SIP_CONTROLLERS), the first RTP port, where prompts are cached, the threads
+    # running call-flow events, and the calls one process holds (4: what the pjsua2-python wheel allows).
+    CLEARLINE_SIP_CONTROLLER_IP = str(
+        ipaddress.ip_address(env_str("CLEARLINE_SIP_CONTROLLER_IP", "127.0.0.1") or "127.0.0.1")
+    )
+    CLEARLINE_SIP_CONTROLLER_PORT = env_int("CLEARLINE_SIP_CONTROLLER_PORT", 5090, minimum=1, maximum=65535)
+    CLEARLINE_SIP_RTP_PORT = env_int("CLEARLINE_SIP_RTP_PORT", 20000, minimum=1024, maximum=65000)
+    CLEARLINE_SIP_PROMPTS_DIR = Path(env_str("CLEARLINE_SIP_PROMPTS_DIR", "") or VAR_DIR / "sip" / "prompts")
+    CLEARLINE_SIP_FLOW_THREADS = env_int("CLEARLINE_SIP_FLOW_THREADS", 8, minimum=1, maximum=64)
+    CLEARLINE_SIP_MAX_CALLS = env_int("CLEARLINE_SIP_MAX_CALLS", 4, minimum=1, maximum=1000)
 except ValueError as _sip_error:
     raise ImproperlyConfigured(str(_sip_error)) from _sip_error
 
