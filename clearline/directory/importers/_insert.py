@@ -21,7 +21,9 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     given = set(rows[0])
     now = timezone.now()
-    names, defaults, prepared = [], [], []
+    names: list[str] = []
+    defaults: list[Any] = []
+    prepared: list[bool] = []
     for field in fields:
         key = field.attname if field.attname in given else field.name
         names.append(key)
