@@ -64,7 +64,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             context["query_without_page"] = _query_without(request, form, "page")
             if result.total == 0:
                 context["suggestions"] = suggestions(request, form, place, radius, code_sets)
-                context["at_max_radius"] = place.is_point and radius >= max(RADII_MILES)
+                # Every wider radius was tried (with the same filters): none finds a facility.
+                context["nothing_within_max"] = place.is_point
     context["helpline"] = NATIONAL_HELPLINE
     return render(request, "directory/search.html", context)
 

@@ -75,9 +75,10 @@ def test_at_the_largest_radius_no_wider_search_is_offered(client, real_slice):
     assert '<a href="tel:+18006624357">' in text
 
 
-def test_when_nothing_can_help_only_the_helpline_is_offered(client, real_slice):
-    text = html(client, place="Denver, CO", radius="100")  # the slice has no Colorado facility
-    assert "0 facilities within 100 miles of Denver, CO" in text
+@pytest.mark.parametrize("radius", ["10", "100"])
+def test_when_nothing_can_help_only_the_helpline_is_offered(client, real_slice, radius):
+    text = html(client, place="Denver, CO", radius=radius)  # the slice has no Colorado facility
+    assert f"0 facilities within {radius} miles of Denver, CO" in text
     assert "directory-suggestions" not in text
     assert "the largest distance we search" in text
     assert '<a href="tel:+18006624357">1-800-662-4357</a>' in text
