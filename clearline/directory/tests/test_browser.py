@@ -71,6 +71,11 @@ def test_zip_35007_finds_facilities_in_the_demo_directory(page, live_server):
     expect(page.locator(".results .result-source").first).to_have_text(
         "Source: SAMHSA National Directory 2022"
     )
+    # On a phone the first result starts on the first screen, below a compact form.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    first = page.locator(".results li.result").first.bounding_box()
+    assert first is not None and first["y"] + 24 <= 844, first
 
 
 def test_zero_results_come_first_with_the_helpline_and_the_filters_closed(page, live_server):
