@@ -4,10 +4,11 @@ with a token, or non-text bodies."""
 from __future__ import annotations
 
 import gzip
+import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
@@ -55,6 +56,17 @@ def test_what_may_carry_a_secret_or_gains_nothing_is_sent_as_is(kwargs):
     response = respond(**kwargs)
     assert not response.has_header("Content-Encoding")
     assert response.content.decode() == BODY
+
+
+def test_a_small_file_is_sent_as_is(settings):
+    request = RequestFactory().get(settings.STATIC_URL + "clearline/favicon.svg", HTTP_ACCEPT_ENCODING="gzip")
+    request.user = AnonymousUser()
+
+    def view(request):
+        return FileResponse(io.BytesIO(b"<svg/>" * 30), content_type="image/svg+xml")
+
+    response = SafeGZipMiddleware(view)(request)
+    assert not response.has_header("Content-Encoding")
 
 
 def test_static_files_are_compressed_even_for_staff(settings):
