@@ -30,7 +30,8 @@ def main() -> int:
         flush=True,
     )
     children = [
-        subprocess.Popen([clearline, "runserver", "--noreload", f"{args.host}:{args.port}"]),
+        # --nostatic: static files come through WhiteNoise and its compression, as in production.
+        subprocess.Popen([clearline, "runserver", "--noreload", "--nostatic", f"{args.host}:{args.port}"]),
         subprocess.Popen([clearline, "worker"]),
     ]
 
