@@ -142,5 +142,6 @@ def test_a_caller_who_hangs_up_while_a_wave_rings_is_offered_to_nobody_else_and_
     assert not LineSlot.objects.filter(call=call, released_at=None).exists()
     assert not Provider.objects.filter(auto_paused=True).exists()
     # Twilio retries: the same answer, nothing more written.
-    assert [v.tag for v in parse(twilio.post(action_of(first, "Dial"), DialCallStatus="canceled"))] == ["Hangup"]
+    again = parse(twilio.post(action_of(first, "Dial"), DialCallStatus="canceled"))
+    assert [v.tag for v in again] == ["Hangup"]
     assert Attempt.objects.count() == len(rung)
