@@ -25,8 +25,10 @@ def on_postgresql() -> bool:
 def pytest_collection_modifyitems(config, items):
     """`make test` runs the suite twice, on SQLite and on PostgreSQL. The PostgreSQL pass exists to catch what
     differs between databases, so it runs every test that touches the database and leaves out tests that never
-    do (pure routing, parsing, rendering) and browser tests (they test the page, not the database); both kinds
-    ran in the SQLite pass. CLEARLINE_TEST_EVERYTHING=1 runs them all on PostgreSQL too.
+    do (pure routing, parsing, rendering), browser tests (they test the page, not the database) and real-SIP
+    call tests (they test signalling and audio; the call flow under them runs on both databases in its own
+    tests); all of them ran in the SQLite pass, which is what `make run` and `make sip` use.
+    CLEARLINE_TEST_EVERYTHING=1 runs them all on PostgreSQL too.
 
     Tests marked ``postgresql`` (races: SQLite serialises every write, so nothing can race there) are skipped
     on SQLite."""
@@ -46,8 +48,8 @@ def pytest_collection_modifyitems(config, items):
         uses_database = item.get_closest_marker("django_db") is not None or bool(
             DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
         )
-        is_browser = item.get_closest_marker("browser") is not None
-        (kept if uses_database and not is_browser else skipped).append(item)
+        elsewhere = any(item.get_closest_marker(name) is not None for name in ("browser", "sip"))
+        (kept if uses_database and not elsewhere else skipped).append(item)
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = kept

@@ -48,6 +48,7 @@ else:
     PJSUA2 = True
 
 pytestmark = [
+    pytest.mark.sip,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("helpline", "providers"),
     pytest.mark.skipif(not PJSUA2, reason="pjsua2-python is not installed (requirements.lock)"),
