@@ -71,6 +71,35 @@ class StaffOnlyMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
+class OneCallView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A staff page about one call (``call_id`` in the URL): 404 unless ``calls()`` holds it; titled "Call N"
+    under a breadcrumb to the list it came from (``list_url_name``, ``list_label``)."""
+
+    list_url_name = ""
+    list_label: Any = ""
+
+    def calls(self) -> QuerySet[Call]:
+        raise NotImplementedError
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if getattr(request.user, "is_staff", False):
+            call = self.calls().filter(pk=kwargs["call_id"]).first()
+            if call is None:
+                raise Http404
+            self.call: Call = call
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self) -> str:
+        return str(_("Call %(id)s") % {"id": self.call.pk})
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.list_url_name), "label": self.list_label},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
 class CallFilters(forms.Form):
     since = forms.ChoiceField(label=_("Started in the"), choices=SINCE_CHOICES, required=False, initial="24h")
     helpline = forms.TypedChoiceField(label=_("Number"), coerce=int, required=False, empty_value=None)
@@ -164,31 +193,14 @@ def _has_callback(call: Call) -> bool:
     return True
 
 
-class CallView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class CallView(OneCallView):
     template_name = "telephony/admin/call.html"
     header_icon = "phone"
+    list_url_name = "telephony_calls"
+    list_label = _("Calls")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if getattr(request.user, "is_staff", False):
-            call = (
-                Call.objects.select_related("helpline", "disclosure_version", "connected_provider")
-                .filter(pk=kwargs["call_id"])
-                .first()
-            )
-            if call is None:
-                raise Http404
-            self.call: Call = call
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self) -> str:
-        return str(_("Call %(id)s") % {"id": self.call.pk})
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("telephony_calls"), "label": _("Calls")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    def calls(self) -> QuerySet[Call]:
+        return Call.objects.select_related("helpline", "disclosure_version", "connected_provider")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -27,8 +25,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from clearline.providers.models import Provider
+from clearline.telephony.admin_calls import OneCallView, StaffOnlyMixin
 from clearline.telephony.claim_checks import call_story, claim_text, provider_ids_in
 from clearline.telephony.models import Call
+from clearline.telephony.trace_words import caller_tag
 
 CONTRADICTIONS_PER_PAGE = 50
 
@@ -54,11 +54,6 @@ def register_call_simulator_menu_item() -> Any:
 # --- Contradicted claims -----------------------------------------------------------------------------------------
 
 
-def caller_tag(call: Call) -> str:
-    """A short, stable tag for the caller: the first 8 characters of the keyed hash (empty once erased)."""
-    return call.caller_hmac[:8] if call.caller_hmac else ""
-
-
 def contradicting_calls() -> QuerySet[Call]:
     return (
         Call.objects.filter(claims_checked_at__isnull=False)
@@ -66,13 +61,6 @@ def contradicting_calls() -> QuerySet[Call]:
         .select_related("helpline", "disclosure_version")
         .order_by("-started_at", "-pk")
     )
-
-
-class StaffOnlyMixin:
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not getattr(request.user, "is_staff", False):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class ContradictionsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -91,41 +79,25 @@ class ContradictionsView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView
             {
                 "call": call,
                 "kinds": sorted({v.get("kind", "?") for v in call.claim_violations if isinstance(v, dict)}),
-                "caller": caller_tag(call),
+                "caller": caller_tag(call.caller_hmac),
             }
             for call in page
         ]
         return context
 
 
-class ContradictionView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class ContradictionView(OneCallView):
     template_name = "telephony/admin/contradiction.html"
     header_icon = "warning"
+    list_url_name = "telephony_contradictions"
+    list_label = _("Contradicted claims")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if getattr(request.user, "is_staff", False):
-            call = (
-                Call.objects.select_related(
-                    "helpline", "disclosure_version", "callback", "connected_provider"
-                )
-                .prefetch_related("attempts")
-                .filter(pk=kwargs["call_id"], claims_checked_at__isnull=False)
-                .first()
-            )
-            if call is None:
-                raise Http404
-            self.call: Call = call
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self) -> str:
-        return str(_("Call %(id)s") % {"id": self.call.pk})
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("telephony_contradictions"), "label": _("Contradicted claims")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    def calls(self) -> QuerySet[Call]:
+        return (
+            Call.objects.select_related("helpline", "disclosure_version", "callback", "connected_provider")
+            .prefetch_related("attempts")
+            .filter(claims_checked_at__isnull=False)
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -136,7 +108,7 @@ class ContradictionView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView)
         }
         context.update(
             call=call,
-            caller=caller_tag(call),
+            caller=caller_tag(call.caller_hmac),
             story=call_story(call, names),
             contradicted=[
                 {"kind": v.get("kind", "?"), "text": claim_text(v.get("claim", {}))}
