@@ -79,7 +79,8 @@ class OneCallView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     list_label: Any = ""
 
     def calls(self) -> QuerySet[Call]:
-        raise NotImplementedError
+        """The calls this page may show (every call, with what its header names)."""
+        return Call.objects.select_related("helpline", "disclosure_version", "connected_provider")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if getattr(request.user, "is_staff", False):
@@ -198,9 +199,6 @@ class CallView(OneCallView):
     header_icon = "phone"
     list_url_name = "telephony_calls"
     list_label = _("Calls")
-
-    def calls(self) -> QuerySet[Call]:
-        return Call.objects.select_related("helpline", "disclosure_version", "connected_provider")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
