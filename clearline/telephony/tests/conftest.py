@@ -53,3 +53,28 @@ def wave_over(call: Call, step_index: int, ending: str, ring_s: int) -> Step:
     """End a wave as the call flow does and return the engine's next step, without preparing it."""
     ended = services.end_wave(call, step_index, services.DialEnd(ending), ring_s)
     return next_step(call.routing_plan, ended.progress, ended.result)
+
+
+@pytest.fixture
+def non_staff_visits(client, django_user_model, login_verified, settings):
+    """``non_staff_visits(url)``: GET ``url`` as an anonymous visitor (must be sent to the login page), then as a
+    signed-in superuser who is not staff, then as a plain user; returns those two answers for the page's own
+    checks (each must be a refusal)."""
+
+    def visit(url: str) -> list:
+        anonymous = client.get(url)
+        assert anonymous.status_code == 302 and anonymous["Location"].startswith(
+            settings.WAGTAILADMIN_LOGIN_URL
+        )
+        editor = django_user_model.objects.create_superuser("editor", "e@example.invalid", "x")
+        editor.is_staff = False
+        editor.save()
+        answers = []
+        for person in (editor, django_user_model.objects.create_user("visitor", password="x")):
+            login_verified(person)
+            answer = client.get(url)
+            assert answer.status_code in (302, 403)
+            answers.append(answer)
+        return answers
+
+    return visit
