@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clearline.lib.pagecache import bump_generation
+from clearline.reports import call_figures
+from clearline.reports.call_rows import Period, call_rows
 from clearline.reports.figures import day_start, live_counts, local_today, operator_zone
 from clearline.reports.models import DailyProviderFigures, DailyTotals
 from clearline.telephony import retention
@@ -35,10 +37,19 @@ PROVIDER_FIELDS = [
     "helpline_connected",
     "computed_at",
 ]
-TOTALS_FIELDS = ["offered", "answered", "helpline_connected", "callbacks_open", "computed_at", "complete"]
+CALL_FIELDS = ["helpline_calls", "abandoned", "calls_in_progress", "no_provider"]
+TOTALS_FIELDS = [
+    "offered",
+    "answered",
+    "helpline_connected",
+    "callbacks_open",
+    "computed_at",
+    "complete",
+    *CALL_FIELDS,
+]
 # What the public transparency page shows of a day (every stored figure but the moment it was computed).
 PUBLISHED_PROVIDER_FIELDS = [name for name in PROVIDER_FIELDS if name != "computed_at"]
-PUBLISHED_TOTALS_FIELDS = ["offered", "answered", "helpline_connected", "callbacks_open"]
+PUBLISHED_TOTALS_FIELDS = ["offered", "answered", "helpline_connected", "callbacks_open", *CALL_FIELDS]
 
 
 def _published_values(rows: list[DailyProviderFigures], totals: DailyTotals | None) -> tuple[object, ...]:
@@ -53,6 +64,8 @@ def compute_day(day: dt.date, now: dt.datetime | None = None) -> DailyTotals:
     """Recompute and store one day's figures from the call records (an upsert)."""
     moment = now or timezone.now()
     per, total = live_counts(day, day)[day]
+    calls = call_rows(Period(day, day, operator_zone()))
+    summary = call_figures.summary(calls, [])
     rows = [
         DailyProviderFigures(
             provider_id=provider_id,
@@ -71,6 +84,10 @@ def compute_day(day: dt.date, now: dt.datetime | None = None) -> DailyTotals:
         callbacks_open=total.callbacks_open,
         computed_at=moment,
         complete=moment >= day_start(day + dt.timedelta(days=1)),
+        helpline_calls=summary.calls,
+        abandoned=summary.abandoned,
+        calls_in_progress=summary.in_progress,
+        no_provider=call_figures.no_provider_counts(calls),
     )
     # The transparency page publishes finished months, and the page cache keeps a month's page only once all its
     # days are final (reports/transparency.py), so a cached page shows stored rows of final days only. When such
@@ -103,12 +120,13 @@ def compute_day(day: dt.date, now: dt.datetime | None = None) -> DailyTotals:
 
 def days_to_compute(now: dt.datetime) -> list[dt.date]:
     """Yesterday and today, and every earlier day whose stored figures are not final yet (computed before the day
-    ended, or with callbacks still open then)."""
+    ended, or with callbacks still open then) or that had calls in progress then (a call that never reports its
+    end is ended by the nightly reconciliation; until then its day is recomputed)."""
     today = local_today(now)
     days = {today, today - dt.timedelta(days=1)}
     days.update(
         DailyTotals.objects.filter(date__lt=today)
-        .exclude(complete=True, callbacks_open=0)
+        .exclude(complete=True, callbacks_open=0, calls_in_progress=0)
         .values_list("date", flat=True)
     )
     return sorted(days)

@@ -56,6 +56,22 @@ class DailyTotals(models.Model):
     complete = models.BooleanField(
         default=False, help_text=_("Computed after the day ended: its call counts can no longer change.")
     )
+    # The day's general helpline calls as a caller lived them (``call_figures``); None on a row stored before
+    # these were kept: such a day's calls are counted from the call records instead.
+    helpline_calls = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("General helpline calls started this day that have ended.")
+    )
+    abandoned = models.PositiveIntegerField(
+        default=0, help_text=_("Of them, calls the caller hung up before reaching a person.")
+    )
+    calls_in_progress = models.PositiveIntegerField(
+        default=0, help_text=_("General helpline calls started this day not ended when it was computed.")
+    )
+    no_provider = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Ended calls that reached no provider: {where they went: calls}."),
+    )
 
     class Meta:
         verbose_name_plural = "daily totals"
