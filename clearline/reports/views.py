@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from clearline.lib.pagecache import mark_cacheable
-from clearline.reports import routing_log, transparency
+from clearline.reports import charts, routing_log, transparency
+from clearline.reports.fee_statement import fee_terms
+from clearline.reports.month_calls import month_calls
 from clearline.reports.transparency import MonthNotPublished
 
 
@@ -76,6 +78,7 @@ def _month_page(request: HttpRequest, first_day: dt.date) -> HttpResponse:
     except MonthNotPublished as missing:
         return _not_found(request, missing, transparency.month_text(first_day))
     in_progress = transparency.month_after(published.latest_month)
+    calls = month_calls(published.month)
     response = render(
         request,
         "reports/transparency.html",
@@ -87,6 +90,9 @@ def _month_page(request: HttpRequest, first_day: dt.date) -> HttpResponse:
             "in_progress": in_progress,
             "appears_on": transparency.month_after(in_progress),
             "min_offered": transparency.MIN_OFFERED_FOR_RATES,
+            "calls": calls,
+            "no_provider_chart": charts.svg_bars([(line.label, line.calls) for line in calls.lines]),
+            "fees": fee_terms(published.month),
             "zone": settings.TIME_ZONE,
         },
     )
