@@ -1,0 +1,50 @@
+"""A decision's recorded inputs plan the same call again, exactly."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time, timedelta
+
+from clearline.routing import plan_call
+from clearline.routing.recorded import read_inputs, record_inputs
+from clearline.routing.schedule import Schedule, TimeRange, weekly_from_lists
+from clearline.routing.tests.factories import NOW, POLICY, call, provider
+from clearline.routing.types import Intent
+
+
+def roster():
+    weekdays = weekly_from_lists({d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")})
+    return [
+        provider("p1", share_credit=0.5, last_offered_at=NOW - timedelta(minutes=3)),
+        provider("p2", schedule=Schedule("America/Chicago", weekly=weekdays), states=frozenset({"TX"})),
+        provider(
+            "p3",
+            schedule=Schedule(
+                "America/Denver",
+                weekly=weekdays,
+                holidays=frozenset({date(2026, 3, 5), date(2025, 1, 1)}),
+                exceptions={date(2026, 3, 4): (TimeRange(time(9, 0), time(9, 30)),)},
+            ),
+            unanswered_offers=(NOW - timedelta(minutes=5),),
+            daily_cap=4,
+            delivered_today=2,
+            delivered_on=date(2026, 3, 4),
+            languages=frozenset({"en", "es"}),
+            intents=frozenset({Intent.DETOX}),
+        ),
+        provider("p4", active_calls=2, open_callbacks=1, zip_prefixes=frozenset({"981"})),
+        provider("p5", paused=True),
+        provider("p6"),
+    ]
+
+
+def test_recorded_inputs_plan_the_same_decision_byte_for_byte():
+    context = call(call_id="CA9", caller_state="TX", intent=Intent.DETOX, caller_zip="981")
+    decision = plan_call(context, roster(), POLICY, NOW, seed=77)
+    stored = json.loads(json.dumps(record_inputs(context, roster(), POLICY, NOW)))
+    again = read_inputs(stored, "CA9")
+    replanned = plan_call(again.call, again.providers, again.policy, NOW, seed=77)
+    assert replanned.trace.to_json() == decision.trace.to_json()
+    assert "holidays" in stored["providers"][2]["schedule"]
+    assert stored["providers"][2]["schedule"]["holidays"] == ["2026-03-05"]  # the old one is not kept
+    assert "name" not in stored["providers"][0] and "phone" not in stored["providers"][0]
