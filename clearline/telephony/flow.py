@@ -9,11 +9,16 @@ call) and returns an ``Answer`` for the adapter to render. Adapters parse their 
 render the answer; they never search the plan themselves.
 
 Every event is idempotent: a repeated one (an adapter's retry) gets the same answer and writes nothing twice.
+
+Each event takes an optional ``now``: the moment it happens, for every row it writes and every count the engine
+reads (the adapters leave it out: the clock; the demo's month of calls, ``clearline.demo.calls``, passes the
+simulated moment).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
@@ -56,19 +61,30 @@ def load_call(call_sid: str) -> Call:
 
 
 def call_started(
-    *, call_sid: str, to_number: str, caller_number: str | None, caller_state: str = ""
+    *,
+    call_sid: str,
+    to_number: str,
+    caller_number: str | None,
+    caller_state: str = "",
+    now: dt.datetime | None = None,
 ) -> Answer:
     """A call comes in: its record and plan (once per CallSid), then the ZIP prompt, the greeting, or, on a
     listing number, its facility ringing."""
     started = services.start_call(
-        call_sid=call_sid, to_number=to_number, caller_number=caller_number, caller_state=caller_state
+        call_sid=call_sid,
+        to_number=to_number,
+        caller_number=caller_number,
+        caller_state=caller_state,
+        now=now,
     )
     if started.ask_place:
         return _answer(started.call, AskPlace(_menu(started.plan)))
-    return _greet(started.call)
+    return _greet(started.call, now)
 
 
-def place_entered(*, call_sid: str, digits: str, to_number: str, caller_number: str | None) -> Answer:
+def place_entered(
+    *, call_sid: str, digits: str, to_number: str, caller_number: str | None, now: dt.datetime | None = None
+) -> Answer:
     """The caller answered the ZIP prompt: a ZIP code (only its first three digits go on), 9 or 0 (the menu's
     transfers), 2 (the other language), or nothing (the plan stands). Then the greeting, for that place."""
     call = load_call(call_sid)
@@ -79,43 +95,46 @@ def place_entered(*, call_sid: str, digits: str, to_number: str, caller_number: 
         return _answer(call, AskPlace(menu))
     if typed.menu is not None:
         services.record_key(call, digits.strip().rstrip("#"), "place_prompt")
-        return _advance(call, next_step(call.routing_plan, Progress(at=menu.index), typed.menu))
+        return _advance(call, next_step(call.routing_plan, Progress(at=menu.index), typed.menu), now)
     placed = services.place_call(
         call_sid=call_sid,
         to_number=to_number,
         caller_number=caller_number,
         language=call.language,
         zip3=typed.zip3,
+        now=now,
     )
-    return _greet(placed.call)
+    return _greet(placed.call, now)
 
 
-def _greet(call: Call) -> Answer:
+def _greet(call: Call, now: dt.datetime | None = None) -> Answer:
     plan = call.routing_plan
     if call.number_kind == "listing":
         first = plan.first_dial()
-        return _advance(call, first if first is not None else plan.terminal)
+        return _advance(call, first if first is not None else plan.terminal, now)
     return _answer(call, Greeting(tuple(disclosed.greeting_sentences(call)), _menu(plan)))
 
 
-def menu_pressed(*, call_sid: str, digits: str) -> Answer:
+def menu_pressed(*, call_sid: str, digits: str, now: dt.datetime | None = None) -> Answer:
     """A key during the greeting, or none (``""``: the caller heard it all): 2 the greeting again in the other
     language, 9/0 the transfers, anything else the first wave."""
     call = load_call(call_sid)
     if digits == keys.SWITCH_LANGUAGE_DIGIT:
         services.set_call_language(call, _other_language(call))
-        return _greet(call)
+        return _greet(call, now)
     services.record_key(call, digits, "greeting")
     menu = _menu(call.routing_plan)
     return _advance(
-        call, next_step(call.routing_plan, Progress(at=menu.index), keys.read_menu_digits(digits, menu))
+        call,
+        next_step(call.routing_plan, Progress(at=menu.index), keys.read_menu_digits(digits, menu)),
+        now,
     )
 
 
 # --- waves -------------------------------------------------------------------------------------------------------
 
 
-def wave_ended(*, call_sid: str, step_index: int, ending: DialEnd) -> Answer:
+def wave_ended(*, call_sid: str, step_index: int, ending: DialEnd, now: dt.datetime | None = None) -> Answer:
     """A wave's dial ended (a listing's: its facility's). Connected: the call is over when the conversation ends;
     otherwise the next wave, the callback offer or the free helpline. A repeated event writes nothing."""
     call = load_call(call_sid)
@@ -127,23 +146,25 @@ def wave_ended(*, call_sid: str, step_index: int, ending: DialEnd) -> Answer:
         services.record_listing_result(call, answered)
         if answered:
             return _answer(call, Ended(reason="facility_answered"))  # hang up when the conversation ends
-        return _advance(call, next_step(plan, Progress(at=step_index), Result(Outcome.NO_ANSWER)))
-    return _wave_over(call, step_index, ending)
+        return _advance(call, next_step(plan, Progress(at=step_index), Result(Outcome.NO_ANSWER)), now)
+    return _wave_over(call, step_index, ending, now)
 
 
-def _wave_over(call: Call, step_index: int, ending: DialEnd) -> Answer:
+def _wave_over(call: Call, step_index: int, ending: DialEnd, now: dt.datetime | None = None) -> Answer:
     wave = _wave(call.routing_plan, step_index)
     ended = services.end_wave(
-        call, step_index, ending, wave.ring_timeout_s if ending is DialEnd.NO_ANSWER else 0
+        call, step_index, ending, wave.ring_timeout_s if ending is DialEnd.NO_ANSWER else 0, now=now
     )
     if ending is DialEnd.CANCELED and call.connected_provider_id is None:
         # The caller hung up while it rang: no next wave holds lines or records offers for nobody.
         return _answer(call, Ended())
     step = next_step(call.routing_plan, ended.progress, ended.result)
-    return _again(call, step) if ended.repeated else _advance(call, step)
+    return _again(call, step) if ended.repeated else _advance(call, step, now)
 
 
-def wave_keys_pressed(*, call_sid: str, step_index: int, digits: str) -> Answer:
+def wave_keys_pressed(
+    *, call_sid: str, step_index: int, digits: str, now: dt.datetime | None = None
+) -> Answer:
     """A key while a later wave was announced, before it rang (its lines are held already). 9 or 0: the lines go
     back, its attempts are dropped (nobody was rung) and the call is transferred. Anything else: it rings."""
     call = load_call(call_sid)
@@ -151,14 +172,14 @@ def wave_keys_pressed(*, call_sid: str, step_index: int, digits: str) -> Answer:
     result = keys.read_menu_digits(digits, _menu(plan))
     if result.outcome is not Outcome.NO_INPUT:
         services.record_key(call, digits, "wave_announcement")
-        services.leave_unrung_wave(call, step_index)
-        return _advance(call, next_step(plan, Progress(at=step_index), result))
+        services.leave_unrung_wave(call, step_index, now=now)
+        return _advance(call, next_step(plan, Progress(at=step_index), result), now)
     wave = _wave(plan, step_index)
     held = services.ringing_providers(call, step_index)
     targets = tuple(t for t in wave.targets if int(t.id) in held)
     if not targets:  # nothing held for this wave any more: it counts as unanswered
-        return _wave_over(call, step_index, DialEnd.FAILED)
-    return _advance(call, dataclasses.replace(wave, targets=targets, announce=""))
+        return _wave_over(call, step_index, DialEnd.FAILED, now)
+    return _advance(call, dataclasses.replace(wave, targets=targets, announce=""), now)
 
 
 def provider_answered(*, attempt_id: int) -> Answer:
@@ -168,12 +189,12 @@ def provider_answered(*, attempt_id: int) -> Answer:
     return Answer(attempt.call.call_sid, "en", whisper)
 
 
-def provider_pressed(*, attempt_id: int, digits: str) -> Answer:
+def provider_pressed(*, attempt_id: int, digits: str, now: dt.datetime | None = None) -> Answer:
     """The provider's key after the whisper: 1 wins the call if nobody won it first (the winner's repeated event
     wins again); anything else, or too late, hangs up that leg."""
     attempt = Attempt.objects.select_related("call").get(pk=attempt_id)
     won = keys.is_whisper_accepted(digits) and services.accept_attempt(
-        attempt.call, attempt.step_index, str(attempt.provider_id)
+        attempt.call, attempt.step_index, str(attempt.provider_id), now=now
     )
     return Answer(attempt.call.call_sid, "en", WhisperResult(bool(won)))
 
@@ -181,7 +202,9 @@ def provider_pressed(*, attempt_id: int, digits: str) -> Answer:
 # --- nobody answered: the callback offer, the options ------------------------------------------------------------
 
 
-def callback_pressed(*, call_sid: str, digits: str, caller_number: str | None) -> Answer:
+def callback_pressed(
+    *, call_sid: str, digits: str, caller_number: str | None, now: dt.datetime | None = None
+) -> Answer:
     """The caller's key at the callback offer: 1 accepts (``caller_number`` None: withheld, so ask for one),
     9/0 transfer, nothing the offer's own end."""
     call = load_call(call_sid)
@@ -189,14 +212,14 @@ def callback_pressed(*, call_sid: str, digits: str, caller_number: str | None) -
     if digits == keys.CALLBACK_DIGIT:
         if caller_number is None:
             return _answer(call, AskNumber(offer.index))
-        return _promise(call, offer, caller_number)
+        return _promise(call, offer, caller_number, now)
     services.record_key(call, digits, "callback_offer")
     return _advance(
-        call, next_step(call.routing_plan, Progress(at=offer.index), keys.read_menu_digits(digits))
+        call, next_step(call.routing_plan, Progress(at=offer.index), keys.read_menu_digits(digits)), now
     )
 
 
-def callback_number_typed(*, call_sid: str, digits: str) -> Answer:
+def callback_number_typed(*, call_sid: str, digits: str, now: dt.datetime | None = None) -> Answer:
     """Caller ID was withheld and the caller typed the number to call back; asked again when it is not one."""
     call = load_call(call_sid)
     offer = _offer(call.routing_plan)
@@ -204,13 +227,13 @@ def callback_number_typed(*, call_sid: str, digits: str) -> Answer:
         number = normalize_e164(digits)
     except InvalidPhoneNumber:
         return _answer(call, AskNumber(offer.index))
-    return _promise(call, offer, number)
+    return _promise(call, offer, number, now)
 
 
-def _promise(call: Call, offer: CallbackOffer, number: str) -> Answer:
+def _promise(call: Call, offer: CallbackOffer, number: str, now: dt.datetime | None = None) -> Answer:
     """Store the request (committed before a word of confirmation), given to the provider the offer named or a
     backup it named, whoever has room now; the confirmation names that one. Nobody: the free helpline."""
-    callback = services.record_callback(call, offer.provider_id, offer.deadline, number)
+    callback = services.record_callback(call, offer.provider_id, offer.deadline, number, now=now)
     if callback is None:
         return _answer(call, CallbackRefused())
     heard = {offer.provider_id: offer.provider_name, **{b.id: b.name for b in offer.backups}}
@@ -218,14 +241,14 @@ def _promise(call: Call, offer: CallbackOffer, number: str) -> Answer:
     return _answer(call, CallbackGiven(offer.index, name, offer.minutes))
 
 
-def options_pressed(*, call_sid: str, digits: str) -> Answer:
+def options_pressed(*, call_sid: str, digits: str, now: dt.datetime | None = None) -> Answer:
     """A key at the options prompt (after a callback was promised, or a listing's facility did not answer)."""
     call = load_call(call_sid)
     if digits in ("9", "0"):
         services.record_key(
             call, digits, "listing_options" if call.number_kind == "listing" else "callback_offer"
         )
-        services.record_transfer(call, crisis=digits == "9")
+        services.record_transfer(call, crisis=digits == "9", now=now)
     return _answer(call, OptionTaken(digits))
 
 
@@ -242,7 +265,7 @@ def status_changed(event: dict[str, Any]) -> None:
 # --- preparing a step --------------------------------------------------------------------------------------------
 
 
-def _advance(call: Call, step: Step) -> Answer:
+def _advance(call: Call, step: Step, now: dt.datetime | None = None) -> Answer:
     """Make the engine's ``step`` ready to say: a wave's lines held and attempts recorded before it rings
     (providers whose last line was just taken are dropped; a wave left with nobody counts as unanswered), a
     transfer recorded. A listing's facility without a verified phone goes straight to the options."""
@@ -253,13 +276,13 @@ def _advance(call: Call, step: Step) -> Answer:
             return _answer(call, after, rang=False)
         return _answer(call, step)
     while isinstance(step, Dial):
-        attempts = services.ring_wave(call, step.index, [t.id for t in step.targets])
+        attempts = services.ring_wave(call, step.index, [t.id for t in step.targets], now=now)
         if attempts:
             return _ringing(call, step, attempts)
         progress = Progress(at=step.index, ring_elapsed_s=call.ring_elapsed_s)
         step = next_step(call.routing_plan, progress, Result(Outcome.NO_ANSWER))
     if isinstance(step, Transfer):
-        services.record_transfer(call, crisis=step.number == CRISIS_NUMBER)
+        services.record_transfer(call, crisis=step.number == CRISIS_NUMBER, now=now)
     return _answer(call, step)
 
 

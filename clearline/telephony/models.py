@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -74,7 +75,9 @@ class Call(models.Model):
     connected_provider = models.ForeignKey(
         "providers.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    started_at = models.DateTimeField(auto_now_add=True)
+    # When the record was made: ``start_call`` sets it to the moment it routes the call (the same as
+    # ``routing_started_at``), so a caller that passes ``now`` (the demo's month of calls) gets that moment.
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
     routing_started_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -218,7 +221,7 @@ class CallbackRequest(models.Model):
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=CallbackStatus.choices, default=CallbackStatus.OPEN)
     reassignments = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)  # set by ``record_callback``
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, blank=True, choices=CallbackOutcome.choices)
     claimed_by = models.ForeignKey(

@@ -137,6 +137,7 @@ def start_call(
                 seed=seed,
                 plan=encode_plan(decision.plan),
                 trace=_stored_trace(decision, ask_place),
+                started_at=moment,
                 routing_started_at=moment,
             )
             statements.insert_call(call)
@@ -273,10 +274,10 @@ def record_key(call: Call, digit: str, moment: str) -> None:
     call.key_presses = presses
 
 
-def record_transfer(call: Call, crisis: bool) -> None:
+def record_transfer(call: Call, crisis: bool, now: dt.datetime | None = None) -> None:
     outcome = CallOutcome.TRANSFERRED_CRISIS if crisis else CallOutcome.TRANSFERRED_FREE
     Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=outcome)
-    release_lines(call)
+    release_lines(call, now=now)
 
 
 def set_call_language(call: Call, language: str) -> None:

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def record_callback(
-    call: Call, provider_id: str, deadline: dt.datetime, caller_number: str
+    call: Call, provider_id: str, deadline: dt.datetime, caller_number: str, now: dt.datetime | None = None
 ) -> CallbackRequest | None:
     """Store the callback request durably, given to a provider with room for it now; only after this returns
     may the caller hear the confirmation, naming that provider (``callback.provider``). None when nobody the
@@ -34,7 +34,7 @@ def record_callback(
     The caller's consent is stored in the same row: the exact words of the offer they accepted (its version,
     the providers it named, how long the request stays open), from the call's stored plan; a reassignment never
     goes beyond it. ``assignees`` starts with the provider given it. A repeated webhook finds the stored
-    request and changes nothing."""
+    request and changes nothing. ``now``: the moment the caller pressed 1 (default: the clock)."""
     from clearline.telephony.callbacks import callback_consent, notify_callback_assigned
 
     stored = CallbackRequest.objects.filter(call=call).select_related("provider").first()
@@ -44,7 +44,8 @@ def record_callback(
         return None  # refused already (a retried webhook): the same answer, though a place may be free now
     consent = callback_consent(call)
     candidates = list(dict.fromkeys([str(provider_id), *(str(p) for p in consent.get("provider_ids", []))]))
-    taker = callback_taker(call, candidates)
+    moment = now or timezone.now()
+    taker = callback_taker(call, candidates, moment)
     if taker is None:
         logger.warning("Call %s: no provider the caller agreed to can take a callback now", call.pk)
         Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(
@@ -59,6 +60,7 @@ def record_callback(
             "encrypted_number": encrypt_number(caller_number),
             "consent": consent,
             "assignees": [taker],
+            "created_at": moment,
         },
     )
     Call.objects.filter(pk=call.pk, outcome=CallOutcome.PENDING).update(outcome=CallOutcome.CALLBACK)
@@ -71,7 +73,7 @@ def record_callback(
     return callback
 
 
-def callback_taker(call: Call, provider_ids: list[str]) -> str | None:
+def callback_taker(call: Call, provider_ids: list[str], now: dt.datetime | None = None) -> str | None:
     """The first of ``provider_ids`` (in their order) with room for this call's callback now, by the routing
     core's rule (``callbacks.with_room_for_a_callback``: calls in progress plus open callbacks below
     ``lines x callback_max_per_line``), or None. Call inside a transaction: the providers' rows are locked
@@ -80,5 +82,5 @@ def callback_taker(call: Call, provider_ids: list[str]) -> str | None:
     from clearline.telephony.callbacks import with_room_for_a_callback
 
     statements.lock_provider_lines([int(p) for p in provider_ids])
-    able = with_room_for_a_callback(provider_ids, timezone.now(), call.seed)
+    able = with_room_for_a_callback(provider_ids, now or timezone.now(), call.seed)
     return next((p for p in provider_ids if p in able), None)

@@ -34,19 +34,21 @@ from clearline.telephony.services.errors import TelephonyError
 logger = logging.getLogger(__name__)
 
 
-def reserve_lines(call: Call, provider_ids: list[str]) -> list[str]:
+def reserve_lines(call: Call, provider_ids: list[str], now: dt.datetime | None = None) -> list[str]:
     """Hold one line of each provider before dialling; return the providers whose line could be held."""
-    return list(_hold_lines(call, provider_ids, step_index=None))
+    return list(_hold_lines(call, provider_ids, step_index=None, now=now))
 
 
-def ring_wave(call: Call, step_index: int, provider_ids: list[str]) -> dict[str, str]:
+def ring_wave(
+    call: Call, step_index: int, provider_ids: list[str], now: dt.datetime | None = None
+) -> dict[str, str]:
     """``reserve_lines`` and ``record_attempts`` for the providers whose line was held, in one transaction:
     returns provider id -> attempt id of each provider about to be rung (empty when none has a free line).
 
     A wave rings once per call: when its attempts are recorded already (a repeated webhook, however late; even
     after the wave ended and gave its lines back) they are returned as they are and nothing is held again."""
     return wave_attempts(call, step_index, provider_ids) or _hold_lines(
-        call, provider_ids, step_index=step_index
+        call, provider_ids, step_index=step_index, now=now
     )
 
 
@@ -61,7 +63,9 @@ def wave_attempts(call: Call, step_index: int, provider_ids: list[str]) -> dict[
     return {p: str(stored[int(p)]) for p in provider_ids if int(p) in stored}
 
 
-def _hold_lines(call: Call, provider_ids: list[str], step_index: int | None) -> dict[str, str]:
+def _hold_lines(
+    call: Call, provider_ids: list[str], step_index: int | None, now: dt.datetime | None = None
+) -> dict[str, str]:
     """Hold the lines (and, with ``step_index``, record the attempts) of a wave; provider id -> attempt id ("" when
     no attempt was asked for).
 
@@ -69,7 +73,7 @@ def _hold_lines(call: Call, provider_ids: list[str], step_index: int | None) -> 
     database (SQLite's IMMEDIATE transactions), so two calls can never both take a provider's last line.
     """
     held: dict[str, str] = {}
-    moment = timezone.now()
+    moment = now or timezone.now()
     with transaction.atomic():
         # Lock the call first: its final status (advance_call_status) and this reservation serialize, so no line
         # is ever held for a call that has already ended. Providers are locked in id order (no deadlocks).
