@@ -24,12 +24,14 @@ from clearline.routing import (
     ListingTarget,
     NumberKind,
     Plan,
+    ProviderSnapshot,
     RoutingPolicy,
     plan_call,
     plan_listing_call,
     share_credit_changes,
 )
 from clearline.routing.place import for_zip3, needs_place
+from clearline.routing.recorded import record_inputs
 from clearline.telephony import roster, statements
 from clearline.telephony.models import (
     CALL_STATUS_RANK,
@@ -113,13 +115,16 @@ def start_call(
         # The caller typed a ZIP code at the place prompt (``place_call``): the engine sees its first three digits.
         context = replace(context, caller_zip=caller_zip3)
     ask_place = False
+    snapshots: list[ProviderSnapshot] | None = None
     if context.number_kind is NumberKind.LISTING:
         decision = _plan_listing(context, entry, policy, moment, seed)
     else:
         snapshots = roster.snapshots(inputs, counts, moment)
         if caller_zip3:
-            decision = plan_call(context, for_zip3(snapshots), policy, moment, seed)
-            return _settle_place(call_sid, moment, context, decision)
+            placed = for_zip3(snapshots)
+            decision = plan_call(context, placed, policy, moment, seed)
+            recorded = record_inputs(context, placed, policy, moment)
+            return _settle_place(call_sid, moment, context, decision, recorded)
         decision = plan_call(context, snapshots, policy, moment, seed)
         ask_place = needs_place(context, snapshots, decision.trace.verdicts, policy)
     try:
@@ -136,7 +141,7 @@ def start_call(
                 disclosure_version=disclosure,
                 seed=seed,
                 plan=encode_plan(decision.plan),
-                trace=_stored_trace(decision, ask_place),
+                trace=_stored_trace(decision, ask_place, context, snapshots, policy),
                 started_at=moment,
                 routing_started_at=moment,
             )
@@ -159,10 +164,21 @@ def start_call(
 
 # The trace's record of the ZIP prompt: {"asked": true} until the caller answers, then "answer": "zip" or "skip".
 PLACE_KEY = "place"
+# The trace's record of the decision's inputs (``routing.recorded``); not in listing calls' traces.
+INPUTS_KEY = "inputs"
 
 
-def _stored_trace(decision: Decision, ask_place: bool) -> dict[str, object]:
+def _stored_trace(
+    decision: Decision,
+    ask_place: bool,
+    context: CallContext,
+    snapshots: list[ProviderSnapshot] | None,
+    policy: RoutingPolicy,
+) -> dict[str, object]:
     trace = decision.trace.as_dict()
+    if snapshots is not None:
+        # What the decision was made from, so ``clearline replay`` can plan the call again exactly.
+        trace[INPUTS_KEY] = record_inputs(context, snapshots, policy, decision.trace.at)
     if ask_place:
         trace[PLACE_KEY] = {"asked": True}
     return trace
@@ -212,7 +228,11 @@ def place_call(
 
 
 def _settle_place(
-    call_sid: str, moment: dt.datetime, context: CallContext | None = None, decision: Decision | None = None
+    call_sid: str,
+    moment: dt.datetime,
+    context: CallContext | None = None,
+    decision: Decision | None = None,
+    inputs: dict[str, object] | None = None,
 ) -> CallStart:
     """Store the answer to the ZIP prompt (and the new plan, if any) once, and credit the final plan's rotation.
 
@@ -233,7 +253,11 @@ def _settle_place(
             plan = decision.plan
             eligible = list(decision.trace.eligible_ids)
             call.plan = encode_plan(plan)
-            call.trace = {**decision.trace.as_dict(), PLACE_KEY: {"asked": True, "answer": "zip"}}
+            call.trace = {
+                **decision.trace.as_dict(),
+                **({INPUTS_KEY: inputs} if inputs is not None else {}),
+                PLACE_KEY: {"asked": True, "answer": "zip"},
+            }
             call.caller_zip3 = context.caller_zip or ""
             call.caller_state = context.caller_state or ""
             call.save(update_fields=["plan", "trace", "caller_zip3", "caller_state"])
