@@ -1,0 +1,137 @@
+"""``clearline replay``: recorded calls, made through the real call flow, planned again under proposed settings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from clearline.telephony.models import Call
+from clearline.telephony.replay import period, proposal_from, run_replay
+from clearline.telephony.simulation import _Run, new_call_sid
+from clearline.telephony.tests.conftest import CALLER, HELPLINE
+
+pytestmark = pytest.mark.django_db
+
+
+def place(behaviours: dict[str, str], callback: bool = True, menu_digit: str = "") -> str:
+    """One call through the call flow (the call simulator's caller, kept rather than rolled back)."""
+    run = _Run(
+        number=HELPLINE,
+        caller_number=CALLER,
+        caller_state="WA",
+        behaviours=behaviours,
+        menu_digit=menu_digit,
+        callback=callback,
+        origin="http://testserver",
+        call_sid=new_call_sid(),
+    )
+    run.play()
+    return run.call_sid
+
+
+@pytest.fixture
+def month(helpline, providers):
+    """Nine calls: Alder always accepts, Birch never answers, Cedar is busy; two callers take a callback, one
+    declines, one presses 0 in the greeting."""
+    alder, birch, cedar = (str(p.pk) for p in providers)
+    everyone = {alder: "accept", birch: "no-answer", cedar: "busy"}
+    for _ in range(5):
+        place(everyone)
+    nobody = {alder: "no-answer", birch: "no-answer", cedar: "no-answer"}
+    place(nobody, callback=True)
+    place(nobody, callback=True)
+    place(nobody, callback=False)
+    place(everyone, menu_digit="0")
+    return providers
+
+
+def replay_today(**settings):
+    today = timezone.localdate()
+    return run_replay(*period(today, today), proposal_from(settings))
+
+
+def test_the_shipped_settings_reproduce_every_recorded_offer(month):
+    report = replay_today()
+    data = report.as_dict()
+    assert (data["calls"], data["replayed"], data["not_replayable"]) == (9, 9, {})
+    assert (data["same_plans"], data["same_offers"]) == (9, 9)
+    for key, value in data["actual"].items():
+        assert data["what_if"][key] == value, key
+    for row in data["providers"]:
+        assert row["offers"]["what_if"] == row["offers"]["actual"], row
+        assert row["share_pct"]["what_if"] == row["share_pct"]["actual"], row
+    assert data["actual"]["answered_pct"] == round(100 * 5 / 9, 1)
+    assert {row["name"] for row in data["providers"]} == {p.name for p in month}
+
+
+def test_waves_of_one_and_a_paused_provider_show_the_difference(month):
+    alder = month[0]
+    serial = replay_today(wave_size=1).as_dict()
+    assert serial["same_plans"] < serial["replayed"]
+    assert sum(p["offers"]["what_if"] for p in serial["providers"]) != sum(
+        p["offers"]["actual"] for p in serial["providers"]
+    )
+    paused = replay_today(paused_providers=[alder.slug]).as_dict()
+    by_name = {p["name"]: p for p in paused["providers"]}
+    assert by_name[alder.name]["offers"]["what_if"] == 0
+    assert by_name[alder.name]["offers"]["actual"] > 0
+    assert paused["what_if"]["answered_pct"] < paused["actual"]["answered_pct"]
+
+
+def test_calls_planned_without_recorded_inputs_are_counted_not_dropped(month):
+    old = Call.objects.order_by("pk").first()
+    Call.objects.filter(pk=old.pk).update(trace={k: v for k, v in old.trace.items() if k != "inputs"})
+    data = replay_today().as_dict()
+    assert data["calls"] == 9 and data["replayed"] == 8
+    assert data["not_replayable"] == {"inputs not recorded (planned before replay existed)": 1}
+
+
+def test_the_command_prints_the_comparison_and_json(month, tmp_path, capsys):
+    today = timezone.localdate().isoformat()
+    settings = tmp_path / "serial.toml"
+    settings.write_text("wave_size = 1\n")
+    call_command("replay", "--from", today, "--to", today, "--settings", str(settings))
+    text = capsys.readouterr().out
+    assert "9 general helpline calls, 9 replayed" in text and "answered live %" in text
+    assert month[0].name in text
+    settings = tmp_path / "same.json"
+    settings.write_text("{}")
+    call_command("replay", "--from", today, "--to", today, "--settings", str(settings), "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["same_offers"] == 9
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ('{"ring_timeout_s": 30}', "bad.json", "Ring each wave for 5 to 20 seconds"),
+        ('{"wave_sise": 1}', "bad.json", "Unknown setting(s): wave_sise"),
+        ("{wave_size: 1", "bad.json", "is not valid JSON"),
+        ("wave_size = ", "bad.toml", "is not valid TOML"),
+        ('{"paused_providers": ["nobody"]}', "bad.json", "no single provider is called 'nobody'"),
+    ],
+)
+def test_bad_settings_are_explained_and_the_command_fails(month, tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call_command("replay", "--from", "2026-11-01", "--to", "2026-11-30", "--settings", str(path))
+
+
+def test_a_missing_file_or_a_bad_date_is_explained(db, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command(
+            "replay", "--from", "2026-11-01", "--to", "2026-11-30", "--settings", str(tmp_path / "x")
+        )
+    (tmp_path / "ok.json").write_text("{}")
+    with pytest.raises(CommandError, match="is not a date"):
+        call_command(
+            "replay", "--from", "November", "--to", "2026-11-30", "--settings", str(tmp_path / "ok.json")
+        )
+    with pytest.raises(CommandError, match="--to is before --from"):
+        call_command(
+            "replay", "--from", "2026-11-30", "--to", "2026-11-01", "--settings", str(tmp_path / "ok.json")
+        )
