@@ -44,6 +44,7 @@ from clearline.providers.memberships import (
     revoke_invitation,
 )
 from clearline.providers.routing_settings import SETTING_FIELDS, RoutingSettings, current_routing_settings
+from clearline.providers.routing_what_if import WhatIfMixin
 
 
 class LimitedActionsPolicy(ModelPermissionPolicy):
@@ -279,19 +280,23 @@ class RoutingSettingsForm(forms.ModelForm):
         model = RoutingSettings
         fields = [*SETTING_FIELDS, "note"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, what_if: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.what_if = what_if  # checked for a what-if replay, not saved: no reason needed, unchanged allowed
         if not self.is_bound:
             current = current_routing_settings()
             for name in SETTING_FIELDS:
                 self.initial[name] = getattr(current, name)
         self.fields["note"].help_text = _("Why this change? Kept with the version and in the audit log.")
+        self.fields["note"].required = not what_if
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         current = current_routing_settings()
-        if current.pk is not None and all(
-            data.get(name) == getattr(current, name) for name in SETTING_FIELDS
+        if (
+            not self.what_if
+            and current.pk is not None
+            and all(data.get(name) == getattr(current, name) for name in SETTING_FIELDS)
         ):
             raise ValidationError(_("Nothing changed from the version in force."))
         return data
@@ -342,9 +347,10 @@ class InForceColumn(Column):
         return format_html("<strong>{}</strong>", _("in force")) if instance.in_force else ""
 
 
-class NewRoutingSettingsView(generic.CreateView):
+class NewRoutingSettingsView(WhatIfMixin, generic.CreateView):
     page_title = gettext_lazy("New routing settings version")
     submit_button_label = gettext_lazy("Save as the new version")
+    template_name = "providers/admin/new_routing_settings.html"
 
     def save_instance(self) -> RoutingSettings:
         version: RoutingSettings = self.form.save(commit=False)

@@ -25,10 +25,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from clearline.providers.models import Provider
+from clearline.providers.routing_what_if import WHAT_IF_HOOK
 from clearline.telephony.admin_calls import OneCallView, StaffOnlyMixin
 from clearline.telephony.claim_checks import call_story, claim_text, provider_ids_in
 from clearline.telephony.models import Call
 from clearline.telephony.trace_words import caller_tag
+from clearline.telephony.what_if_admin import what_if_table
 
 CONTRADICTIONS_PER_PAGE = 50
 
@@ -38,6 +40,10 @@ class StaffMenuItem(MenuItem):
 
     def is_shown(self, request: HttpRequest) -> bool:
         return bool(getattr(request.user, "is_staff", False))
+
+
+# The routing settings form's "What if?" button.
+hooks.register(WHAT_IF_HOOK, what_if_table)
 
 
 @hooks.register("register_admin_menu_item")
