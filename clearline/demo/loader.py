@@ -44,6 +44,7 @@ from clearline.demo.content.legal import LEGAL_PAGES
 from clearline.demo.content.people import PEOPLE
 from clearline.demo.content.providers import FLAT_FEE, PROVIDERS
 from clearline.demo.content.site import HOME, TOPICS
+from clearline.demo.listing import ensure_listing_number
 from clearline.directory.demo import load_samhsa_directory
 from clearline.providers.models import Contract, Membership, MembershipRole, OpeningHours, Provider
 
@@ -403,8 +404,10 @@ def provider_operations(data: dict[str, Any]) -> dict[str, Any]:
 def ensure_providers() -> None:
     # The operator's date, as `Provider.objects.participating()` reads it (not the machine's: on the 1st of a
     # month in UTC it is still the last day of the previous month in New York, and a contract starting "today"
-    # would not run yet).
+    # would not run yet). They start on the first of last month: the demo's calls (``clearline.demo.calls``) fill
+    # last month and this one.
     today = timezone.localdate()
+    starts_on = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     for data in PROVIDERS:
         provider, created = Provider.objects.get_or_create(
             slug=data["key"],
@@ -429,7 +432,7 @@ def ensure_providers() -> None:
                 amount=Decimal(FLAT_FEE["amount"]),
                 currency=FLAT_FEE["currency"],
                 period=FLAT_FEE["period"],
-                starts_on=today.replace(day=1),
+                starts_on=starts_on,
             )
 
 
@@ -518,6 +521,7 @@ def load_demo_data() -> dict[str, Any]:
     sign_ins = ensure_demo_accounts()
     facilities = load_demo_facilities()
     load_samhsa_directory()
+    ensure_listing_number()  # before the disclosure, whose claims cover every number
     version = ensure_current_disclosure()
     return {
         "articles_created": articles,

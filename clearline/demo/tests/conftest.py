@@ -21,7 +21,8 @@ def _demo_loaded_for_the_module(request, django_db_setup, django_db_blocker):
     # starts from a freshly loaded demo, whatever an earlier test changed. The settings are those the suite's
     # autouse fixtures give every test (immediate tasks, fast password hashing). A test that wants an empty
     # database must come before the first test that uses ``demo``. A module that sets WITH_SAMHSA_DIRECTORY =
-    # False gets the demo without the real directory's listings (its eight fictional facilities stay).
+    # False gets the demo without the real directory's listings (its eight fictional facilities stay). The month of
+    # demo calls is left out (seconds more); test_demo_calls.py makes short periods of them itself.
     with django_db_blocker.unblock():
         module_transaction = transaction.atomic()
         module_transaction.__enter__()
@@ -32,10 +33,10 @@ def _demo_loaded_for_the_module(request, django_db_setup, django_db_blocker):
                 if Page.get_first_root_node() is None:  # test tables built without Wagtail's data migration
                     Page.add_root(instance=Page(title="Root", slug="root", locale=english))
                 if getattr(request.module, "WITH_SAMHSA_DIRECTORY", True):
-                    call_command("load_demo_data", verbosity=0)
+                    call_command("load_demo_data", "--no-calls", verbosity=0)
                 else:  # the module needs the site, not 12,000 real listings (about 10 s to import)
                     with mock.patch("clearline.demo.loader.load_samhsa_directory", return_value=0):
-                        call_command("load_demo_data", verbosity=0)
+                        call_command("load_demo_data", "--no-calls", verbosity=0)
         except BaseException:
             transaction.set_rollback(True)
             module_transaction.__exit__(None, None, None)

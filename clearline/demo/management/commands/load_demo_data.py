@@ -1,22 +1,31 @@
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from clearline.demo.calls import load_demo_calls
 from clearline.demo.loader import load_demo_data
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo site (pages, helplines, fictional providers, demo sign-ins with fixed authenticator "
-        "keys). Safe to run again. Development only: refuses CLEARLINE_ENV=production."
+        "keys) and a month of calls through the real call flow. Safe to run again. Development only: refuses "
+        "CLEARLINE_ENV=production."
     )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-calls", action="store_true", help="skip the month of demo calls (clearline load_demo_calls)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = load_demo_data()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
+        if not options["no_calls"]:
+            self.stdout.write(load_demo_calls().summary())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {result['articles_created']} new articles, {result['facilities']} demo "
