@@ -6,42 +6,18 @@ table; ``?csv=<chart>`` with the same filters downloads one chart's table. Thin:
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from clearline.providers.models import Provider
-from clearline.reports.call_rows import Period
-from clearline.reports.dashboard import Chart, dashboard
+from clearline.reports.dashboard import Chart, chart_csv, dashboard, query_without_csv
 from clearline.reports.dashboard_forms import OperatorFiguresFilters
 from clearline.telephony.admin_calls import StaffOnlyMixin
-
-
-def csv_response(chart: Chart, period: Period) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"clearline-{chart.slug}-{period.first:%Y-%m-%d}-{period.last:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    csv.writer(response, lineterminator="\r\n").writerows(chart.csv_rows())
-    return response
-
-
-def chart_csv(charts: list[Chart], slug: str, period: Period) -> HttpResponse:
-    chart = next((c for c in charts if c.slug == slug), None)
-    if chart is None:
-        raise Http404
-    return csv_response(chart, period)
-
-
-def query_without_csv(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("csv", None)
-    return query.urlencode()
 
 
 class FiguresDashboardView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -9,10 +9,12 @@ transparency page; counts are shown. No figure names a caller: the rows hold no 
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from clearline.reports import call_figures as cf
@@ -205,3 +207,28 @@ def dashboard(period: Period, names: dict[int, str], *, withhold_small: bool = F
         callbacks_chart(summary),
     ]
     return charts
+
+
+# CSV: one chart's table, with the same filters as the page ---------------------------------------------------------
+
+
+def csv_response(chart: Chart, period: Period) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"clearline-{chart.slug}-{period.first:%Y-%m-%d}-{period.last:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    csv.writer(response, lineterminator="\r\n").writerows(chart.csv_rows())
+    return response
+
+
+def chart_csv(charts: list[Chart], slug: str, period: Period) -> HttpResponse:
+    chart = next((c for c in charts if c.slug == slug), None)
+    if chart is None:
+        raise Http404
+    return csv_response(chart, period)
+
+
+def query_without_csv(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("csv", None)
+    return query.urlencode()

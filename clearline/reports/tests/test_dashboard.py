@@ -14,6 +14,7 @@ from django.utils import timezone
 from clearline.providers.models import Provider
 from clearline.reports.tests.test_month_calls import HMAC, NOW, november  # noqa: F401 (fixture)
 from clearline.telephony.tests.conftest import non_staff_visits  # noqa: F401 (fixture)
+from conftest import assert_errors_tied
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = {"start": "2026-11-01", "end": "2026-11-30"}
@@ -128,6 +129,9 @@ def test_bad_filters_are_explained_and_show_no_figures(staff, query, message):
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html and 'role="alert"' in html and "<canvas" not in html
+    assert_errors_tied(
+        html, *(name for name in ("start", "provider") if name in query and "end" not in query)
+    )
     assert staff.get(reverse("reports_figures"), {**query, "csv": "headline"})["Content-Type"].startswith(
         "text/html"
     )
