@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from clearline.portal import availability_views, team_views, views
+from clearline.portal import availability_views, figures_views, team_views, views
 
 app_name = "portal"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("team/invitations/<int:invitation_id>/revoke/", team_views.revoke, name="revoke_invitation"),
     path("team/members/<int:membership_id>/remove/", team_views.remove, name="remove_member"),
     path("figures/", views.figures, name="figures"),
+    path("figures/calls/", figures_views.call_figures, name="call_figures"),
     # Listing edits (staff-reviewed) live in their own module; their names are in this namespace too.
     path("listings/", include("clearline.portal.listing_urls")),
 ]
