@@ -26,7 +26,7 @@ from ..edits import editable_codes
 from ..geo import STATES, ZIP_RE, zip_centroid
 from ..models import SAMHSA_2022, Facility, Organization, Phone, pad_codes
 from ..taxonomy import NAMESPACE, clean, known_codes, load_service_codes
-from ._insert import insert_rows
+from ._insert import insert_rows, refresh_statistics
 from .corrections import PLACE_FIELDS, keep_corrections
 from .files import facility_rows, service_code_rows
 from .report import ImportReport, Problem
@@ -184,8 +184,16 @@ def _phone_keys(facility: Facility) -> list[PhoneKey]:
     return [(p.kind, p.number, p.extension) for p in facility.phones.all()]
 
 
-@transaction.atomic
 def save(parsed: list[ParsedRow], report: ImportReport, progress: bool | None = False) -> None:
+    """Create the new facilities and update the changed ones in one transaction, then refresh the planner's
+    statistics of the tables written."""
+    _save_rows(parsed, report, progress)
+    if report.created or report.updated:
+        refresh_statistics(Organization, Facility, Phone)
+
+
+@transaction.atomic
+def _save_rows(parsed: list[ParsedRow], report: ImportReport, progress: bool | None) -> None:
     existing = {
         f.source_id: f
         for f in Facility.objects.filter(source=SAMHSA_2022)

@@ -134,3 +134,14 @@ def test_the_full_2022_directory_imports_12176_facilities_from_the_xlsx_and_the_
     assert (from_xlsx.created, from_xlsx.updated, from_xlsx.unchanged) == (0, 0, 12176)
     assert dict(Facility.objects.values_list("source_id", "service_codes")) == codes
     assert Phone.objects.filter(verified_at__isnull=False).count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statistics are refreshed on PostgreSQL only")
+def test_an_import_leaves_the_planner_statistics_of_the_tables_it_filled_current(slice_csv):
+    import_samhsa(slice_csv, CODES_CSV)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN ('directory_facility', 'directory_phone')"
+        )
+        estimated = dict(cursor.fetchall())
+    assert estimated == {"directory_facility": Facility.objects.count(), "directory_phone": Phone.objects.count()}
