@@ -144,4 +144,7 @@ def test_an_import_leaves_the_planner_statistics_of_the_tables_it_filled_current
             "SELECT relname, reltuples FROM pg_class WHERE relname IN ('directory_facility', 'directory_phone')"
         )
         estimated = dict(cursor.fetchall())
-    assert estimated == {"directory_facility": Facility.objects.count(), "directory_phone": Phone.objects.count()}
+    assert estimated == {
+        "directory_facility": Facility.objects.count(),
+        "directory_phone": Phone.objects.count(),
+    }
