@@ -12,6 +12,7 @@ from typing import Any
 
 from clearline.routing.simulator.engine import Result, Simulation, generate_callers
 from clearline.routing.simulator.metrics import metrics
+from clearline.routing.simulator.state import LOSS_CAUSES
 from clearline.routing.simulator.strategies import STRATEGIES, ClearlineStrategy, Strategy, make_strategy
 from clearline.routing.simulator.workload import Workload, WorkloadError, load_workload, parse_workload
 
@@ -19,6 +20,7 @@ DEFAULT_STRATEGIES = ("clearline", "priority", "round_robin")
 
 __all__ = [
     "DEFAULT_STRATEGIES",
+    "LOSS_CAUSES",
     "STRATEGIES",
     "ClearlineStrategy",
     "Result",

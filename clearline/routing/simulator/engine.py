@@ -262,6 +262,7 @@ class Simulation:
     def _offer_callback(
         self, t: float, caller: Caller, record: CallRecord, route: Route, action: CallbackAction
     ) -> None:
+        record.offered_callback = True
         if not caller.accepts_callback:
             route.after(Outcome.NO_INPUT, t - caller.arrival, None)
             record.free_line = True
@@ -269,7 +270,7 @@ class Simulation:
         p = self.by_id[action.provider_id]
         now = self.at(t)
         if not p.under_cap(now):  # the services re-check the cap when they store the request
-            record.free_line = True
+            record.free_line = record.no_room = True
             return
         route.after(Outcome.CALLBACK_ACCEPTED, t - caller.arrival, None)
         if not p.deliver(now):

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from clearline.routing.simulator.engine import Result
+from clearline.routing.simulator.state import LOSS_CAUSES
 
 ANSWER_SLA_S = 30.0
 RETURN_SLA_S = 15 * 60.0
@@ -22,6 +23,16 @@ def _percentile(values: list[float], q: float) -> float | None:
     ordered = sorted(values)
     rank = max(1, math.ceil(q / 100.0 * len(ordered)))
     return round(ordered[rank - 1], 2)
+
+
+def losses(result: Result) -> dict[str, int]:
+    """Callers neither answered live nor called back on time, by cause (every cause present, 0 if none)."""
+    counts = dict.fromkeys(LOSS_CAUSES, 0)
+    for record in result.records:
+        cause = record.loss
+        if cause is not None:
+            counts[cause] += 1
+    return counts
 
 
 def metrics(result: Result) -> dict[str, Any]:
@@ -56,4 +67,5 @@ def metrics(result: Result) -> dict[str, Any]:
         "callbacks_created": len(callbacks),
         "callbacks_returned_on_time_pct": _pct(on_time, len(callbacks)) if callbacks else None,
         "free_helpline_pct": _pct(sum(1 for r in records if r.free_line), calls),
+        "losses": losses(result),
     } | ({} if result.claims is None else {"claims": result.claims.as_dict()})

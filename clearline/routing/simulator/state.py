@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from clearline.routing.claims import Claim
 
 FAR_FUTURE = date(9999, 12, 31)
+# Where callers are lost (``CallRecord.loss``), in the order the simulator's table shows them.
+LOSS_CAUSES = (
+    "nobody_eligible",
+    "hung_up_ringing",
+    "no_callback_capacity",
+    "callback_declined",
+    "callback_late",
+)
 
 
 @dataclass(slots=True)
@@ -93,6 +101,8 @@ class CallRecord:
     abandoned: bool = False
     callback: Callback | None = None
     free_line: bool = False
+    offered_callback: bool = False  # a callback was offered (accepted or not)
+    no_room: bool = False  # the caller accepted a callback, but the re-check found no room for it
     first_wave: tuple[str, ...] = ()
     eligible: tuple[str, ...] = ()
     missed: set[str] = field(default_factory=set)  # providers whose ring-out already counted in this call
@@ -101,6 +111,20 @@ class CallRecord:
     connected: str | None = None  # the provider who accepted
     named: tuple[str, ...] = ()  # the first wave the greeting named
     claims: tuple[Claim, ...] | None = None  # what the caller was told (None: the strategy makes no claims)
+
+    @property
+    def loss(self) -> str | None:
+        """Why the caller was lost (``LOSS_CAUSES``), or None: answered live, or called back on time."""
+        if self.time_to_human is not None:
+            return None
+        if self.callback is not None:
+            returned = self.callback.returned
+            return None if returned is not None and returned <= self.callback.deadline else "callback_late"
+        if self.abandoned:
+            return "hung_up_ringing"
+        if self.offered_callback and not self.no_room:
+            return "callback_declined"
+        return "no_callback_capacity" if self.eligible or self.no_room else "nobody_eligible"
 
     @property
     def outcome(self) -> str:

@@ -7,7 +7,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clearline.routing.simulator import DEFAULT_STRATEGIES, STRATEGIES, WorkloadError, load_workload, simulate
+from clearline.routing.simulator import (
+    DEFAULT_STRATEGIES,
+    LOSS_CAUSES,
+    STRATEGIES,
+    WorkloadError,
+    load_workload,
+    simulate,
+)
 
 COLUMNS = (
     ("calls", "calls"),
@@ -55,6 +62,13 @@ class Command(BaseCommand):
         self.stdout.write(header)
         for name, row in result["strategies"].items():
             cells = "".join(f"{'n/a' if row[key] is None else row[key]:>14}" for key, _ in COLUMNS)
+            self.stdout.write(f"{name:<17}{cells}")
+        self.stdout.write("Callers lost (neither answered live nor called back on time), by cause")
+        self.stdout.write(
+            f"{'strategy':<17}" + "".join(f"{cause.replace('_', ' '):>22}" for cause in LOSS_CAUSES)
+        )
+        for name, row in result["strategies"].items():
+            cells = "".join(f"{row['losses'][cause]:>22}" for cause in LOSS_CAUSES)
             self.stdout.write(f"{name:<17}{cells}")
         for name, row in result["strategies"].items():
             self.stdout.write(f"{name}: {claims_line(row.get('claims'))}")
