@@ -18,7 +18,9 @@ class ControllerConfig:
     trunk: str | None  # host:port for E.164 legs
     prompts_dir: Path
     flow_threads: int  # threads running call-flow events (the database work), so no call waits on another's
-    max_calls: int
+    max_calls: int  # pjsua's maxCalls; capped by the build's PJSUA_MAX_CALLS (capacity.py)
+    # Slots kept free for a caller's own wave beyond their leg: a caller is taken only with 1 + this many free.
+    reserve_legs: int = 2
 
 
 def controller_config(**overrides: Any) -> ControllerConfig:
@@ -30,6 +32,7 @@ def controller_config(**overrides: Any) -> ControllerConfig:
         "prompts_dir": Path(settings.CLEARLINE_SIP_PROMPTS_DIR),
         "flow_threads": settings.CLEARLINE_SIP_FLOW_THREADS,
         "max_calls": settings.CLEARLINE_SIP_MAX_CALLS,
+        "reserve_legs": settings.CLEARLINE_ROUTING_WAVE_SIZE,
     }
     values.update(overrides)
     return ControllerConfig(**values)

@@ -23,6 +23,7 @@ from typing import Any
 import pjsua2 as pj
 
 from clearline.telephony.sip import events
+from clearline.telephony.sip.capacity import Slots
 from clearline.telephony.sip.config import ControllerConfig
 from clearline.telephony.sip.legs import LegListener
 from clearline.telephony.sip.loop import Loop
@@ -62,6 +63,7 @@ class Controller(Loop):
         self._ringback: Path | None = None
         self.endpoint: Any = None
         self.account: Any = None
+        self.slots = Slots(config.max_calls)
 
     # --- life ---
 
@@ -94,6 +96,8 @@ class Controller(Loop):
         media.noVad, media.ecTailLen = True, 0
         media.maxMediaPorts = max(config.max_calls * 4, 254)
         ep.libInit(ep_config)
+        self.slots = Slots(config.max_calls)
+        self.slots.warn_if_capped()
         transport = pj.TransportConfig()
         transport.port, transport.boundAddress, transport.publicAddress = (
             config.port,
@@ -118,7 +122,12 @@ class Controller(Loop):
         self.account.create(account_config, True)
         self.start_jobs(config.flow_threads, initializer=self._flow_thread)
         logger.info(
-            "SIP call controller on udp %s:%s, RTP from %s", config.host, config.port, config.rtp_port
+            "SIP call controller on udp %s:%s, RTP from %s, %s SIP calls at once (a caller is taken with %s free)",
+            config.host,
+            config.port,
+            config.rtp_port,
+            self.slots.limit,
+            1 + config.reserve_legs,
         )
 
     def _flow_thread(self) -> None:
@@ -149,6 +158,10 @@ class Controller(Loop):
             self.account.shutdown()
         if self.endpoint is not None:
             self.endpoint.libDestroy()
+        # pjsua2 allows one Endpoint per process until the last one is freed: drop it here, so a controller can
+        # start again in this process (the tests start one per module).
+        self.account = self.endpoint = None
+        gc.collect()
 
     # --- the SIP thread's loop ---
 
@@ -209,8 +222,29 @@ class Controller(Loop):
 
     # --- calls coming in ---
 
+    def has_room(self) -> bool:
+        """Whether a new caller fits among pjsua's slots: their leg and a wave's (``reserve_legs``), once every
+        call already here that may still ring a wave or a transfer (none is up right now) has its own wave's."""
+        used = self.slots.used
+        if used is None:
+            used = len(self.live)
+        reserve = self.config.reserve_legs
+        promised = sum(
+            reserve
+            for session in self.sessions.values()
+            if not session.ended
+            and session.wave is None
+            and session.bridged is None
+            and session.transfer is None
+        )
+        return used + promised + 1 + reserve <= self.slots.limit
+
     def incoming(self, call_id: int, message: str) -> None:
         leg = SipLeg(self, call_id)
+        if not self.has_room():
+            # 486: Kamailio tries the next controller at once (a 5xx would mark this one down).
+            self._turn_away(leg)
+            return
         facts = events.invite_facts(message, leg.getInfo().callIdString)
         session = Session(facts, leg, self)
         leg.listener = Caller(session)
@@ -223,3 +257,14 @@ class Controller(Loop):
             logger.error("SIP call could not be answered: %s", error.info())
             return
         session.start()
+
+    def _turn_away(self, leg: SipLeg) -> None:
+        logger.info("SIP call turned away: this controller is full (486, the edge tries another)")
+        param = pj.CallOpParam()
+        param.statusCode = pj.PJSIP_SC_BUSY_HERE
+        try:
+            leg.answer(param)
+        except pj.Error as error:
+            logger.warning("A SIP call could not be turned away: %s", error.info())
+        leg.thisown = False  # as every ended leg (sipcall.py): never freed
+        self.retire(leg)

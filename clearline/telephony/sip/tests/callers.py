@@ -2,7 +2,8 @@
 a trunk that plays every provider, the crisis line and the free helpline, each number as the test says.
 
 - ``Caller``: INVITE through the edge, ACK, then each ``(at_ms, key)`` sent as RFC 2833 events, then BYE at
-  ``hang_up_ms`` (after the call's answer). Runs in the background; ``wait()`` returns what sipp reported.
+  ``hang_up_ms`` (after the call's answer); ``calls`` such calls, one every ``every_ms``, from the one source
+  port. Runs in the background; ``wait()`` returns what sipp reported.
 - ``Trunk``: a sipp UAS on a free port. A number matching ``busy`` answers 486; ``person`` answers, then presses
   1 ``press_after_ms`` after the ACK (the whisper is playing) and stays until BYE; ``silent`` rings until
   cancelled; any other number (the free lines, a voicemail) answers and stays until BYE, pressing nothing.
@@ -154,7 +155,7 @@ class Caller:
 
     def __init__(
         self, folder: Path, edge_port: int, number: str, *, source_port: int, keys: list[tuple[int, str]],
-        hang_up_ms: int,
+        hang_up_ms: int, calls: int = 1, every_ms: int = 1000,
     ) -> None:  # fmt: skip
         assert SIPP, "sipp is not installed"
         name = uuid.uuid4().hex[:8]
@@ -170,7 +171,8 @@ class Caller:
         self.log = folder / f"caller-{name}.log"
         command = [
             SIPP, "-sf", str(scenario), "-i", HOST, "-p", str(source_port), "-s", number, f"{HOST}:{edge_port}",
-            "-mi", HOST, "-mp", str(media_port()), "-m", "1", "-l", "1", "-nostdin", "-timeout", "40s",
+            "-mi", HOST, "-mp", str(media_port()), "-m", str(calls), "-l", str(calls), "-r", "1", "-rp",
+            str(every_ms), "-nostdin", "-timeout", "40s",
             "-recv_timeout", "20000", "-trace_stat", "-stf", str(self.stat), "-trace_err", "-error_file",
             str(self.errors), "-trace_msg", "-message_file", str(folder / f"caller-{name}-sip.log"),
         ]  # fmt: skip

@@ -9,18 +9,34 @@ at its end. Tests needing them are skipped, with the reason, only when the kamai
 - ``edge``: Kamailio with one live controller, the fallback, ``HELPLINE`` and ``LISTING`` dialable, and
   ``trusted_port`` (the caller's source port on 127.0.0.1) the only trusted source;
 - ``edge_without_controller``: the same, with two controllers that are down: one port nobody listens on, one
-  socket that never answers (a hung controller).
+  socket that never answers (a hung controller);
+- ``sip_controller`` and ``controller_edge``, once per module: the real call controller (``running.py``) and a
+  Kamailio that hands it calls.
 """
 
 from __future__ import annotations
 
+import random
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from clearline.telephony.sip.config import ControllerConfig
 from clearline.telephony.sip.edge import EdgeConfig, parse_trusted
-from clearline.telephony.sip.tests.phones import KAMAILIO, KAMCMD, SIPP, Edge, Silent, StandIn, free_port
+from clearline.telephony.sip.tests.phones import (
+    HOST,
+    KAMAILIO,
+    KAMCMD,
+    SIPP,
+    Edge,
+    Silent,
+    StandIn,
+    free_port,
+    options_ping,
+)
+from clearline.telephony.sip.tests.running import Running
 
 HELPLINE = "+12065550101"
 LISTING = "+12065550102"
@@ -114,3 +130,41 @@ def edge_with_one_controller_down(
             yield running
     finally:
         silent.close()
+
+
+@pytest.fixture(scope="module")
+def sip_controller(sip_folder: Path) -> Iterator[Running]:
+    from clearline.telephony.sip.controller import Controller
+
+    lock = threading.Lock()
+    trunk_port = free_port()
+    config = ControllerConfig(
+        host=HOST,
+        port=free_port(),
+        rtp_port=random.randrange(20000, 28000, 2),  # below the ephemeral ports free_port() hands out
+        trunk=f"{HOST}:{trunk_port}",
+        prompts_dir=sip_folder / "prompts",
+        flow_threads=1,
+        max_calls=4,  # as the wheel allows (docs/sip.md, "Known limits")
+    )
+    controller = Controller(config, flow_lock=lock)
+    thread = threading.Thread(target=controller.run, name="sip-controller", daemon=True)
+    thread.start()
+    try:
+        assert controller.ready.wait(30), "the controller did not start"
+        assert options_ping(config.port, timeout=1.0) == "SIP/2.0 200 OK"
+        yield Running(controller, trunk_port, lock)
+    finally:
+        controller.stop()
+        thread.join(15)
+    assert not thread.is_alive(), "the controller did not stop"
+
+
+@pytest.fixture(scope="module")
+def controller_edge(
+    sip_folder: Path, trusted_port: int, sip_controller: Running, fallback: StandIn
+) -> Iterator[Edge]:
+    uri = f"sip:{HOST}:{sip_controller.controller.config.port}"  # type: ignore[attr-defined]
+    config = edge_config(trusted_port, (uri,), f"sip:+18006624357@{HOST}:{fallback.port}")
+    with Edge(sip_folder / "edge-controller", config) as running:
+        yield running

@@ -2,22 +2,18 @@
 (deploy/kamailio/kamailio.cfg), the controller (pjsua2, in a thread of this process so it sees the test database)
 plays the call flow, and a sipp trunk plays the providers and the free lines.
 
-The controller's flow jobs and the test's own reads of the database take turns (``flow_lock``): the test database
-is SQLite in memory, shared between threads, where a read and a write at once fail instead of waiting.
+The controller and its edge are started once per module (``running.py``).
 """
 
 from __future__ import annotations
 
 import array
 import math
-import random
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,121 +27,46 @@ from clearline.providers.routing_settings import RoutingSettings
 from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Dial, Menu
 from clearline.telephony import disclosed, flow
 from clearline.telephony.answers import Answer, Greeting
-from clearline.telephony.models import Attempt, AttemptStatus, Call, CallbackRequest, CallOutcome, LineSlot
-from clearline.telephony.sip import prompts
-from clearline.telephony.sip.config import ControllerConfig
+from clearline.telephony.models import (
+    Attempt,
+    AttemptStatus,
+    Call,
+    CallbackRequest,
+    CallOutcome,
+)
 from clearline.telephony.sip.script import Gather, script_for
-from clearline.telephony.sip.tests.callers import Caller, Trunk, have_dtmf_captures, media_port, wait_for
-from clearline.telephony.sip.tests.conftest import HELPLINE, LISTING, edge_config
-from clearline.telephony.sip.tests.phones import HOST, Edge, StandIn, free_port, options_ping
+from clearline.telephony.sip.tests.callers import Caller, Trunk, media_port, wait_for
+from clearline.telephony.sip.tests.conftest import HELPLINE, LISTING
+from clearline.telephony.sip.tests.phones import HOST, Edge, options_ping
+from clearline.telephony.sip.tests.running import (
+    CONTROLLER_MARKS,
+    Running,
+    call_helpline,
+    read,
+    settled,
+    the_call,
+)
 from clearline.telephony.tests.conftest import helpline, providers  # noqa: F401 - fixtures
 
-try:
-    import pjsua2  # noqa: F401
-except ImportError:  # pragma: no cover - the wheel is in requirements.lock
-    PJSUA2 = False
-else:
-    PJSUA2 = True
-
-pytestmark = [
-    pytest.mark.sip,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("helpline", "providers"),
-    pytest.mark.skipif(not PJSUA2, reason="pjsua2-python is not installed (requirements.lock)"),
-    pytest.mark.skipif(
-        not (prompts.ESPEAK and prompts.SOX and have_dtmf_captures()),
-        reason="espeak-ng, sox or sipp's DTMF captures missing: apt-get install espeak-ng sox sip-tester",
-    ),
-]
+pytestmark = CONTROLLER_MARKS
 
 PJ_CALLER = Path(__file__).with_name("pj_caller.py")
 # When the caller presses its key in the greeting: late enough for the test to read the plan and start the trunk.
 KEY_AT_MS = 1500
 
 
-class Running:
-    def __init__(self, controller: object, trunk_port: int, lock: threading.Lock) -> None:
-        self.controller, self.trunk_port, self.lock = controller, trunk_port, lock
-
-
-@pytest.fixture(scope="module")
-def sip_controller(sip_folder: Path) -> Iterator[Running]:
-    from clearline.telephony.sip.controller import Controller
-
-    lock = threading.Lock()
-    trunk_port = free_port()
-    config = ControllerConfig(
-        host=HOST,
-        port=free_port(),
-        rtp_port=random.randrange(20000, 28000, 2),  # below the ephemeral ports free_port() hands out
-        trunk=f"{HOST}:{trunk_port}",
-        prompts_dir=sip_folder / "prompts",
-        flow_threads=1,
-        max_calls=4,  # as the wheel allows (docs/sip.md, "Known limits")
-    )
-    controller = Controller(config, flow_lock=lock)
-    thread = threading.Thread(target=controller.run, name="sip-controller", daemon=True)
-    thread.start()
-    try:
-        assert controller.ready.wait(30), "the controller did not start"
-        assert options_ping(config.port, timeout=1.0) == "SIP/2.0 200 OK"
-        yield Running(controller, trunk_port, lock)
-    finally:
-        controller.stop()
-        thread.join(15)
-    assert not thread.is_alive(), "the controller did not stop"
-
-
-@pytest.fixture(scope="module")
-def controller_edge(
-    sip_folder: Path, trusted_port: int, sip_controller: Running, fallback: StandIn
-) -> Iterator[Edge]:
-    uri = f"sip:{HOST}:{sip_controller.controller.config.port}"  # type: ignore[attr-defined]
-    config = edge_config(trusted_port, (uri,), f"sip:+18006624357@{HOST}:{fallback.port}")
-    with Edge(sip_folder / "edge-controller", config) as running:
-        yield running
-
-
-def _call(
-    tmp_path: Path, edge: Edge, trusted_port: int, keys: list[tuple[int, str]], hang_up_ms: int
-) -> Caller:
-    return Caller(tmp_path, edge.port, HELPLINE, source_port=trusted_port, keys=keys, hang_up_ms=hang_up_ms)
-
-
-def _read(running: Running, query):  # type: ignore[no-untyped-def]
-    with running.lock:
-        return query()
-
-
-def _the_call(running: Running) -> Call | None:
-    return _read(running, lambda: Call.objects.filter(call_sid__startswith="SIP").first())
-
-
-def _settled(running: Running, call_sid: str) -> bool:
-    """Every leg is over, the caller's final status is applied (the call has an end) and no line is held."""
-    if running.controller.live:  # type: ignore[attr-defined]
-        return False
-    return _read(
-        running,
-        lambda: (
-            Call.objects.filter(call_sid=call_sid, ended_at__isnull=False).exists()
-            and not LineSlot.objects.held().exists()
-        ),
-    )
-
-
 def test_a_provider_who_presses_1_is_bridged_and_the_call_is_connected(
     sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
 ) -> None:
     with Trunk(tmp_path / "trunk", sip_controller.trunk_port, person=r"[0-9]+") as trunk:
-        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "1")], hang_up_ms=4000)
+        caller = call_helpline(tmp_path, controller_edge, trusted_port, [(800, "1")], hang_up_ms=4000)
         ended = caller.wait()
         assert (ended.successful, ended.failed) == (1, 0), ended.errors
-        call = _the_call(sip_controller)
+        call = the_call(sip_controller)
         assert call is not None
-        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
-    call = _read(sip_controller, lambda: Call.objects.get(pk=call.pk))
-    attempts = _read(sip_controller, lambda: list(Attempt.objects.filter(call=call).order_by("pk")))
+        assert wait_for(lambda: settled(sip_controller, call.call_sid))
+    call = read(sip_controller, lambda: Call.objects.get(pk=call.pk))
+    attempts = read(sip_controller, lambda: list(Attempt.objects.filter(call=call).order_by("pk")))
     first_wave = next(s for s in call.routing_plan.steps if isinstance(s, Dial))
     assert call.outcome == CallOutcome.CONNECTED
     assert call.call_sid.startswith("SIP") and call.duration_s is not None
@@ -184,21 +105,21 @@ def test_a_bridged_call_carries_audio_both_ways(
     with Trunk(tmp_path / "trunk", sip_controller.trunk_port, person=r"[0-9]+", echo=True):
         done = subprocess.run(command, capture_output=True, timeout=30, check=False)
         assert done.returncode == 0, (done.stdout + done.stderr).decode(errors="replace")[-2000:]
-        call = _the_call(sip_controller)
+        call = the_call(sip_controller)
         assert call is not None
-        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
+        assert wait_for(lambda: settled(sip_controller, call.call_sid))
     samples = _samples(heard)
     assert tone_fraction(samples[:4000]) < 0.2  # the greeting's first half second: speech, not the tone
     assert tone_fraction(samples) > 0.8  # the last 0.1 s: the tone, back through the bridge
-    assert _read(sip_controller, lambda: Call.objects.get(pk=call.pk).outcome) == CallOutcome.CONNECTED
+    assert read(sip_controller, lambda: Call.objects.get(pk=call.pk).outcome) == CallOutcome.CONNECTED
 
 
 def test_a_busy_first_wave_rings_the_next_wave(
     sip_controller: Running, controller_edge: Edge, trusted_port: int, tmp_path: Path
 ) -> None:
-    caller = _call(tmp_path, controller_edge, trusted_port, [(KEY_AT_MS, "1")], hang_up_ms=8000)
-    assert wait_for(lambda: _the_call(sip_controller) is not None, timeout=KEY_AT_MS / 1000)
-    call = _the_call(sip_controller)
+    caller = call_helpline(tmp_path, controller_edge, trusted_port, [(KEY_AT_MS, "1")], hang_up_ms=8000)
+    assert wait_for(lambda: the_call(sip_controller) is not None, timeout=KEY_AT_MS / 1000)
+    call = the_call(sip_controller)
     assert call is not None
     waves = [s for s in call.routing_plan.steps if isinstance(s, Dial)]
     assert len(waves) >= 2, "the test needs a plan of two waves or more"
@@ -206,9 +127,9 @@ def test_a_busy_first_wave_rings_the_next_wave(
     with Trunk(tmp_path / "trunk", sip_controller.trunk_port, busy=busy, person=r"[0-9]+"):
         ended = caller.wait()
         assert (ended.successful, ended.failed) == (1, 0), ended.errors
-        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
-    call = _read(sip_controller, lambda: Call.objects.get(pk=call.pk))
-    attempts = _read(sip_controller, lambda: list(Attempt.objects.filter(call=call)))
+        assert wait_for(lambda: settled(sip_controller, call.call_sid))
+    call = read(sip_controller, lambda: Call.objects.get(pk=call.pk))
+    attempts = read(sip_controller, lambda: list(Attempt.objects.filter(call=call)))
     assert {a.status for a in attempts if a.step_index == waves[0].index} == {AttemptStatus.BUSY}
     accepted = [a for a in attempts if a.status == AttemptStatus.ACCEPTED]
     assert len(accepted) == 1 and accepted[0].step_index == waves[1].index
@@ -228,17 +149,17 @@ def test_a_key_in_the_greeting_transfers_to_the_free_helpline_or_the_crisis_line
 ) -> None:  # fmt: skip
     with Trunk(tmp_path / "trunk", sip_controller.trunk_port) as trunk:
         # "Connecting you to ..." plays first (about 3 to 4.4 s).
-        caller = _call(tmp_path, controller_edge, trusted_port, [(500, key)], hang_up_ms=6500)
+        caller = call_helpline(tmp_path, controller_edge, trusted_port, [(500, key)], hang_up_ms=6500)
         ended = caller.wait()
         assert (ended.successful, ended.failed) == (1, 0), ended.errors
-        call = _the_call(sip_controller)
+        call = the_call(sip_controller)
         assert call is not None
-        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
+        assert wait_for(lambda: settled(sip_controller, call.call_sid))
         assert trunk.dialled() == [number]
-    call = _read(sip_controller, lambda: Call.objects.get(pk=call.pk))
+    call = read(sip_controller, lambda: Call.objects.get(pk=call.pk))
     assert call.outcome == outcome
     assert [key, "greeting"] in call.key_presses
-    assert not _read(sip_controller, lambda: Attempt.objects.filter(call=call).exists())
+    assert not read(sip_controller, lambda: Attempt.objects.filter(call=call).exists())
 
 
 def test_the_controller_answers_the_dispatchers_probe(sip_controller: Running) -> None:
@@ -265,11 +186,11 @@ def test_with_the_database_failing_the_caller_still_reaches_the_crisis_line(
     monkeypatch.setattr(flow, "call_started", database_down)
     with Trunk(tmp_path / "trunk", sip_controller.trunk_port) as trunk:
         # "Connecting you to the 988 Suicide and Crisis Lifeline." plays first (about 3 s).
-        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "9")], hang_up_ms=5500)
+        caller = call_helpline(tmp_path, controller_edge, trusted_port, [(800, "9")], hang_up_ms=5500)
         ended = caller.wait()
         assert (ended.successful, ended.failed) == (1, 0), ended.errors
         assert trunk.dialled() == [CRISIS_NUMBER]
-    assert not _read(sip_controller, lambda: Call.objects.exists())
+    assert not read(sip_controller, lambda: Call.objects.exists())
     kept = (tmp_path / "journal" / "events.jsonl").read_text().splitlines()
     assert any('"kind":"fallback"' in line and f'"to":"{HELPLINE}"' in line for line in kept)
 
@@ -326,9 +247,9 @@ def test_the_caller_hears_the_disclosure_exactly_as_the_prompt_file_says_it(
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, timeout=30, check=False)
     assert done.returncode == 0, (done.stdout + done.stderr).decode(errors="replace")[-2000:]
-    call = _the_call(sip_controller)
+    call = the_call(sip_controller)
     assert call is not None
-    sentences = _read(sip_controller, lambda: disclosed.greeting_sentences(Call.objects.get(pk=call.pk)))
+    sentences = read(sip_controller, lambda: disclosed.greeting_sentences(Call.objects.get(pk=call.pk)))
     greeting = script_for(Answer(call.call_sid, "en", Greeting(tuple(sentences), Menu())))[0]
     assert isinstance(greeting, Gather)
     source = sip_controller.controller.prompts.path_for(greeting.phrases)  # type: ignore[attr-defined]
@@ -362,13 +283,13 @@ def test_a_listing_number_rings_its_facility_and_nobody_else(
         )
         ended = caller.wait()
         assert (ended.successful, ended.failed) == (1, 0), ended.errors
-        call = _the_call(sip_controller)
+        call = the_call(sip_controller)
         assert call is not None
-        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
+        assert wait_for(lambda: settled(sip_controller, call.call_sid))
         assert trunk.dialled() == [phone.number]
-    call = _read(sip_controller, lambda: Call.objects.get(pk=call.pk))
+    call = read(sip_controller, lambda: Call.objects.get(pk=call.pk))
     assert call.outcome == CallOutcome.LISTING_CONNECTED
-    assert not _read(sip_controller, lambda: Attempt.objects.filter(call=call).exists())
+    assert not read(sip_controller, lambda: Attempt.objects.filter(call=call).exists())
 
 
 # Last in the module: its three cancelled legs hold pjsua call slots for about 32 s (docs/sip.md, "Known limits").
@@ -382,19 +303,21 @@ def test_nobody_answering_cancels_the_wave_at_its_ring_time_and_the_caller_takes
     )
     with Trunk(tmp_path / "trunk", sip_controller.trunk_port, silent=r"[0-9]+") as trunk:
         # The menu key at 0.8 s; the wave rings from about 0.9 s to 5.9 s; the offer starts soon after.
-        caller = _call(tmp_path, controller_edge, trusted_port, [(800, "1"), (7500, "1")], hang_up_ms=10000)
+        caller = call_helpline(
+            tmp_path, controller_edge, trusted_port, [(800, "1"), (7500, "1")], hang_up_ms=10000
+        )
         ended = caller.wait()
         assert (ended.successful, ended.failed) == (1, 0), ended.errors
-        call = _the_call(sip_controller)
+        call = the_call(sip_controller)
         assert call is not None
-        assert wait_for(lambda: _settled(sip_controller, call.call_sid))
+        assert wait_for(lambda: settled(sip_controller, call.call_sid))
         assert len(trunk.dialled()) == 3
     assert (tmp_path / "trunk" / "trunk-sip.log").read_text().count("CANCEL sip:") == 3
-    call = _read(sip_controller, lambda: Call.objects.get(pk=call.pk))
-    statuses = _read(
+    call = read(sip_controller, lambda: Call.objects.get(pk=call.pk))
+    statuses = read(
         sip_controller, lambda: set(Attempt.objects.filter(call=call).values_list("status", flat=True))
     )
-    callback = _read(sip_controller, lambda: CallbackRequest.objects.filter(call=call).first())
+    callback = read(sip_controller, lambda: CallbackRequest.objects.filter(call=call).first())
     assert statuses == {AttemptStatus.NO_ANSWER}
     assert call.outcome == CallOutcome.CALLBACK
     assert callback is not None and callback.encrypted_number
