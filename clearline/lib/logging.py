@@ -12,10 +12,11 @@ ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2}){0,2})?$")
 
 
 # Identifiers and timestamps that contain digit runs but can never be a phone number, kept whole so logs stay
-# useful: UUIDs (task ids), Twilio SIDs (two capitals and 32 hex digits) and full ISO timestamps with fractions.
+# useful: UUIDs (task ids), Twilio SIDs (two capitals and 32 hex digits), the SIP controller's CallSids ("SIP"
+# and 32 hex digits) and full ISO timestamps with fractions.
 KEEP_WHOLE = re.compile(
     r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
-    r"|\b[A-Z]{2}[0-9a-f]{32}\b"
+    r"|\b(?:[A-Z]{2}|SIP)[0-9a-f]{32}\b"
     r"|\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?"
 )
 

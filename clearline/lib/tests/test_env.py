@@ -113,6 +113,8 @@ def test_task_ids_call_sids_and_timestamps_stay_readable_while_numbers_beside_th
     assert redact(task) == task
     call = "call CA0123456789abcdef0123456789abcdef ended"
     assert redact(call) == call
+    sip_call = "SIP call SIP0123456789abcdef0123456789abcdef ended"
+    assert redact(sip_call) == sip_call
     stamp = "older than 2026-11-28 20:11:05.123456+00:00"
     assert redact(stamp) == stamp
     mixed = "Task id=fdf6ef25-c9da-49f8-b830-a12345678901 from +12065550177 at 2026-11-28T20:11:05Z"

@@ -13,6 +13,7 @@ line on 9, otherwise the free national helpline), which needs nothing but the tr
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -37,6 +38,8 @@ from clearline.telephony.sip.script import (
 from clearline.telephony.sip.wave import Wave
 
 logger = logging.getLogger(__name__)
+# One line per call: how long after its INVITE the caller's first prompt started (bench/sip_load.py reads it).
+timing = logging.getLogger("clearline.telephony.sip.timing")
 
 Prepared = tuple[Answer, tuple[Verb, ...]]
 
@@ -53,6 +56,7 @@ class Session:
         self.bridged: Leg | None = None
         self.ended = False
         self.started_at = time.monotonic()
+        self.prompted = False
 
     # --- the caller's leg ---
 
@@ -65,7 +69,7 @@ class Session:
         self.media_up = True
         if self.waiting is not None and not self.ended:
             verbs, self.waiting = self.waiting, None
-            self.runner.run(verbs)
+            self._run(verbs)
 
     def digit(self, key: str) -> None:
         if not self.ended:
@@ -177,6 +181,17 @@ class Session:
         if not self.media_up:
             self.waiting = tuple(verbs)
             return
+        self._run(verbs)
+
+    def _run(self, verbs: Sequence[Verb]) -> None:
+        if not self.prompted:
+            self.prompted = True
+            timing.info(
+                "SIP call %s: first prompt %.1f ms after the INVITE (at %s)",
+                self.facts.call_sid,
+                (time.monotonic() - self.started_at) * 1000,
+                dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+            )
         self.runner.run(verbs)
 
     def _ringback(self) -> None:
