@@ -6,7 +6,8 @@ dataclasses of plain numbers. Definitions (docs/operations.md, "Call figures"):
 - *helpline calls*: general-helpline calls that have ended (listing-number calls ring a facility, never a
   provider: they appear in the volume by hour and day as their own series and nowhere else).
 - *answered*: connected to a human at a provider (who pressed 1). *answer rate*: answered / helpline calls.
-- *wait*: from the moment the call started routing (after the greeting) to the human's acceptance; for one
+- *wait*: from the moment the call started routing (``routing_started_at``: it arrived and its plan was made, so
+  the spoken disclosure counts) to the human's acceptance; for one
   provider's figures, from the moment that provider's phone started ringing (another provider's ringing is not
   counted against it). *service level*: share of helpline calls answered within 20 s of that start.
   Average and 90th percentile (nearest rank) of the waits of answered calls.
