@@ -49,8 +49,10 @@ STAFF = {
 DEFAULT_STAFF = Staff(0.7, 9, 0.04, 0.03, 0.75, 0.12)
 # Callers' states (weights): mostly where the demo providers work; the rest reach nobody and get the free line.
 CALLER_STATES = {
-    "WA": 14, "OR": 6, "AZ": 12, "NM": 4, "OH": 12, "KY": 6, "IN": 6, "CA": 3, "TX": 3, "FL": 2, "NY": 2,
+    "WA": 24, "OR": 10, "AZ": 9, "NM": 3, "OH": 14, "KY": 5, "IN": 5, "CA": 1, "TX": 1, "FL": 1, "NY": 1,
 }  # fmt: skip
+# Which numbers they call, by the number's intent: mostly the topic pages' detox and rehabilitation numbers.
+INTENT_WEIGHTS = {"detox": 2.0, "rehabilitation": 3.0, "hotline": 1.0}
 AREA_CODES = {
     "WA": "206", "OR": "503", "AZ": "602", "NM": "505", "OH": "614", "KY": "502", "IN": "317", "CA": "213",
     "TX": "512", "FL": "305", "NY": "518",
@@ -73,11 +75,16 @@ class Caller:
     listing: bool
 
 
-def new_caller(rng: random.Random, call_sid: str, general: list[str], listing: list[str]) -> Caller:
+def new_caller(rng: random.Random, call_sid: str, general: dict[str, str], listing: list[str]) -> Caller:
+    """A caller: their state and number, and the number they call (``general``: number -> intent)."""
     state = rng.choices(list(CALLER_STATES), list(CALLER_STATES.values()))[0]
     number = f"+1{AREA_CODES[state]}55501{rng.randrange(100):02d}"  # fictional: 555-01xx
     to_listing = bool(listing) and rng.random() < 0.08
-    to_number = rng.choice(listing if to_listing else general)
+    if to_listing:
+        to_number = rng.choice(listing)
+    else:
+        numbers = sorted(general)
+        to_number = rng.choices(numbers, [INTENT_WEIGHTS.get(general[n], 1.0) for n in numbers])[0]
     return Caller(call_sid, to_number, number, state, to_listing)
 
 

@@ -169,9 +169,9 @@ class _Run:
         self.clock = dt.datetime.min.replace(tzinfo=dt.UTC)
         self.staff = {str(p.pk): STAFF.get(p.slug, DEFAULT_STAFF) for p in Provider.objects.all()}
         self.calls = Calls(rng, self.staff_of, self.spawn, lambda: self.clock)
-        helplines = list(Helpline.objects.values_list("number", "kind"))
-        self.general = sorted(n for n, kind in helplines if kind != HelplineKind.LISTING)
-        self.listing = sorted(n for n, kind in helplines if kind == HelplineKind.LISTING)
+        helplines = list(Helpline.objects.values_list("number", "kind", "intent"))
+        self.general = {n: intent for n, kind, intent in helplines if kind != HelplineKind.LISTING}
+        self.listing = sorted(n for n, kind, _intent in helplines if kind == HelplineKind.LISTING)
 
     def staff_of(self, provider_id: str) -> Staff:
         return self.staff.get(provider_id, DEFAULT_STAFF)
