@@ -46,6 +46,13 @@ class CallOutcome(models.TextChoices):
     FALLBACK = "fallback", _("got the fallback: the database failed (crisis line and free helpline offered)")
 
 
+class CallAdapter(models.TextChoices):
+    """Which telephony adapter carried a call: Twilio's webhooks or the self-hosted SIP controller."""
+
+    TWILIO = "twilio", "Twilio"
+    SIP = "sip", "SIP"
+
+
 class Call(models.Model):
     call_sid = models.CharField(max_length=64, unique=True)
     helpline = models.ForeignKey(
@@ -62,6 +69,8 @@ class Call(models.Model):
     )
     status = models.CharField(max_length=16, default="ringing")
     outcome = models.CharField(max_length=20, choices=CallOutcome.choices, default=CallOutcome.PENDING)
+    # Set by the adapter when the call starts (``carried.mark``); blank for simulated and demo calls.
+    adapter = models.CharField(max_length=8, choices=CallAdapter.choices, blank=True, default="")
     disclosure_version = models.ForeignKey(
         "content.DisclosureVersion", null=True, on_delete=models.PROTECT, related_name="calls"
     )

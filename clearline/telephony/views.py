@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 from clearline.routing import Connect
-from clearline.telephony import flow, journal
+from clearline.telephony import carried, flow, journal
 from clearline.telephony.answers import Answer, WhisperResult
 from clearline.telephony.faults import time_left, use_webhook_timeouts
 from clearline.telephony.twilio import legs, twiml
@@ -69,15 +69,14 @@ def call_sid(request: HttpRequest) -> str:
 @webhook
 def voice(request: HttpRequest) -> HttpResponse:
     """A call comes in: the ZIP prompt, the disclosure and menu, or the listing's facility."""
-    return answer(
-        request,
-        flow.call_started(
-            call_sid=request.POST["CallSid"],
-            to_number=dialled_number(request),
-            caller_number=caller_number(request),
-            caller_state=request.POST.get("FromState", "")[:2].upper(),
-        ),
+    started = flow.call_started(
+        call_sid=request.POST["CallSid"],
+        to_number=dialled_number(request),
+        caller_number=caller_number(request),
+        caller_state=request.POST.get("FromState", "")[:2].upper(),
     )
+    carried.mark(started.call_sid, carried.TWILIO)
+    return answer(request, started)
 
 
 @webhook

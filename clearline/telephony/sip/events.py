@@ -19,7 +19,7 @@ from typing import TypeVar
 from django.utils import timezone
 
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
-from clearline.telephony import flow, journal
+from clearline.telephony import carried, flow, journal
 from clearline.telephony.answers import Answer
 from clearline.telephony.faults import use_webhook_timeouts, webhook_deadline
 from clearline.telephony.services import DialEnd
@@ -89,11 +89,13 @@ def guarded(work: Callable[[], T]) -> T:
 
 
 def call_started(facts: CallFacts) -> Answer:
-    return guarded(
+    answer = guarded(
         lambda: flow.call_started(
             call_sid=facts.call_sid, to_number=facts.to_number, caller_number=facts.caller_number
         )
     )
+    carried.mark(facts.call_sid, carried.SIP)
+    return answer
 
 
 def caller_event(facts: CallFacts, event: Event, digits: str) -> Answer:

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from clearline.content.models import Helpline
-from clearline.telephony.models import Call, CallOutcome
+from clearline.telephony.models import Call, CallAdapter, CallOutcome
 from clearline.telephony.tests.conftest import CALLER
 from clearline.telephony.tests.test_claim_checks import claims_document, end, made_under, ring, start
 
@@ -88,6 +88,13 @@ def test_a_calls_page_tells_its_whole_decision_in_plain_words(client, staff, cal
     assert f"Disclosure version v{answered.disclosure_version.number}" in page
     assert "Not checked against its claims (yet)." in page and "answered_by" in page
     assert_no_caller(response.content, answered)
+
+
+def test_a_calls_page_says_which_adapter_carried_it(client, staff, calls):
+    answered = calls["answered"]
+    assert "Carried by</dt><dd>—" in client.get(url("telephony_call", answered)).content.decode()
+    Call.objects.filter(pk=answered.pk).update(adapter=CallAdapter.SIP)
+    assert "Carried by</dt><dd>SIP" in client.get(url("telephony_call", answered)).content.decode()
 
 
 def test_a_filtered_out_provider_is_named_with_its_rule(client, staff, helpline, providers):

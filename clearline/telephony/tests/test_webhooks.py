@@ -9,7 +9,7 @@ import pytest
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from twilio.request_validator import RequestValidator
 
-from clearline.telephony.models import Attempt, Call, CallbackRequest, CallOutcome, LineSlot
+from clearline.telephony.models import Attempt, Call, CallAdapter, CallbackRequest, CallOutcome, LineSlot
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,7 @@ def test_a_caller_hears_who_will_answer_and_the_first_provider_to_press_1_is_con
     names = [t["name"] for t in call.plan["steps"][0]["targets"]]
     assert all(name in spoken for name in names) and "press 9" in spoken.lower()
     assert call.disclosure_version is not None
+    assert call.adapter == CallAdapter.TWILIO
 
     wave = parse(twilio.post(action_of(greeting, "Gather"), Digits=""))
     numbers = wave.findall(".//Dial/Number")

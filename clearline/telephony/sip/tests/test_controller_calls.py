@@ -31,6 +31,7 @@ from clearline.telephony.models import (
     Attempt,
     AttemptStatus,
     Call,
+    CallAdapter,
     CallbackRequest,
     CallOutcome,
 )
@@ -70,6 +71,7 @@ def test_a_provider_who_presses_1_is_bridged_and_the_call_is_connected(
     first_wave = next(s for s in call.routing_plan.steps if isinstance(s, Dial))
     assert call.outcome == CallOutcome.CONNECTED
     assert call.call_sid.startswith("SIP") and call.duration_s is not None
+    assert call.adapter == CallAdapter.SIP
     assert {a.step_index for a in attempts} == {first_wave.index}
     accepted = [a for a in attempts if a.status == AttemptStatus.ACCEPTED]
     assert len(accepted) == 1 and call.connected_provider_id == accepted[0].provider_id
