@@ -173,3 +173,24 @@ def register_live_calls_menu_item() -> Any:
     return StaffMenuItem(
         _("Live calls"), reverse("telephony_live_calls"), name="live-calls", icon_name="phone", order=229
     )
+
+
+# --- The callback queue (``admin_callbacks``) ----------------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_callback_queue_urls() -> list[Any]:
+    from clearline.telephony import admin_callbacks
+
+    return [path("callbacks/", admin_callbacks.CallbacksView.as_view(), name="telephony_callbacks")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_callback_queue_menu_item() -> Any:
+    return StaffMenuItem(
+        _("Callback queue"),
+        reverse("telephony_callbacks"),
+        name="callback-queue",
+        icon_name="time",
+        order=232,
+    )
