@@ -114,3 +114,19 @@ def month_calls(first_day: dt.date, *, now: dt.datetime | None = None) -> MonthC
         in_progress=in_progress,
         no_provider={reason: reasons[reason] for reason in NO_PROVIDER_REASONS},
     )
+
+
+CSV_HEADER = ["month", "row", "where_the_call_went", "calls"]
+
+
+def csv_rows(calls: MonthCalls) -> list[list[str]]:
+    """The section as CSV rows (header first), the same in every language: the ended calls, the hang-ups, the
+    calls still in progress, then one row per place a call that reached no provider went (its key)."""
+    month = f"{calls.month.year:04d}-{calls.month.month:02d}"
+    return [
+        list(CSV_HEADER),
+        [month, "ended", "", str(calls.calls)],
+        [month, "abandoned", "", str(calls.abandoned)],
+        [month, "in_progress", "", str(calls.in_progress)],
+        *([month, "no_provider", reason, str(calls.no_provider[reason])] for reason in NO_PROVIDER_REASONS),
+    ]

@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<str:month>.csv", views.transparency_csv, name="transparency_csv"),
     path("<str:month>/", views.transparency_month, name="transparency_month"),
     path("<str:month>/claims.csv", views.transparency_claims_csv, name="transparency_claims_csv"),
+    path("<str:month>/calls.csv", views.transparency_calls_csv, name="transparency_calls_csv"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from clearline.lib.pagecache import mark_cacheable
 from clearline.reports import charts, routing_log, transparency
 from clearline.reports.fee_statement import fee_terms
+from clearline.reports.month_calls import csv_rows as calls_csv_rows
 from clearline.reports.month_calls import month_calls
 from clearline.reports.transparency import MonthNotPublished
 
@@ -69,6 +70,25 @@ def transparency_claims_csv(request: HttpRequest, month: str) -> HttpResponse:
     filename = f"clearline-claim-checks-{transparency.month_text(first_day)}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     csv.writer(response, lineterminator="\r\n").writerows(transparency.claims_csv_rows(first_day))
+    return response
+
+
+@require_safe
+def transparency_calls_csv(request: HttpRequest, month: str) -> HttpResponse:
+    """The month's general helpline calls that ended, hang-ups, and where the calls that reached no provider went,
+    for the same months as the page."""
+    try:
+        first_day = transparency.parse_month(month)
+        transparency.check_published(first_day)
+    except ValueError:
+        return _not_found(request, None, month)
+    except MonthNotPublished as missing:
+        return _not_found(request, missing, month)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"clearline-calls-{transparency.month_text(first_day)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    rows = calls_csv_rows(month_calls(first_day))
+    csv.writer(response, lineterminator="\r\n").writerows(rows)
     return response
 
 

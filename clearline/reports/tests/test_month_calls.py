@@ -178,3 +178,16 @@ def test_public_page_shows_where_calls_went_abandonment_and_fees(client, novembe
         assert (
             "Abandonment: 1 caller hung up before reaching a person, 11.1% of the calls that ended." in html
         )
+
+
+def test_public_csv_of_the_month_calls(client, november):
+    response = client.get("/transparency/2026-11/calls.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode()
+    assert HMAC not in text
+    rows = text.splitlines()
+    assert rows[0] == "month,row,where_the_call_went,calls"
+    assert "2026-11,ended,,9" in rows and "2026-11,abandoned,,1" in rows
+    assert "2026-11,no_provider,nobody_eligible,1" in rows and len(rows) == 4 + 7
+    assert client.get("/es/transparency/2026-11/calls.csv").content.decode() == text
+    assert client.get("/transparency/2026-12/calls.csv").status_code == 404  # the month in progress
