@@ -4,6 +4,7 @@ safe cells, and never a caller's number or keyed hash. Calls: ``test_month_calls
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -11,8 +12,10 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
+from clearline.content.models import Helpline
 from clearline.providers.models import Provider
 from clearline.reports.tests.test_month_calls import HMAC, NOW, november  # noqa: F401 (fixture)
+from clearline.telephony.models import Call
 from clearline.telephony.tests.conftest import non_staff_visits  # noqa: F401 (fixture)
 from conftest import assert_errors_tied
 
@@ -94,6 +97,19 @@ def test_one_provider_and_one_number(staff, november):  # noqa: F811
     assert found["headline"]["Service level (answered within 20 seconds)"] == [
         "66.7%"
     ]  # 15 s and 20 s on its clock
+    assert list(found["shares"]) == ["Alder Recovery", "Birch Health"]  # shares stay over every call
+    number = Helpline.objects.create(label="Heroin Detox", intent="detox", number="+12065550100")
+    first_day = Call.objects.filter(started_at__lt=dt.datetime(2026, 11, 2, 5, tzinfo=dt.UTC))
+    first_day.update(helpline=number)
+    found = tables(staff.get(reverse("reports_figures"), {**NOVEMBER, "helpline": number.pk}))
+    assert found["headline"]["Helpline calls ended"] == [
+        "3"
+    ]  # 1 November's calls (and 31 October's, outside)
+    assert found["by-day"]["2026-11-01"] == ["3", "2", "0"] and found["by-day"]["2026-11-02"] == [
+        "0",
+        "0",
+        "0",
+    ]
 
 
 def test_every_chart_downloads_as_formula_safe_csv(staff, november):  # noqa: F811
