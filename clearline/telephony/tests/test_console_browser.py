@@ -1,5 +1,5 @@
 """The operators' live calls page in headless Chromium: a call that starts appears without a reload, with who is
-ringing; and the call page passes axe."""
+ringing; the call page and the callback queue pass axe."""
 
 from __future__ import annotations
 
@@ -43,4 +43,16 @@ def test_the_live_view_shows_a_call_as_it_starts_and_its_page_passes_axe(
 
     page.goto(live_server.url + f"/admin/calls/{call.pk}/")
     expect(page.get_by_role("heading", name="Who could take the call")).to_be_visible()
+    assert axe_violations(page) == []
+
+    # The callback queue, with one open request: its table passes axe too.
+    from clearline.telephony.tests.test_callback_reassign import promised
+
+    second = services.start_call(call_sid="CA-live-2", to_number=helpline.number, caller_number=CALLER).call
+    callback = promised(second)
+    page.goto(live_server.url + "/admin/callbacks/")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=f"Call {callback.call_id}"))
+    expect(row).to_contain_text(callback.provider.name)
+    expect(row).to_contain_text("due in")
+    assert CALLER not in page.content()
     assert axe_violations(page) == []
