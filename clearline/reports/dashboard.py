@@ -10,6 +10,7 @@ transparency page; counts are shown. No figure names a caller: the rows hold no 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -34,7 +35,16 @@ class Chart:
     notes: tuple[str, ...] = field(default=())
 
     def csv_rows(self) -> list[list[str]]:
-        return [[safe_cell(c) for c in self.columns], *([safe_cell(c) for c in row] for row in self.rows)]
+        return [[_csv_cell(c) for c in self.columns], *([_csv_cell(c) for c in row] for row in self.rows)]
+
+
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?%?")
+
+
+def _csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text (``transparency.safe_cell``), except a plain number such as -16.7%,
+    which cannot run anything and stays a number."""
+    return text if _PLAIN_NUMBER.fullmatch(text) else safe_cell(text)
 
 
 def _percent(share: float | None, withheld: bool = False) -> str:
