@@ -13,13 +13,12 @@ Every key is about the providers' availability and load; nothing money can touch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from itertools import groupby
 from typing import Any
 
 from clearline.routing.eligibility import FILTERS, Verdict, can_return_by, evaluate_all
-from clearline.routing.ordering import rotation_order
+from clearline.routing.ordering import order_by, rotation_order
 from clearline.routing.place import for_zip3
 from clearline.routing.schedule import next_opening
 from clearline.routing.types import CallContext, ProviderSnapshot, RoutingPolicy
@@ -56,40 +55,43 @@ def callback_order(
     """
     opened: list[ProviderSnapshot] = []
     closed: list[ProviderSnapshot] = []
+    room = policy.callback_max_per_line
     for p, v in zip(providers, verdicts, strict=True):
-        if not v.callback_eligible or not room_for_a_callback(p, policy):
-            continue
-        (opened if v.results[_OPEN] else closed).append(p)
-    order = _in_groups(opened, _load, seed, limit)
+        # ``room_for_a_callback``, written out: this runs for every provider on every call.
+        if v.callback_eligible and p.active_calls + p.open_callbacks < p.lines * room:
+            (opened if v.results[_OPEN] else closed).append(p)
+    keys = [
+        (
+            len(p.unanswered_offers),
+            (p.active_calls + p.open_callbacks) / (p.lines if p.lines > 1 else 1),
+            -p.share_credit,
+            p.last_offered_at is not None,
+            p.last_offered_at,
+        )
+        for p in opened
+    ]  # ``_load_then_rotation`` of each, written out: this runs for every provider on every call
+    order = order_by(opened, keys, seed)[:limit]
     if not closed or (limit is not None and len(order) >= limit):
         return order
     deadline = now + timedelta(minutes=policy.callback_deadline_min)
     starts = {p.id: start for p in closed if (start := can_return_by(p, now, deadline)) is not None}
     later = [p for p in closed if p.id in starts]
-    rest = None if limit is None else limit - len(order)
-    return order + _in_groups(later, lambda p: (starts[p.id], _load(p)), seed, rest)
+    keys = [(starts[p.id], *_load_then_rotation(p)) for p in later]
+    return order + order_by(later, keys, seed)[: None if limit is None else limit - len(order)]
 
 
-def _in_groups(
-    providers: Sequence[ProviderSnapshot],
-    key: Callable[[ProviderSnapshot], Any],
-    seed: int,
-    limit: int | None,
-) -> list[ProviderSnapshot]:
-    """``providers`` by ``key``; providers with equal keys in rotation order."""
-    out: list[ProviderSnapshot] = []
-    for _, group in groupby(sorted(providers, key=key), key=key):
-        members = list(group)
-        out.extend(members if len(members) == 1 else rotation_order(members, seed))
-        if limit is not None and len(out) >= limit:
-            return out[:limit]
-    return out
-
-
-def _load(p: ProviderSnapshot) -> tuple[int, float]:
-    # Offers left unanswered since the provider last answered first (fewer is better), then calls in progress and
-    # open callbacks per line: the callback goes where it is most likely to be returned soon.
-    return (len(p.unanswered_offers), (p.active_calls + p.open_callbacks) / max(1, p.lines))
+def _load_then_rotation(p: ProviderSnapshot) -> tuple[Any, ...]:
+    """Offers left unanswered since the provider last answered first (fewer is better), then calls in progress and
+    open callbacks per line (the callback goes where it is most likely to be returned soon), then the rotation
+    (``ordering.rotation_key``): one flat key, so one sort orders the callback candidates."""
+    offered = p.last_offered_at
+    return (
+        len(p.unanswered_offers),
+        (p.active_calls + p.open_callbacks) / (p.lines if p.lines > 1 else 1),
+        -p.share_credit,
+        offered is not None,
+        offered,
+    )
 
 
 def choose_callback_provider(
@@ -127,7 +129,7 @@ def callback_backups(
             for p, v in zip(providers, verdicts, strict=True)
             if v.callback_eligible
             and p.id not in taken
-            and next_opening(p.schedule, now, horizon=BACKUP_OPENS_WITHIN) is not None
+            and (v.results[_OPEN] or next_opening(p.schedule, now, horizon=BACKUP_OPENS_WITHIN) is not None)
         ]
         backups += rotation_order(others, seed)[: limit - len(backups)]
     return tuple(backups)

@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
+from typing import Any
 
 from clearline.routing.types import CallContext, ProviderSnapshot, RoutingPolicy
-
-_NEVER = float("-inf")
 
 
 def tie_key(seed: int, provider_id: str) -> int:
@@ -27,15 +26,23 @@ def tie_key(seed: int, provider_id: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-def rotation_key(p: ProviderSnapshot) -> tuple[float, float]:
-    """Most owed first, then least recently offered (never offered first). Plain floats: fast to compare."""
+def rotation_key(p: ProviderSnapshot) -> tuple[float, bool, datetime | None]:
+    """Most owed first, then least recently offered (never offered first). The offer time is compared as it is:
+    ``datetime.timestamp()`` costs a time-zone look-up per provider per call (bench/routing.py), and two
+    instants compare the same either way."""
     offered = p.last_offered_at
-    return (-p.share_credit, offered.timestamp() if offered is not None else _NEVER)
+    return (-p.share_credit, offered is not None, offered)
 
 
 def rotation_order(providers: Sequence[ProviderSnapshot], seed: int) -> list[ProviderSnapshot]:
     """Providers in rotation order; ties by ``tie_key``, which is computed only for actual ties."""
-    keys = [rotation_key(p) for p in providers]
+    # ``rotation_key`` of each, written out (it runs for every eligible provider on every call).
+    keys = [(-p.share_credit, p.last_offered_at is not None, p.last_offered_at) for p in providers]
+    return order_by(providers, keys, seed)
+
+
+def order_by(providers: Sequence[ProviderSnapshot], keys: Sequence[Any], seed: int) -> list[ProviderSnapshot]:
+    """``providers`` sorted by ``keys`` (aligned with them); providers with equal keys by ``tie_key``."""
     order = sorted(range(len(providers)), key=keys.__getitem__)
     out = [providers[i] for i in order]
     for a, b in pairwise(order):
@@ -98,15 +105,23 @@ def waves(order: Sequence[str], policy: RoutingPolicy) -> tuple[tuple[str, ...],
         return ()
     max_waves = max(1, policy.ring_budget_s // policy.ring_timeout_s)
     n = len(order)
+    first = policy.wave_size
+    later = policy.later_wave_size or first
     out: list[tuple[str, ...]] = []
     position = 0
-    while len(out) < max_waves and (policy.repeat_rounds or position < n):
-        size = policy.wave_size if not out else (policy.later_wave_size or policy.wave_size)
-        if not policy.repeat_rounds:
-            size = min(size, n - position)
-        size = min(size, n)
-        out.append(tuple(order[(position + j) % n] for j in range(size)))
-        position += size
+    if policy.repeat_rounds:
+        # The order repeated often enough to slice any wave from any starting point (no modulo per provider).
+        looped = tuple(order) * (2 + max(first, later) // n)
+        while len(out) < max_waves:
+            size = min(later if out else first, n)
+            start = position % n
+            out.append(looped[start : start + size])
+            position += size
+    else:
+        while len(out) < max_waves and position < n:
+            size = min(later if out else first, n - position)
+            out.append(tuple(order[position : position + size]))
+            position += size
     return tuple(out)
 
 

@@ -80,18 +80,26 @@ def is_open_local(schedule: Schedule, local: datetime) -> bool:
     """``is_open`` for an instant already converted to the schedule's zone."""
     t = local.time()  # naive wall-clock time
     if not schedule.holidays and not schedule.exceptions:
-        if schedule.always_open:
-            return True
-        weekday = local.weekday()
-        for r in schedule.weekly[weekday]:
-            if r.contains_same_day(t):
-                return True
-        return any(r.contains_next_day(t) for r in schedule.weekly[weekday - 1])  # [-1] is Sunday
+        return schedule.always_open or weekly_open(schedule.weekly, t, local.weekday())
     today = local.date()
     if any(r.contains_same_day(t) for r in schedule.ranges_on(today)):
         return True
     yesterday = today - timedelta(days=1)
     return any(r.contains_next_day(t) for r in schedule.ranges_on(yesterday))
+
+
+def weekly_open(weekly: tuple[tuple[TimeRange, ...], ...], t: time, weekday: int) -> bool:
+    """Whether the weekly hours are open at wall-clock time ``t`` on ``weekday`` (Monday = 0): a range of that day
+    contains it, or an overnight range of the day before runs into it. (``TimeRange.contains_same_day`` and
+    ``contains_next_day``, written out: this runs for every provider on every call.)"""
+    for r in weekly[weekday]:
+        start, end = r.start, r.end
+        if (t >= start) if end <= start else (start <= t < end):
+            return True
+    for r in weekly[weekday - 1]:  # noqa: SIM110 (a loop: no generator per call). [-1] is Sunday
+        if r.end <= r.start and t < r.end:
+            return True
+    return False
 
 
 def _aware(day: date, t: time, tz: ZoneInfo) -> datetime:
