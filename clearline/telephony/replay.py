@@ -155,17 +155,17 @@ def period(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def recorded_calls(start: dt.datetime, end: dt.datetime) -> tuple[list[RecordedCall], int, Counter[str]]:
     """The general helpline calls that started in [start, end): those that can be replayed, how many there were,
     and the others by reason."""
-    calls = list(
-        Call.objects.filter(number_kind="helpline", started_at__gte=start, started_at__lt=end)
-        .select_related("disclosure_version")
-        .order_by("started_at", "pk")
-    )
+    in_period = {"number_kind": "helpline", "started_at__gte": start, "started_at__lt": end}
+    calls = list(Call.objects.filter(**in_period).order_by("started_at", "pk"))
+    # The attempts and callbacks of those calls, selected by the same condition (not a list of ids, which a long
+    # period would make longer than a database allows).
+    of_calls = {f"call__{name}": value for name, value in in_period.items()}
     attempts: dict[int, list[Any]] = {}
-    for row in Attempt.objects.filter(call__in=calls).values_list(
+    for row in Attempt.objects.filter(**of_calls).values_list(
         "call_id", "step_index", "provider_id", "status", "started_at", "answered_at"
     ):
         attempts.setdefault(row[0], []).append(row)
-    callbacks = {c.call_id: c for c in CallbackRequest.objects.filter(call__in=calls)}
+    callbacks = {c.call_id: c for c in CallbackRequest.objects.filter(**of_calls)}
     out: list[RecordedCall] = []
     skipped: Counter[str] = Counter()
     for call in calls:

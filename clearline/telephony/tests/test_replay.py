@@ -114,7 +114,7 @@ def test_the_command_prints_the_comparison_and_json(month, tmp_path, capsys):
         ('{"paused_providers": ["nobody"]}', "bad.json", "no single provider is called 'nobody'"),
     ],
 )
-def test_bad_settings_are_explained_and_the_command_fails(month, tmp_path, content, name, message):
+def test_bad_settings_are_explained_and_the_command_fails(providers, tmp_path, content, name, message):
     path = tmp_path / name
     path.write_text(content)
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
