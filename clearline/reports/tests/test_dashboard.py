@@ -151,3 +151,18 @@ def test_bad_filters_are_explained_and_show_no_figures(staff, query, message):
     assert staff.get(reverse("reports_figures"), {**query, "csv": "headline"})["Content-Type"].startswith(
         "text/html"
     )
+
+
+def test_staff_find_it_in_the_wagtail_menu(django_user_model):
+    from django.test import RequestFactory
+    from wagtail import hooks
+
+    from clearline.reports.wagtail_hooks import register_figures_menu_item
+
+    assert register_figures_menu_item in hooks.get_hooks("register_admin_menu_item")
+    item = register_figures_menu_item()
+    request = RequestFactory().get("/")
+    request.user = django_user_model(username="s", is_staff=True)
+    assert item.url == reverse("reports_figures") and item.is_shown(request)
+    request.user = django_user_model(username="m", is_staff=False)
+    assert not item.is_shown(request)
