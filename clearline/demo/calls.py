@@ -3,7 +3,7 @@
 ``load_demo_calls`` places simulated calls (``clearline.demo.callers``) to the demo's numbers from the first day of
 the last finished month until an hour ago, each event at its simulated moment (the flow and its services take
 ``now``), interleaved in time order so that calls overlap and hold lines as live calls do. Staff resume
-auto-paused providers after half an hour, and the worker's deadline job runs when callbacks fall due. Then it
+auto-paused providers within the hour, and the worker's deadline job runs when callbacks fall due. Then it
 runs what the worker would at the end of that time: the callback deadlines, the claim checks, every day's
 figures, and the routing log (which seals the finished month). So the transparency page publishes the last
 finished month, the portal and the console show a month of calls, and ``routing_log_verify`` passes.
@@ -38,19 +38,17 @@ from clearline.telephony import claim_checks, roster
 from clearline.telephony.callback_deadlines import enforce_callback_deadlines
 from clearline.telephony.models import Call, CallbackRequest, CallbackStatus
 
-logger = logging.getLogger(__name__)
-
 # Twilio's CallSid shape (CA and 32 hex digits); the demo's all start with this, which is how a re-run knows them.
 DEMO_SID_PREFIX = "CAde30de30"
 DEMO_SEED = 2026
-CALLS_PER_DAY = 28.0
+CALLS_PER_DAY = 24.0
 # Share of the day's calls in each hour of the operator's day (quiet nights, busy afternoons and evenings).
 HOURLY = (
     1.4, 1.1, 0.9, 0.8, 0.8, 1.0, 1.6, 2.6, 3.8, 4.6, 5.2, 5.5,
     5.6, 5.6, 5.5, 5.5, 5.7, 6.0, 6.2, 6.2, 5.8, 4.9, 3.6, 2.3,
 )  # fmt: skip
-RESUME_AFTER = dt.timedelta(minutes=30)  # staff resume an auto-paused provider (the admin's action)
-JOB_ROUNDS = 12  # staff rounds between the deadline job's runs for callbacks nobody can take (6 hours)
+STAFF_ROUND = dt.timedelta(hours=1)  # staff resume auto-paused providers within the hour (the admin's action)
+JOB_ROUNDS = 6  # staff rounds between the deadline job's runs for callbacks nobody can take (6 hours)
 QUIET_END = dt.timedelta(hours=1)  # no call starts in the last hour, so every call has ended by ``now``
 
 
@@ -66,6 +64,7 @@ class DemoCalls:
     chained: int = 0
     sealed: tuple[dt.date, ...] = ()
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process's CPU time (the wall time also counts other processes' turns)
 
     def summary(self) -> str:
         if not self.created:
@@ -73,8 +72,9 @@ class DemoCalls:
         sealed = ", ".join(f"{m:%Y-%m}" for m in self.sealed) or "none"
         return (
             f"Demo calls: {self.created} calls from {self.first_day} to {self.last_day} ({self.callbacks} callbacks) "
-            f"in {self.seconds} s; claims checked {self.checks.get('checked', 0)}, contradicted "
-            f"{self.checks.get('contradicted', 0)}; {self.chained} chained in the routing log, sealed: {sealed}."
+            f"in {self.seconds} s ({self.cpu_seconds} s CPU); claims checked {self.checks.get('checked', 0)}, "
+            f"contradicted {self.checks.get('contradicted', 0)}; {self.chained} chained in the routing log, "
+            f"sealed: {sealed}."
         )
 
 
@@ -98,7 +98,7 @@ def load_demo_calls(
     refuse_in_production()
     if demo_calls_exist():
         return DemoCalls()
-    began = time.monotonic()
+    began, began_cpu = time.monotonic(), time.process_time()
     end = now or timezone.now()
     start = since or day_start(last_finished_month(end))
     first_day = timezone.localdate(start)
@@ -112,7 +112,7 @@ def load_demo_calls(
         ).count()
         _worker(result, end)
     result.seconds = round(time.monotonic() - began, 1)
-    logger.info("Demo calls: %s calls in %.1f s", result.created, result.seconds)
+    result.cpu_seconds = round(time.process_time() - began_cpu, 1)
     return result
 
 
@@ -205,12 +205,12 @@ class _Run:
         heapq.heappush(self.heap, (moment, next(self.seq), script))
 
     def staff_rounds(self, start: dt.datetime) -> Script:
-        """Every half hour: staff resume providers the engine auto-paused (as the admin does: the unanswered
-        count starts afresh); every few hours, the deadline job closes callbacks nobody can return any more
+        """Every hour: staff resume providers the engine auto-paused (as the admin does: the unanswered count
+        starts afresh); every few hours, the deadline job closes callbacks nobody can return any more
         (each callback's own script runs it when its deadline passes)."""
         t = start
         for rounds in count(1):
-            t += RESUME_AFTER
+            t += STAFF_ROUND
             if t > self.end:
                 return
             yield t
@@ -224,6 +224,9 @@ class _Run:
 def _worker(result: DemoCalls, now: dt.datetime) -> None:
     """The worker's jobs, as they would have run by ``now``: deadlines, claim checks, figures, routing log."""
     enforce_callback_deadlines(now=now)
+    # Staff resume a provider paused in the last hour too: the demo starts with the whole roster.
+    if Provider.objects.filter(auto_paused=True).update(auto_paused=False, offers_counted_since=now):
+        roster.bump_routing_stamp()
     result.checks = claim_checks.check_finished_calls(now=now)
     day = result.first_day
     while day is not None and result.last_day is not None and day <= result.last_day:
