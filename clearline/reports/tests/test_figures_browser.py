@@ -1,5 +1,5 @@
-"""The figures in headless Chromium: the operators' dashboard and the portal's call figures draw their charts
-(Chart.js from our static files, under each page's Content-Security-Policy) above their tables; the transparency
+"""The figures in headless Chromium: the operators' dashboard draws its charts (Chart.js from our static files)
+above their tables (the portal's page: ``portal/tests/test_call_figures_browser.py``); the transparency
 page's chart is SVG from the server; without JavaScript the tables stand alone; axe finds no WCAG A/AA violation.
 Calls: ``test_month_calls.november`` (November 2026)."""
 
@@ -13,8 +13,6 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from clearline.portal.tests.test_browser import SMALL_TARGETS
-from clearline.providers.accounts import Membership, MembershipRole
 from clearline.reports.tests.test_month_calls import HMAC, NOW, compute_november, november  # noqa: F401 (fixture)
 from conftest import axe_violations
 
@@ -86,22 +84,6 @@ def test_dashboard_without_javascript_is_its_tables(
     page.wait_for_url("**start=2026-11-01**")
     expect(page.get_by_role("table", name="Calls by day: the numbers")).to_be_visible()
     expect(page.locator("[data-figures-chart]").first).to_be_hidden()
-
-
-@pytest.mark.parametrize("prefix", ["", "/es"])
-def test_portal_call_figures_draw_under_the_public_policy(
-    page, live_server, login_verified, django_user_model, providers, prefix
-):
-    member = django_user_model.objects.create_user("alder-agent", password="x")
-    Membership.objects.create(user=member, provider=providers[0], role=MembershipRole.AGENT)
-    errors = sign_in(page, live_server, login_verified, member)
-    response = page.goto(f"{live_server.url}{prefix}/portal/figures/calls/{RANGE}")
-    assert "script-src 'self'" in response.headers["content-security-policy"]
-    assert "unsafe-inline" not in response.headers["content-security-policy"]
-    assert_charts_drawn(page, 6)
-    assert errors == []  # a refused script or style would be reported here
-    assert page.evaluate(SMALL_TARGETS) == []
-    assert_no_violations(page)
 
 
 @pytest.mark.parametrize("prefix", ["", "/es"])
