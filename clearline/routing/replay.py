@@ -10,9 +10,10 @@ caller did) and the command or admin page prints ``replay_figures.summarise``. F
    last offer is the later of its latest replayed offer and any recorded offer outside the replay. With the
    recorded settings nothing differs, so every plan is the recorded one, offer for offer.
 2. **Who answers.** A provider rung in the same call in reality answers as it did (accepted after the recorded
-   delay, within the wave's ring time; or not); one that was skipped for want of a free line is busy again. Any
-   other ring is answered with the provider's observed chance in the replayed period of accepting within the ring
-   time (``Behaviour``), after its average accepted delay. A wave is answered when any of its providers answers.
+   delay, within the wave's ring time; or not); one that had no free line is busy again (in the same wave, or, if
+   it never rang on that call, in any). Any other ring is answered with the provider's observed chance in the
+   replayed period of accepting within the ring time (``Behaviour``), after its average accepted delay. A wave is
+   answered when any of its providers answers.
 3. **The caller.** One who left (hung up, or pressed 9 or 0) after some seconds leaves after as many again; one who
    reached a human or a callback offer waits as long as it takes. At a callback offer the caller decides as they
    did, or, if they never heard one, with the period's observed acceptance rate; the callback is returned on time
@@ -72,7 +73,9 @@ class RecordedCall:
     )
     # prompt, before any plan was final)
     rings: tuple[Ring, ...] = ()
-    skipped: frozenset[str] = frozenset()  # planned, reached, but not rung: no free line by then
+    skipped: frozenset[tuple[str, int]] = (
+        frozenset()
+    )  # (provider, wave) planned, reached, not rung: no free line
     left_after_s: float | None = None  # the caller left before a human or a callback offer, after this long
     # At the recorded callback offer: "accepted", "declined" (or pressed 9/0), "left" (hung up); None: never heard one
     callback_answer: str | None = None
@@ -171,6 +174,7 @@ def replay_call(
     known = {(r.provider_id, r.wave): r for r in call.rings}
     by_provider = {r.provider_id: r for r in call.rings if r.decided}
     leaves = call.left_after_s
+    busy = {pid for pid, _wave in call.skipped} - {r.provider_id for r in call.rings}
     step: Step = plan.first_dial() or plan.terminal
     reach, elapsed, same = 1.0, 0.0, True
     clock = reached = behaviour.greeting_s  # when the next wave rings / the terminal step is reached
@@ -180,7 +184,10 @@ def replay_call(
         recorded = [r for r in call.rings if r.wave == step.wave] if same else []
         if recorded:
             clock = min(r.after_s for r in recorded)
-        ringing = [pid for pid in targets if pid not in call.skipped]
+        if same:  # the recorded wave: who had no free line then has none now
+            ringing = [pid for pid in targets if (pid, step.wave) not in call.skipped]
+        else:  # another wave: busy if it had no free line in this call and never rang in it
+            ringing = [pid for pid in targets if pid not in busy]
         if ringing:
             timeout = float(step.ring_timeout_s)
             window = timeout if leaves is None else min(timeout, leaves - clock)

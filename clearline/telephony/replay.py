@@ -216,7 +216,7 @@ def _recorded(call: Call, attempts: Iterable[Any], callback: CallbackRequest | N
         reached = len(waves)
     rung = {(r.provider_id, r.wave) for r in rings}
     skipped = frozenset(
-        pid for n, wave in enumerate(waves[:reached], start=1) for pid in wave if (pid, n) not in rung
+        (pid, n) for n, wave in enumerate(waves[:reached], start=1) for pid in wave if (pid, n) not in rung
     )
     answer, left_after = _caller(call, rings, at, heard_terminal, callback)
     place = trace.get(PLACE_KEY)

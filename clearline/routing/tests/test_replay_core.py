@@ -66,3 +66,32 @@ def test_replay_under_the_recorded_settings_reproduces_every_offer_and_a_change_
     assert paused.what_if.answered == 0.0
     # Nobody was offered a callback in reality, so half accept it (no observation: even odds).
     assert (paused.what_if.callbacks, paused.what_if.free_line) == (4.0, 4.0)
+
+
+def test_a_provider_busy_in_one_wave_still_rings_in_the_others():
+    providers = [provider("a"), provider("b"), provider("c")]
+    context = call(call_id="CA1")
+    decision = plan_call(context, providers, POLICY, NOW, seed=3)
+    first, second = decision.trace.waves[:2]
+    again = next(pid for pid in second if pid in first)  # rung in wave 1, its line still held in wave 2
+    rings = tuple(Ring(pid, 1, 20.0, None, True) for pid in first) + tuple(
+        Ring(pid, 2, 36.0, None, True) for pid in second if pid != again
+    )
+    inputs = read_inputs(record_inputs(context, providers, POLICY, NOW), "CA1")
+    recorded_call = RecordedCall(
+        "CA1",
+        NOW,
+        3,
+        inputs,
+        "2026-03",
+        decision.trace.waves,
+        decision.trace.eligible_ids,
+        decision.trace.callback_provider_id,
+        rings=rings,
+        skipped=frozenset({(again, 2)}),
+        left_after_s=50.0,
+    )
+    [result] = replay([recorded_call], POLICY, observed_behaviour([recorded_call]))
+    assert result.offers[again] == 1.0  # its wave-1 ring, not the wave-2 skip
+    assert [(w, p) for w, p, _ in result.likely_offers] == [(g.wave, g.provider_id) for g in rings]
+    assert result.left == 1.0
