@@ -182,11 +182,13 @@ class Controller(Loop):
         if isinstance(owner, Session) and owner.ended:
             self.sessions.pop(owner.facts.call_sid, None)
 
-    def dial(self, uri: str, listener: LegListener) -> SipLeg | None:
+    def dial(self, uri: str, listener: LegListener, caller_id: str | None = None) -> SipLeg | None:
         leg = SipLeg(self)
         leg.listener = listener
         param = pj.CallOpParam(True)
         param.opt.audioCount, param.opt.videoCount = 1, 0
+        if caller_id:  # the From header; the account's URI otherwise
+            param.txOption.localUri = f"<sip:{caller_id}@{self.config.host}:{self.config.port}>"
         leg.uri = uri
         try:
             leg.makeCall(uri, param)

@@ -68,5 +68,6 @@ class Runtime(Protocol):
         """Run ``work`` on a flow thread, then ``then(result or exception)`` on the SIP thread; one at a time per
         ``owner`` (a call's events apply in the order they happened)."""
 
-    def dial(self, uri: str, listener: LegListener) -> Leg | None:
-        """Place an outbound leg (None: it could not be placed at all)."""
+    def dial(self, uri: str, listener: LegListener, caller_id: str | None = None) -> Leg | None:
+        """Place an outbound leg (None: it could not be placed at all), showing ``caller_id`` (an E.164 number:
+        the helpline number the caller dialled) as who calls, else the controller's own URI."""

@@ -215,7 +215,7 @@ class _Transfer:
         runtime = self.session.runtime
         try:
             uri = destination_uri(self.ring.legs[0].destination, runtime.trunk)
-            self.leg = runtime.dial(uri, self)
+            self.leg = runtime.dial(uri, self, self.session.facts.to_number)
         except (ValueError, IndexError):
             logger.exception("A transfer cannot be dialled")
         if self.leg is None:

@@ -66,7 +66,7 @@ class Wave:
         for wave_leg in self.legs:
             try:
                 uri = destination_uri(wave_leg.destination.destination, self.runtime.trunk)
-                wave_leg.leg = self.runtime.dial(uri, _Listener(self, wave_leg))
+                wave_leg.leg = self.runtime.dial(uri, _Listener(self, wave_leg), self.session.facts.to_number)
             except ValueError:
                 logger.exception("A wave leg cannot be dialled")
             if wave_leg.leg is None:

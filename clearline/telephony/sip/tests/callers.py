@@ -229,7 +229,8 @@ Content-Length: 0
       {matches("person", person)}
       {matches("silent", silent)}
       <ereg regexp="^INVITE sip:\\+?[0-9]+@" search_in="msg" check_it="false" assign_to="number"/>
-      <log message="dialled [$number]"/>
+      <ereg regexp="sip:[^@>]*@" search_in="hdr" header="From:" check_it="false" assign_to="caller_id"/>
+      <log message="dialled [$number] as [$caller_id]"/>
     </action>
   </recv>
   <nop hide="true" test="busy" next="busy"/>
@@ -304,6 +305,11 @@ class Trunk:
         """The numbers INVITEd so far, in order."""
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return re.findall(r"dialled INVITE sip:(\+?\d+)@", text)
+
+    def caller_ids(self) -> list[str]:
+        """Who each INVITE said was calling (its From URI's user part), in order."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return re.findall(r"dialled INVITE sip:\+?\d+@ as sip:([^@]*)@", text)
 
 
 def wait_for(check: object, timeout: float = 10.0, every: float = 0.05) -> bool:

@@ -77,6 +77,7 @@ def test_a_provider_who_presses_1_is_bridged_and_the_call_is_connected(
     assert len(accepted) == 1 and call.connected_provider_id == accepted[0].provider_id
     assert {a.status for a in attempts if a not in accepted} <= {AttemptStatus.CANCELED}
     assert sorted(trunk.dialled()) == sorted(t.phone for t in first_wave.targets)
+    assert trunk.caller_ids() == [HELPLINE] * len(trunk.dialled())  # the number dialled, as on Twilio
 
 
 def tone_fraction(samples: array.array[int], hz: int = 1000, block: int = 800) -> float:

@@ -66,7 +66,7 @@ class Runtime:
             result = error
         then(result)
 
-    def dial(self, uri: str, listener: Any) -> FakeLeg | None:
+    def dial(self, uri: str, listener: Any, caller_id: str | None = None) -> FakeLeg | None:
         if uri in self.refuse:
             return None
         leg = self.legs[uri.split("@")[0][4:]] = FakeLeg(uri, listener)
