@@ -25,6 +25,7 @@ import pytest
 
 from clearline.telephony.sip.config import ControllerConfig
 from clearline.telephony.sip.edge import EdgeConfig, parse_trusted
+from clearline.telephony.sip.tests.busy import BusyControllers
 from clearline.telephony.sip.tests.phones import (
     HOST,
     KAMAILIO,
@@ -114,6 +115,25 @@ def edge_without_controller(sip_folder: Path, trusted_port: int, fallback: Stand
             yield running
     finally:
         silent.close()
+
+
+@pytest.fixture(scope="session")
+def busy_controllers() -> Iterator[BusyControllers]:
+    """More full controllers (each answers INVITEs with 486) than a call tries (CONTROLLER_TRIES, 10)."""
+    busy = BusyControllers(14)
+    try:
+        yield busy
+    finally:
+        busy.close()
+
+
+@pytest.fixture(scope="session")
+def edge_with_every_controller_full(
+    sip_folder: Path, trusted_port: int, busy_controllers: BusyControllers, fallback: StandIn
+) -> Iterator[Edge]:
+    config = edge_config(trusted_port, busy_controllers.uris, f"sip:+18006624357@127.0.0.1:{fallback.port}")
+    with Edge(sip_folder / "edge-full", config) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

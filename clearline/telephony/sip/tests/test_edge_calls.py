@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from clearline.telephony.sip.tests.busy import BusyControllers
 from clearline.telephony.sip.tests.conftest import HELPLINE, LISTING, UNKNOWN
 from clearline.telephony.sip.tests.phones import Calls, Edge, free_port, options_ping, place_calls
 
@@ -64,6 +65,29 @@ def test_with_every_controller_down_calls_go_to_the_fallback(
     )
     _check(calls)
     _no_dialog_left(edge_without_controller)
+
+
+def test_with_every_controller_full_calls_still_reach_the_fallback(
+    edge_with_every_controller_full: Edge,
+    busy_controllers: BusyControllers,
+    trusted_port: int,
+    tmp_path: Path,
+) -> None:
+    """Each full controller answers 486 and the next is tried, up to CONTROLLER_TRIES (10), then the fallback:
+    never Kamailio's own 500 "Forking capacity exceeded" (12 branches), which 14 tries would reach."""
+    time.sleep(1.5)  # a probe round: every controller is in rotation
+    calls = place_calls(
+        tmp_path,
+        edge_with_every_controller_full.port,
+        HELPLINE,
+        source_port=trusted_port,
+        answered_by="fallback",
+        count=3,
+        rate=3,
+    )
+    _check(calls)
+    assert busy_controllers.invites == 3 * 10
+    _no_dialog_left(edge_with_every_controller_full)
 
 
 def test_a_hung_controller_is_passed_over_for_a_live_one(
