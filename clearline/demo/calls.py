@@ -54,7 +54,7 @@ QUIET_END = dt.timedelta(hours=1)  # no call starts in the last hour, so every c
 
 @dataclass
 class DemoCalls:
-    """What ``load_demo_calls`` did (``created`` 0: the demo's calls were there already)."""
+    """What ``load_demo_calls`` did (with ``skipped``: nothing, and why)."""
 
     created: int = 0
     first_day: dt.date | None = None
@@ -65,10 +65,11 @@ class DemoCalls:
     sealed: tuple[dt.date, ...] = ()
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # this process's CPU time (the wall time also counts other processes' turns)
+    skipped: str = ""  # why nothing was made
 
     def summary(self) -> str:
-        if not self.created:
-            return "Demo calls: already there (nothing made)."
+        if self.skipped:
+            return f"Demo calls: {self.skipped} (nothing made)."
         sealed = ", ".join(f"{m:%Y-%m}" for m in self.sealed) or "none"
         return (
             f"Demo calls: {self.created} calls from {self.first_day} to {self.last_day} ({self.callbacks} callbacks) "
@@ -97,7 +98,9 @@ def load_demo_calls(
     ``now`` (default: the clock), then run the worker's jobs at ``now``. Nothing when they exist already."""
     refuse_in_production()
     if demo_calls_exist():
-        return DemoCalls()
+        return DemoCalls(skipped="already there")
+    if not Helpline.objects.exclude(kind=HelplineKind.LISTING).exists():
+        return DemoCalls(skipped="no helpline numbers to call; run load_demo_data first")
     began, began_cpu = time.monotonic(), time.process_time()
     end = now or timezone.now()
     start = since or day_start(last_finished_month(end))

@@ -20,6 +20,13 @@ NOW = dt.datetime(2026, 12, 2, 15, 0, tzinfo=dt.UTC)
 SINCE = day_start(dt.date(2026, 11, 30))  # two days and a half, across the end of a month
 
 
+def test_without_the_demo_site_it_makes_nothing_and_says_why(db):
+    # First in the module: it needs a database without the demo (see _demo_loaded_for_the_module).
+    result = load_demo_calls(now=NOW, since=NOW - dt.timedelta(days=1))
+    assert result.created == 0 and "run load_demo_data first" in result.summary()
+    assert not Call.objects.exists()
+
+
 @pytest.fixture
 def made(demo):
     return load_demo_calls(now=NOW, since=SINCE, calls_per_day=60)
