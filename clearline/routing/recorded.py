@@ -6,10 +6,11 @@ gives the same values back: ``plan_call(call, providers, policy, trace.at, trace
 and trace that were recorded (``tests/test_recorded.py``). The time and the seed are the trace's own ``at`` and
 ``seed``.
 
-Compact, since every call stores it: a field equal to its default is left out, and a schedule keeps only the
-holidays and one-off hours from the day before the call to ``SCHEDULE_DAYS`` after it (all ``plan_call`` can look
-at: whether the provider is open now, and when it opens within the callback deadline or the backups' day). Nothing
-about the caller beyond what routing reads (no number, no caller hash), nothing about money (there is none).
+Compact and quick, since every call stores it: each provider is one row of values (the field names once, in
+``provider_fields``), a schedule is encoded once per day and kept only with the holidays and one-off hours from the
+day before the call to ``SCHEDULE_DAYS`` after it (all ``plan_call`` can look at: whether the provider is open now,
+and when it opens within the callback deadline or the backups' day). Nothing about the caller beyond what routing
+reads (no number, no caller hash), nothing about money (there is none).
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ from typing import Any
 from clearline.routing.schedule import Schedule, TimeRange
 from clearline.routing.types import CallContext, Intent, NumberKind, ProviderSnapshot, RoutingPolicy
 
-FORMAT = 1
+FORMAT = 2  # 1: each provider a dictionary of its non-default values (read still); 2: rows
 SCHEDULE_DAYS = 9  # holidays and exceptions kept: from the day before the call to this many days after it
 ALL_INTENTS = frozenset(Intent)
 
-# ProviderSnapshot fields kept when they differ from these defaults (id and schedule are always kept; the name
-# and phone are not routing inputs and are looked up again by id).
+# Format 1 kept a ProviderSnapshot field only when it differed from these defaults (id and schedule always).
 _PLAIN_DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("contract_active", True),
     ("paused", False),
@@ -77,14 +77,15 @@ def record_inputs(
         "format": FORMAT,
         "call": _call(call),
         "policy": {name: getattr(policy, name) for name in POLICY_FIELDS},
-        "providers": [_provider(p, now) for p in providers],
+        "provider_fields": list(PROVIDER_FIELDS),
+        "providers": [_row(p, now) for p in providers],
     }
 
 
 def read_inputs(data: Mapping[str, Any], call_id: str) -> PlanInputs:
     """The values ``record_inputs`` stored. Raises ``ValueError`` (or ``KeyError``/``TypeError``) when ``data`` is not
     such a record."""
-    if data.get("format") != FORMAT:
+    if data.get("format") not in (1, FORMAT):
         raise ValueError(f"unknown inputs format {data.get('format')!r}")
     c = data["call"]
     call = CallContext(
@@ -98,7 +99,13 @@ def read_inputs(data: Mapping[str, Any], call_id: str) -> PlanInputs:
         previous_answered_at=_instant(c.get("previous_at")),
     )
     policy = RoutingPolicy(**{k: v for k, v in data["policy"].items() if k in POLICY_FIELDS})
-    return PlanInputs(call, tuple(_read_provider(p) for p in data["providers"]), policy)
+    if data["format"] == 1:
+        providers = tuple(_read_named(p) for p in data["providers"])
+    else:
+        if list(data["provider_fields"]) != list(PROVIDER_FIELDS):
+            raise ValueError("unknown provider fields")
+        providers = tuple(_read_row(p) for p in data["providers"])
+    return PlanInputs(call, providers, policy)
 
 
 # --- the call ----------------------------------------------------------------------------------------------------
@@ -120,33 +127,98 @@ def _call(call: CallContext) -> dict[str, Any]:
 
 # --- providers ---------------------------------------------------------------------------------------------------
 
+# A provider is one row of these values (format 2); the names are stored once with the rows. Every routing input of
+# ``ProviderSnapshot`` but its name and phone, which are looked up again by id.
+PROVIDER_FIELDS: tuple[str, ...] = (
+    "id",
+    "schedule",
+    "contract_active",
+    "license_expires",
+    "certification_expires",
+    "paused",
+    "auto_paused",
+    "unanswered_offers",
+    "lines",
+    "active_calls",
+    "ringing",
+    "daily_cap",
+    "delivered_today",
+    "delivered_on",
+    "open_callbacks",
+    "states",
+    "zip_prefixes",
+    "languages",
+    "intents",  # null: every intent
+    "last_offered_at",
+    "share_credit",
+)
 
-def _provider(p: ProviderSnapshot, now: datetime) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": p.id, "schedule": _schedule(p.schedule, now)}
-    for name, default in _PLAIN_DEFAULTS:
-        value = getattr(p, name)
-        if value != default:
-            out[name] = value
-    for name in _DATES:
-        value = getattr(p, name)
-        if value is not None:
-            out[name] = value.isoformat()
-    for name in _SETS:
-        value = getattr(p, name)
-        if value:
-            out[name] = sorted(value)
-    if p.languages != frozenset({"en"}):
-        out["languages"] = sorted(p.languages)
-    if p.intents != ALL_INTENTS:
-        out["intents"] = sorted(i.value for i in p.intents)
-    if p.unanswered_offers:
-        out["unanswered_offers"] = [_iso(t) for t in p.unanswered_offers]
-    if p.last_offered_at is not None:
-        out["last_offered_at"] = _iso(p.last_offered_at)
-    return out
+
+def _row(p: ProviderSnapshot, now: datetime) -> list[Any]:
+    """One provider as a row (plain attribute reads: this runs for every provider on every call)."""
+    licensed, certified, on, offered = (
+        p.license_expires,
+        p.certification_expires,
+        p.delivered_on,
+        p.last_offered_at,
+    )
+    unanswered, states, zips, languages = p.unanswered_offers, p.states, p.zip_prefixes, p.languages
+    return [
+        p.id,
+        _schedule(p.schedule, now),
+        p.contract_active,
+        _day_text(licensed),
+        _day_text(certified),
+        p.paused,
+        p.auto_paused,
+        [t.isoformat() for t in unanswered] if unanswered else [],
+        p.lines,
+        p.active_calls,
+        p.ringing,
+        p.daily_cap,
+        p.delivered_today,
+        _day_text(on),
+        p.open_callbacks,
+        sorted(states) if states else [],
+        sorted(zips) if zips else [],
+        sorted(languages) if len(languages) > 1 else list(languages),
+        None if p.intents == ALL_INTENTS else sorted(i.value for i in p.intents),
+        offered.isoformat() if offered is not None else None,
+        p.share_credit,
+    ]
 
 
-def _read_provider(d: Mapping[str, Any]) -> ProviderSnapshot:
+def _read_row(row: Sequence[Any]) -> ProviderSnapshot:
+    (pid, schedule, contract, licensed, certified, paused, auto_paused, unanswered, lines, active, ringing, cap,
+     delivered, on, open_callbacks, states, zips, languages, intents, offered, credit) = row  # fmt: skip
+    return ProviderSnapshot(
+        id=str(pid),
+        name=str(pid),
+        schedule=_read_schedule(schedule),
+        contract_active=bool(contract),
+        license_expires=_day(licensed),
+        certification_expires=_day(certified),
+        paused=bool(paused),
+        auto_paused=bool(auto_paused),
+        unanswered_offers=tuple(datetime.fromisoformat(t) for t in unanswered),
+        lines=int(lines),
+        active_calls=int(active),
+        ringing=int(ringing),
+        daily_cap=cap,
+        delivered_today=int(delivered),
+        delivered_on=_day(on),
+        open_callbacks=int(open_callbacks),
+        states=frozenset(states),
+        zip_prefixes=frozenset(zips),
+        languages=frozenset(languages),
+        intents=ALL_INTENTS if intents is None else frozenset(Intent(i) for i in intents),
+        last_offered_at=_instant(offered),
+        share_credit=float(credit),
+    )
+
+
+def _read_named(d: Mapping[str, Any]) -> ProviderSnapshot:
+    """A provider recorded as a dictionary of the values that differ from the defaults (format 1)."""
     values: dict[str, Any] = {name: d[name] for name, _ in _PLAIN_DEFAULTS if name in d}
     for name in _DATES:
         if d.get(name):
@@ -180,14 +252,33 @@ def _read_ranges(texts: Sequence[str]) -> tuple[TimeRange, ...]:
     return tuple(out)
 
 
+# Encoded schedules by the identity of the ``Schedule`` (the telephony roster keeps one per provider for as long as
+# its hours do not change) and the day: encoding them was half the cost of recording a call's inputs. The entries
+# are shared between the records made from them, which are only ever serialised.
+_ENCODED: dict[int, tuple[Schedule, date, dict[str, Any]]] = {}
+_ENCODED_MAX = 4096
+
+
 def _schedule(s: Schedule, now: datetime) -> dict[str, Any]:
+    day = now.date()
+    hit = _ENCODED.get(id(s))
+    if hit is not None and hit[0] is s and hit[1] == day:
+        return hit[2]
+    if len(_ENCODED) >= _ENCODED_MAX:
+        _ENCODED.clear()
+    encoded = _encode_schedule(s, day)
+    _ENCODED[id(s)] = (s, day, encoded)
+    return encoded
+
+
+def _encode_schedule(s: Schedule, day: date) -> dict[str, Any]:
     out: dict[str, Any] = {"tz": s.timezone}
     if s.always_open:
         out["always_open"] = True
     if any(s.weekly):
         out["weekly"] = [_ranges(day) for day in s.weekly]
-    first = now.date() - timedelta(days=2)  # the provider's local date may be a day behind UTC's
-    last = now.date() + timedelta(days=SCHEDULE_DAYS)
+    first = day - timedelta(days=2)  # the provider's local date may be a day behind the call's
+    last = day + timedelta(days=SCHEDULE_DAYS)
     holidays = sorted(d.isoformat() for d in s.holidays if first <= d <= last)
     if holidays:
         out["holidays"] = holidays
@@ -216,3 +307,22 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _instant(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+_DAY_TEXTS: dict[date, str] = {}
+
+
+def _day_text(day: date | None) -> str | None:
+    """``day.isoformat()``, remembered (licence dates and the provider's date repeat on every call)."""
+    if day is None:
+        return None
+    text = _DAY_TEXTS.get(day)
+    if text is None:
+        if len(_DAY_TEXTS) >= _ENCODED_MAX:
+            _DAY_TEXTS.clear()
+        text = _DAY_TEXTS[day] = day.isoformat()
+    return text
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None

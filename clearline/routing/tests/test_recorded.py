@@ -45,6 +45,34 @@ def test_recorded_inputs_plan_the_same_decision_byte_for_byte():
     again = read_inputs(stored, "CA9")
     replanned = plan_call(again.call, again.providers, again.policy, NOW, seed=77)
     assert replanned.trace.to_json() == decision.trace.to_json()
-    assert "holidays" in stored["providers"][2]["schedule"]
-    assert stored["providers"][2]["schedule"]["holidays"] == ["2026-03-05"]  # the old one is not kept
-    assert "name" not in stored["providers"][0] and "phone" not in stored["providers"][0]
+    rows = [dict(zip(stored["provider_fields"], row, strict=True)) for row in stored["providers"]]
+    assert rows[2]["schedule"]["holidays"] == ["2026-03-05"]  # the old one is not kept
+    assert "name" not in rows[0] and "phone" not in rows[0]
+    assert [p.id for p in again.providers] == [p.id for p in roster()]
+
+
+def test_inputs_recorded_in_the_first_format_still_read():
+    stored = {
+        "format": 1,
+        "call": {"language": "en", "state": "TX"},
+        "policy": {"version": "settings-v3", "wave_size": 1},
+        "providers": [
+            {
+                "id": "p1",
+                "schedule": {"tz": "America/New_York", "always_open": True},
+                "lines": 2,
+                "license_expires": "2030-01-01",
+                "certification_expires": "2030-01-01",
+            },
+            {
+                "id": "p2",
+                "schedule": {"tz": "America/Chicago", "weekly": [["08:00-20:00"]] * 7},
+                "paused": True,
+            },
+        ],
+    }
+    inputs = read_inputs(stored, "CA1")
+    assert (inputs.policy.wave_size, inputs.call.caller_state) == (1, "TX")
+    assert [(p.id, p.lines, p.paused) for p in inputs.providers] == [("p1", 2, False), ("p2", 1, True)]
+    decision = plan_call(inputs.call, inputs.providers, inputs.policy, NOW, seed=1)
+    assert decision.trace.waves[0] == ("p1",)
