@@ -282,12 +282,57 @@ def _caller(
 def run_replay(start: dt.datetime, end: dt.datetime, proposal: Proposal) -> ReplayReport:
     """Replay the period's recorded calls under ``proposal``, beside what happened."""
     calls, total, skipped = recorded_calls(start, end)
+    if proposal.policy.continuity_days > 0:
+        calls = with_previous_providers(calls, start, end, proposal.policy.continuity_days)
     behaviour = observed_behaviour(calls)
     results = replay(calls, proposal.policy, behaviour, proposal.paused)
     comparison = summarise(calls, results, total, dict(skipped))
     ids = [int(pid) for pid in comparison.providers if pid.isdigit()]
     names = {str(pk): name for pk, name in Provider.objects.filter(pk__in=ids).values_list("pk", "name")}
     return ReplayReport(start, end, comparison, names)
+
+
+def with_previous_providers(
+    calls: list[RecordedCall], start: dt.datetime, end: dt.datetime, days: int
+) -> list[RecordedCall]:
+    """Continuity proposed: each call planned without it gets the provider that answered its caller's latest call
+    within ``days`` before it, as the live flow would have looked it up (by the caller's keyed hash; a withheld
+    number, or one purged by retention, has none)."""
+    # Selected by period, not by lists of ids or callers (a month would make them longer than a database allows).
+    hmacs = dict(
+        Call.objects.filter(number_kind="helpline", started_at__gte=start, started_at__lt=end)
+        .exclude(caller_hmac="")
+        .values_list("call_sid", "caller_hmac")
+    )
+    answered: dict[str, list[tuple[dt.datetime, int]]] = {}
+    rows = (
+        Call.objects.filter(
+            connected_provider__isnull=False,
+            answered_at__gte=start - dt.timedelta(days=days),
+            answered_at__lt=end,
+        )
+        .exclude(caller_hmac="")
+        .values_list("caller_hmac", "answered_at", "connected_provider_id")
+    )
+    for caller, at, provider in rows:
+        if at is not None and provider is not None:
+            answered.setdefault(caller, []).append((at, provider))
+    out = []
+    for c in calls:
+        if c.inputs.call.previous_provider_id is not None:  # looked up when it was planned: kept
+            out.append(c)
+            continue
+        earlier = [
+            (at, provider)
+            for at, provider in answered.get(hmacs.get(c.call_id, ""), ())
+            if c.at - dt.timedelta(days=days) <= at < c.at
+        ]
+        if earlier:
+            at, provider = max(earlier)
+            context = replace(c.inputs.call, previous_provider_id=str(provider), previous_answered_at=at)
+            c = replace(c, inputs=replace(c.inputs, call=context))
+        out.append(c)
+    return out
 
 
 def what_if_last_days(

@@ -135,3 +135,11 @@ def test_a_missing_file_or_a_bad_date_is_explained(db, tmp_path):
         call_command(
             "replay", "--from", "2026-11-30", "--to", "2026-11-01", "--settings", str(tmp_path / "ok.json")
         )
+
+
+def test_continuity_proposed_sends_a_repeat_caller_first_to_who_answered_them(month):
+    alder = str(month[0].pk)  # every call here is from the same caller; Alder answered the first ones
+    data = replay_today(continuity_days=7).as_dict()
+    row = next(p for p in data["providers"] if p["id"] == alder)
+    assert data["same_plans"] < data["replayed"]
+    assert row["share_pct"]["what_if"] > row["share_pct"]["actual"]
