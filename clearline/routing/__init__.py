@@ -39,6 +39,11 @@ Kamailio adapters (which render the steps)::
         After each decision (``trace.eligible_ids``, the first ``Dial``'s target ids): how each provider's
         ``share_credit`` changes; services keep the running sum over the reporting period.
 
+What-if replay (``clearline replay``, docs/replay.md): ``recorded.record_inputs`` / ``read_inputs`` keep a
+decision's inputs as JSON (stored in the call's trace under ``"inputs"``) and give them back, so ``plan_call`` on
+them repeats the decision; ``replay.replay`` plans recorded calls again under another policy and follows them
+with the providers' and callers' recorded or observed behaviour; ``replay_figures.summarise`` compares the two.
+
 Adapters also need: each ``Dial`` has ``targets`` (``DialTarget(id, name, phone)``), ``ring_timeout_s``,
 ``whisper``, ``require_accept`` and ``announce`` (spoken before waves after the first); ``Menu.options`` gives
 the digits and numbers (9: 988 Lifeline via +18002738255, 0: SAMHSA +18006624357; never 911); the simulator's
