@@ -218,7 +218,7 @@ def _recorded(call: Call, attempts: Iterable[Any], callback: CallbackRequest | N
     skipped = frozenset(
         (pid, n) for n, wave in enumerate(waves[:reached], start=1) for pid in wave if (pid, n) not in rung
     )
-    answer, left_after = _caller(call, rings, at, heard_terminal, callback)
+    answer, left_after = _caller(call, rings, at, heard_terminal, callback, inputs.policy.ring_timeout_s)
     place = trace.get(PLACE_KEY)
     return RecordedCall(
         call_id=call.call_sid,
@@ -253,7 +253,12 @@ def _heard_terminal(call: Call) -> bool:
 
 
 def _caller(
-    call: Call, rings: list[Ring], at: dt.datetime, heard_terminal: bool, callback: CallbackRequest | None
+    call: Call,
+    rings: list[Ring],
+    at: dt.datetime,
+    heard_terminal: bool,
+    callback: CallbackRequest | None,
+    ring_timeout_s: int,
 ) -> tuple[str | None, float | None]:
     """(what the caller answered at the callback offer, or None; seconds after which they left, or None)."""
     moments = [moment for _digit, moment in call.key_presses or ()]
@@ -272,6 +277,8 @@ def _caller(
         return ("declined" if offer else None), None
     if not rings:
         return None, 0.0  # left during the greeting
+    if "wave_announcement" in moments:  # pressed 9 or 0 as the next wave was announced, before it rang
+        return None, max(r.after_s for r in rings) + ring_timeout_s
     ended = call.ended_at or max(at + dt.timedelta(seconds=r.after_s) for r in rings)
     return None, max(0.0, (ended - at).total_seconds())
 

@@ -12,6 +12,8 @@ from clearline.telephony.models import Call
 from clearline.telephony.replay import period, proposal_from, run_replay
 from clearline.telephony.simulation import _Run, new_call_sid
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
+from clearline.telephony.tests.test_wave_keys import second_wave
+from clearline.telephony.tests.test_webhooks import ACCOUNT, TOKEN, Twilio, action_of, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +145,17 @@ def test_continuity_proposed_sends_a_repeat_caller_first_to_who_answered_them(mo
     row = next(p for p in data["providers"] if p["id"] == alder)
     assert data["same_plans"] < data["replayed"]
     assert row["share_pct"]["what_if"] > row["share_pct"]["actual"]
+
+
+def test_a_caller_who_pressed_0_at_a_wave_announcement_leaves_there_again(
+    client, helpline, providers, settings
+):
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = ACCOUNT, TOKEN
+    settings.CLEARLINE_PUBLIC_URL = ""
+    twilio = Twilio(client)
+    announced, _rung = second_wave(twilio)
+    parse(twilio.post(action_of(announced, "Gather"), Digits="0"))
+    twilio.post("/telephony/twilio/status", CallStatus="completed", CallDuration="300")
+    data = replay_today().as_dict()
+    assert (data["replayed"], data["same_plans"], data["same_offers"]) == (1, 1, 1)
+    assert data["what_if"] == data["actual"] and data["actual"]["left_pct"] == 100.0
