@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 # An ended leg's Python object is kept this long after its end (never dropped inside a callback).
 KEEP_ENDED_S = 30.0
+# On SIGTERM, how long the controller waits for the calls it hung up to end and their last events to be applied.
+STOP_WAIT_S = 10.0
 
 
 class Controller(Loop):
@@ -147,9 +149,18 @@ class Controller(Loop):
     def _shut_down(self) -> None:
         for session in list(self.sessions.values()):
             session.caller.hang_up()
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline and (self.sessions or self.busy):
+        # Until every leg has ended (its BYE or CANCEL answered) and every status and wave end it caused has been
+        # applied, or kept in the event journal when the database fails: jobs still queued at stop_jobs() are
+        # dropped, so stopping early would lose the calls' last events.
+        deadline = time.monotonic() + STOP_WAIT_S
+        while time.monotonic() < deadline and (self.sessions or self.busy or self.live):
             self.poll()
+        if self.sessions or self.busy or self.live:
+            logger.warning(
+                "SIP controller stopping with %s calls, %s legs still up: their last events are lost",
+                len(self.sessions),
+                len(self.live),
+            )
         self.stop_jobs()
         self._retired.clear()
         self.sessions.clear()
