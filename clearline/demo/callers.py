@@ -47,7 +47,7 @@ STAFF = {
     "riverbend-center": Staff(0.62, 11, 0.06, 0.04, 0.66, 0.16),
 }
 DEFAULT_STAFF = Staff(0.7, 9, 0.04, 0.03, 0.75, 0.12)
-# Callers' states (weights): mostly where the demo providers work; the rest reach nobody and get the free line.
+# Callers' states (weights): mostly where the regional demo providers work (Cedar Harbor takes any state).
 CALLER_STATES = {
     "WA": 24, "OR": 10, "AZ": 9, "NM": 3, "OH": 14, "KY": 5, "IN": 5, "CA": 1, "TX": 1, "FL": 1, "NY": 1,
 }  # fmt: skip
@@ -57,6 +57,13 @@ AREA_CODES = {
     "WA": "206", "OR": "503", "AZ": "602", "NM": "505", "OH": "614", "KY": "502", "IN": "317", "CA": "213",
     "TX": "512", "FL": "305", "NY": "518",
 }  # fmt: skip
+# A typical ZIP code of each state, for callers who type one at the ZIP prompt.
+ZIP_CODES = {
+    "WA": "98101", "OR": "97205", "AZ": "85004", "NM": "87102", "OH": "43215", "KY": "40202", "IN": "46204",
+    "CA": "90012", "TX": "78701", "FL": "33130", "NY": "12207",
+}  # fmt: skip
+UNKNOWN_STATE = 0.15  # callers whose number carries no state (the flow asks them for a ZIP code)
+TYPES_ZIP = 0.5  # ... of whom this share types one; the others skip the prompt
 CRISIS_PRESS = 0.015  # callers who press 9 during the greeting
 FREE_PRESS = 0.025  # ... or 0
 CALLBACK_ACCEPT = 0.7
@@ -71,8 +78,9 @@ class Caller:
     call_sid: str
     to_number: str
     number: str
-    state: str
+    state: str  # where the caller is
     listing: bool
+    state_shown: bool = True  # whether the caller ID carries the state (else the flow may ask for a ZIP code)
 
 
 def new_caller(rng: random.Random, call_sid: str, general: dict[str, str], listing: list[str]) -> Caller:
@@ -85,7 +93,7 @@ def new_caller(rng: random.Random, call_sid: str, general: dict[str, str], listi
     else:
         numbers = sorted(general)
         to_number = rng.choices(numbers, [INTENT_WEIGHTS.get(general[n], 1.0) for n in numbers])[0]
-    return Caller(call_sid, to_number, number, state, to_listing)
+    return Caller(call_sid, to_number, number, state, to_listing, rng.random() >= UNKNOWN_STATE)
 
 
 class Calls:
@@ -97,11 +105,13 @@ class Calls:
         staff_of: Callable[[str], Staff],
         spawn: Callable[[Script], None],
         clock: Callable[[], dt.datetime],
+        open_at: Callable[[str, dt.datetime], bool],
     ) -> None:
         self.rng = rng
         self.staff_of = staff_of
         self.spawn = spawn  # start another script (a callback's) from now on
         self.clock = clock  # the simulated moment now
+        self.open_at = open_at  # whether a provider (by id) is open at a moment
 
     # -- the call ------------------------------------------------------------------------------------------
 
@@ -112,7 +122,7 @@ class Calls:
             call_sid=caller.call_sid,
             to_number=caller.to_number,
             caller_number=caller.number,
-            caller_state=caller.state,
+            caller_state=caller.state if caller.state_shown else "",
             now=t,
         )
         patience = rng.gammavariate(2.0, PATIENCE_S / 2.0)
@@ -121,11 +131,11 @@ class Calls:
         while answer is not None:
             step = answer.step
             if isinstance(step, AskPlace):
-                t += 6 * S
+                t += 8 * S
                 yield t
                 answer = flow.place_entered(
                     call_sid=caller.call_sid,
-                    digits="",
+                    digits=ZIP_CODES[caller.state] if rng.random() < TYPES_ZIP else "",
                     to_number=caller.to_number,
                     caller_number=caller.number,
                     now=t,
@@ -292,12 +302,12 @@ class Calls:
             if draw < staff.on_time:
                 span = max(60.0, (callback.due_at - start).total_seconds() - 30)
                 when = start + rng.uniform(45, span) * S
-            elif draw < staff.on_time + staff.late:
-                when = (
-                    callback.due_at + rng.uniform(20, 55) * S
-                )  # after the deadline, before the job moves it
+            elif draw < staff.on_time + staff.late:  # after the deadline, before the job moves it on
+                when = callback.due_at + rng.uniform(20, 55) * S
             else:
                 continue  # never returned by this provider
+            if not self.open_at(str(callback.provider_id), when):
+                continue  # the staff went home first: the deadline job moves it on
             yield when
             try:
                 record_callback_outcome(

@@ -19,7 +19,7 @@ import heapq
 import logging
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
@@ -32,8 +32,10 @@ from clearline.demo.callers import DEFAULT_STAFF, STAFF, Caller, Calls, Script, 
 from clearline.demo.content.providers import PROVIDERS
 from clearline.demo.loader import refuse_in_production
 from clearline.providers.models import Contract, Provider
+from clearline.providers.routing_inputs import build_schedule
 from clearline.reports import daily, routing_log
 from clearline.reports.figures import day_start, local_today
+from clearline.routing.schedule import is_open
 from clearline.telephony import claim_checks, roster
 from clearline.telephony.callback_deadlines import enforce_callback_deadlines
 from clearline.telephony.models import Call, CallbackRequest, CallbackStatus
@@ -93,9 +95,11 @@ def load_demo_calls(
     since: dt.datetime | None = None,
     seed: int = DEMO_SEED,
     calls_per_day: float = CALLS_PER_DAY,
+    staff: Mapping[str, Staff] = STAFF,
 ) -> DemoCalls:
     """Make the demo's calls from ``since`` (default: the start of the last finished month) until an hour before
-    ``now`` (default: the clock), then run the worker's jobs at ``now``. Nothing when they exist already."""
+    ``now`` (default: the clock), then run the worker's jobs at ``now``. Nothing when they exist already.
+    ``staff``: how each provider's staff behave, by provider slug (others: ``DEFAULT_STAFF``)."""
     refuse_in_production()
     if demo_calls_exist():
         return DemoCalls(skipped="already there")
@@ -109,7 +113,7 @@ def load_demo_calls(
     with transaction.atomic(), _quiet():
         _contracts_from(first_day)
         rng = random.Random(seed)
-        result.created = _Run(rng, end).run(_arrivals(rng, start, end - QUIET_END, calls_per_day))
+        result.created = _Run(rng, end, staff).run(_arrivals(rng, start, end - QUIET_END, calls_per_day))
         result.callbacks = Call.objects.filter(
             call_sid__startswith=DEMO_SID_PREFIX, callback__isnull=False
         ).count()
@@ -164,20 +168,26 @@ def _arrivals(
 class _Run:
     """The event loop: every script's next moment in a heap, earliest first."""
 
-    def __init__(self, rng: random.Random, end: dt.datetime) -> None:
+    def __init__(self, rng: random.Random, end: dt.datetime, staff: Mapping[str, Staff]) -> None:
         self.rng = rng
         self.end = end
         self.heap: list[tuple[dt.datetime, int, Script]] = []
         self.seq = count()
         self.clock = dt.datetime.min.replace(tzinfo=dt.UTC)
-        self.staff = {str(p.pk): STAFF.get(p.slug, DEFAULT_STAFF) for p in Provider.objects.all()}
-        self.calls = Calls(rng, self.staff_of, self.spawn, lambda: self.clock)
+        providers = list(Provider.objects.prefetch_related("opening_hours", "closures"))
+        self.staff = {str(p.pk): staff.get(p.slug, DEFAULT_STAFF) for p in providers}
+        self.schedules = {str(p.pk): build_schedule(p) for p in providers}
+        self.calls = Calls(rng, self.staff_of, self.spawn, lambda: self.clock, self.open_at)
         helplines = list(Helpline.objects.values_list("number", "kind", "intent"))
         self.general = {n: intent for n, kind, intent in helplines if kind != HelplineKind.LISTING}
         self.listing = sorted(n for n, kind, _intent in helplines if kind == HelplineKind.LISTING)
 
     def staff_of(self, provider_id: str) -> Staff:
         return self.staff.get(provider_id, DEFAULT_STAFF)
+
+    def open_at(self, provider_id: str, moment: dt.datetime) -> bool:
+        schedule = self.schedules.get(provider_id)
+        return schedule is None or is_open(schedule, moment)
 
     def spawn(self, script: Script) -> None:
         heapq.heappush(self.heap, (self.clock, next(self.seq), script))

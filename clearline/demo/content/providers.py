@@ -19,7 +19,7 @@ PROVIDERS: list[dict] = [
             use disorder available on site."""
         ),
         "timezone": "America/Los_Angeles",
-        "states": ["WA", "OR"],
+        "states": [],  # residential care in Seattle for callers from any state: the other two are regional
         "languages": ["en"],
         "intents": ["detox", "rehabilitation", "hotline"],
         "phone": "+12065550142",

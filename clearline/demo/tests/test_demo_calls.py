@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
+from clearline.demo.callers import STAFF, Staff
 from clearline.demo.calls import DEMO_SID_PREFIX, load_demo_calls
 from clearline.providers.models import Provider
 from clearline.reports import routing_log
@@ -27,9 +29,13 @@ def test_without_the_demo_site_it_makes_nothing_and_says_why(db):
     assert not Call.objects.exists()
 
 
+# Staff who answer less often than the demo's, so that two days have callbacks to return, move on or lose.
+SLOW_STAFF = {slug: Staff(0.45, 9, 0.05, 0.05, 0.6, 0.2) for slug in STAFF}
+
+
 @pytest.fixture
 def made(demo):
-    return load_demo_calls(now=NOW, since=SINCE, calls_per_day=60)
+    return load_demo_calls(now=NOW, since=SINCE, calls_per_day=60, staff=SLOW_STAFF)
 
 
 def test_calls_go_through_the_flow_at_their_moments_and_all_end(made):
@@ -56,6 +62,9 @@ def test_callbacks_are_assigned_returned_or_moved_on(made):
     callbacks = CallbackRequest.objects.filter(call__call_sid__startswith=DEMO_SID_PREFIX)
     assert made.callbacks == callbacks.count() > 0
     assert callbacks.filter(status=CallbackStatus.RETURNED).exists()
+    assert (
+        callbacks.filter(closed_at__gt=F("due_at")).exists() or callbacks.filter(reassignments__gt=0).exists()
+    )
     for callback in callbacks.exclude(status=CallbackStatus.OPEN):
         assert callback.call.started_at <= callback.created_at <= callback.closed_at <= NOW
 
