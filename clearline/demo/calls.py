@@ -43,7 +43,7 @@ from clearline.telephony.models import Call, CallbackRequest, CallbackStatus
 # Twilio's CallSid shape (CA and 32 hex digits); the demo's all start with this, which is how a re-run knows them.
 DEMO_SID_PREFIX = "CAde30de30"
 DEMO_SEED = 2026
-CALLS_PER_DAY = 24.0
+CALLS_PER_DAY = 20.0
 # Share of the day's calls in each hour of the operator's day (quiet nights, busy afternoons and evenings).
 HOURLY = (
     1.4, 1.1, 0.9, 0.8, 0.8, 1.0, 1.6, 2.6, 3.8, 4.6, 5.2, 5.5,
