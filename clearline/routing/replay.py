@@ -63,7 +63,9 @@ class RecordedCall:
     call_id: str
     at: datetime
     seed: int
-    inputs: PlanInputs
+    inputs: (
+        PlanInputs | None
+    )  # None: not loaded (yet); enough for ``observed_behaviour`` and the recorded figures
     period: str  # the rotation-credit period (credit carry-over starts again with a new one)
     waves: tuple[tuple[str, ...], ...]  # the recorded plan's waves
     eligible: tuple[str, ...]
@@ -198,7 +200,7 @@ def replay_call(
                 if reach >= 0.5:
                     out.likely_offers.append((step.wave, pid, ring.after_s if ring else clock))
                 was = ring if ring is not None and ring.decided else by_provider.get(pid)
-                full = ring is not None and window >= call.inputs.policy.ring_timeout_s
+                full = ring is not None and window >= inputs.policy.ring_timeout_s
                 chances.append(_answer(was, ring, behaviour.of(pid), clock, window, full))
             none = math.prod(1.0 - p for p, _ in chances)
             sure = [at for p, at in chances if p == 1.0]
@@ -269,56 +271,72 @@ def _answer(
     return (b.answer_rate * len(within) / len(b.delays), start + sum(within) / len(within))
 
 
+def replay_order(call: RecordedCall) -> tuple[datetime, str]:
+    """The order calls are replayed in: the order they were planned."""
+    return (call.at, call.call_id)
+
+
+class Replayer:
+    """Replays calls one by one, in ``replay_order``, carrying the rotation state over from each replayed decision
+    to the next (so a long period can be read and replayed a few calls at a time)."""
+
+    def __init__(self, policy: RoutingPolicy, behaviour: Behaviour, paused: Collection[str] = ()) -> None:
+        self.policy, self.behaviour, self.paused = policy, behaviour, frozenset(paused)
+        self.credit_delta: dict[str, float] = {}
+        # Offers by moment, applied once a later call is planned: (moment, provider, replayed?) of each ring.
+        self.pending: list[tuple[datetime, str, bool]] = []
+        self.last: tuple[dict[str, datetime], dict[str, datetime]] = ({}, {})  # recorded, replayed
+        self.outside: dict[
+            str, datetime
+        ] = {}  # offers the replay does not cover: before the period, not replayed
+        self.period: str | None = None
+
+    def replay(self, call: RecordedCall) -> Replayed:
+        if call.inputs is None:
+            raise ValueError(f"call {call.call_id}: its recorded inputs are not loaded")
+        if call.period != self.period:
+            self.period, self.credit_delta = call.period, {}
+        while self.pending and self.pending[0][0] < call.at:
+            moment, pid, replayed = heapq.heappop(self.pending)
+            self.last[replayed][pid] = moment
+        providers = []
+        for p in call.inputs.providers:
+            offered = p.last_offered_at
+            recorded = self.last[False].get(p.id)
+            if offered is not None and (recorded is None or offered > recorded):
+                self.outside[p.id] = offered
+            candidates = [t for t in (self.outside.get(p.id), self.last[True].get(p.id)) if t is not None]
+            providers.append(
+                replace(
+                    p,
+                    share_credit=p.share_credit + self.credit_delta.get(p.id, 0.0),
+                    last_offered_at=max(candidates) if candidates else None,
+                    paused=p.paused or p.id in self.paused,
+                )
+            )
+        inputs = replace(call.inputs, providers=tuple(providers))
+        result = replay_call(call, inputs, self.policy, self.behaviour)
+        if call.credited:
+            delta = self.credit_delta
+            first = result.waves[0] if result.waves else ()
+            for pid, change in share_credit_changes(result.eligible, first).items():
+                delta[pid] = delta.get(pid, 0.0) + change
+            recorded_first = call.waves[0] if call.waves else ()
+            for pid, change in share_credit_changes(call.eligible, recorded_first).items():
+                delta[pid] = delta.get(pid, 0.0) - change
+        for _wave, pid, after in result.likely_offers:
+            heapq.heappush(self.pending, (call.at + timedelta(seconds=after), pid, True))
+        for ring in call.rings:
+            heapq.heappush(self.pending, (call.at + timedelta(seconds=ring.after_s), ring.provider_id, False))
+        return result
+
+
 def replay(
     calls: Sequence[RecordedCall],
     policy: RoutingPolicy,
     behaviour: Behaviour,
     paused: Collection[str] = (),
 ) -> list[Replayed]:
-    """Every call in time order, carrying the rotation state over from one replayed decision to the next."""
-    credit_delta: dict[str, float] = {}
-    # Offers by moment, applied once a later call is planned: (moment, provider, replayed?) of each ring.
-    pending: list[tuple[datetime, str, bool]] = []
-    last: tuple[dict[str, datetime], dict[str, datetime]] = ({}, {})  # recorded, replayed
-    outside: dict[str, datetime] = {}
-    period = None
-    results = []
-    stop = frozenset(paused)
-    for call in sorted(calls, key=lambda c: (c.at, c.call_id)):
-        if call.period != period:
-            period, credit_delta = call.period, {}
-        while pending and pending[0][0] < call.at:
-            moment, pid, replayed = heapq.heappop(pending)
-            last[replayed][pid] = moment
-        providers = []
-        for p in call.inputs.providers:
-            offered = p.last_offered_at
-            recorded = last[False].get(p.id)
-            if offered is not None and (recorded is None or offered > recorded):
-                outside[p.id] = (
-                    offered  # an offer the replay does not cover: before the period, or not replayed
-                )
-            candidates = [t for t in (outside.get(p.id), last[True].get(p.id)) if t is not None]
-            providers.append(
-                replace(
-                    p,
-                    share_credit=p.share_credit + credit_delta.get(p.id, 0.0),
-                    last_offered_at=max(candidates) if candidates else None,
-                    paused=p.paused or p.id in stop,
-                )
-            )
-        result = replay_call(call, replace(call.inputs, providers=tuple(providers)), policy, behaviour)
-        results.append(result)
-        if call.credited:
-            first = result.waves[0] if result.waves else ()
-            for pid, change in share_credit_changes(result.eligible, first).items():
-                credit_delta[pid] = credit_delta.get(pid, 0.0) + change
-            for pid, change in share_credit_changes(
-                call.eligible, call.waves[0] if call.waves else ()
-            ).items():
-                credit_delta[pid] = credit_delta.get(pid, 0.0) - change
-        for _wave, pid, after in result.likely_offers:
-            heapq.heappush(pending, (call.at + timedelta(seconds=after), pid, True))
-        for ring in call.rings:
-            heapq.heappush(pending, (call.at + timedelta(seconds=ring.after_s), ring.provider_id, False))
-    return results
+    """Every call, in ``replay_order``, carrying the rotation state over (``Replayer``)."""
+    replayer = Replayer(policy, behaviour, paused)
+    return [replayer.replay(call) for call in sorted(calls, key=replay_order)]

@@ -86,6 +86,77 @@ class Comparison:
         }
 
 
+class Tally:
+    """The figures of both sides, added up call by call (``add`` each recorded call with its replay), so a long
+    period never has to be held at once."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.same_plans = self.same_offers = 0
+        self.offers: tuple[dict[str, float], dict[str, float]] = ({}, {})  # actual, what if
+        self.first: tuple[dict[str, float], dict[str, float]] = ({}, {})
+        self.actual = [0.0] * 5  # answered, callbacks, returned, free line, left
+        self.waits: list[float] = []
+        self.what_if = [0.0] * 5
+        self.weighted_wait = 0.0
+        self.providers: set[str] = set()
+
+    def add(self, c: RecordedCall, r: Replayed) -> None:
+        self.calls += 1
+        self.same_plans += (r.waves, set(r.eligible), r.callback_provider) == (
+            c.waves,
+            set(c.eligible),
+            c.callback_provider,
+        )
+        self.same_offers += _waves_of((w, p) for w, p, _ in r.likely_offers) == _waves_of(
+            (g.wave, g.provider_id) for g in c.rings
+        )
+        self.providers.update(c.eligible, r.eligible)
+        for ring in c.rings:
+            _count(self.offers[0], ring.provider_id, 1.0)
+        for pid, n in r.offers.items():
+            _count(self.offers[1], pid, n)
+        for side, waves in ((0, c.waves), (1, r.waves)):
+            for pid in waves[0] if waves else ():
+                _count(self.first[side], pid, 1.0)
+        accepted = [g for g in c.rings if g.answered_after_s is not None]
+        if accepted:
+            outcome = 0
+            self.waits.append(min(g.after_s + (g.answered_after_s or 0.0) for g in accepted))
+        elif c.callback_answer == "accepted":
+            outcome = 1
+            self.actual[2] += bool(c.callback_on_time)
+        elif c.left_after_s is not None or c.callback_answer == "left":
+            outcome = 4
+        else:
+            outcome = 3
+        self.actual[outcome] += 1
+        for i, value in enumerate((r.answered, r.callback, r.returned, r.free_line, r.left)):
+            self.what_if[i] += value
+        self.weighted_wait += r.answered * r.human_after_s
+
+    def comparison(self, recorded: int, not_replayable: Mapping[str, int]) -> Comparison:
+        average = round(sum(self.waits) / len(self.waits), 1) if self.waits else None
+        a, w = self.actual, self.what_if
+        actual = Side(self.calls, self.offers[0], self.first[0], a[0], a[1], a[2], a[3], a[4], average)
+        wait = round(self.weighted_wait / w[0], 1) if w[0] else None
+        what_if = Side(self.calls, self.offers[1], self.first[1], w[0], w[1], w[2], w[3], w[4], wait)
+        ids = self.providers | set(self.offers[0]) | set(self.offers[1])
+        return Comparison(
+            recorded,
+            not_replayable,
+            self.same_plans,
+            self.same_offers,
+            actual,
+            what_if,
+            sorted(ids, key=_id_key),
+        )
+
+
+def _count(counts: dict[str, float], key: str, n: float) -> None:
+    counts[key] = counts.get(key, 0.0) + n
+
+
 def summarise(
     calls: Sequence[RecordedCall],
     results: Sequence[Replayed],
@@ -93,19 +164,10 @@ def summarise(
     not_replayable: Mapping[str, int],
 ) -> Comparison:
     by_id = {r.call_id: r for r in results}
-    actual = _actual(calls)
-    what_if = _what_if(results)
-    same_plans = same_offers = 0
+    tally = Tally()
     for c in calls:
-        r = by_id[c.call_id]
-        same_plans += (r.waves, r.eligible, r.callback_provider) == (c.waves, c.eligible, c.callback_provider)
-        same_offers += _waves_of((w, p) for w, p, _ in r.likely_offers) == _waves_of(
-            (g.wave, g.provider_id) for g in c.rings
-        )
-    ids = {p.id for c in calls for p in c.inputs.providers} | set(actual.offers) | set(what_if.offers)
-    return Comparison(
-        recorded, not_replayable, same_plans, same_offers, actual, what_if, sorted(ids, key=_id_key)
-    )
+        tally.add(c, by_id[c.call_id])
+    return tally.comparison(recorded, not_replayable)
 
 
 def _waves_of(rings: Any) -> list[tuple[int, tuple[str, ...]]]:
@@ -117,51 +179,3 @@ def _waves_of(rings: Any) -> list[tuple[int, tuple[str, ...]]]:
 
 def _id_key(pid: str) -> tuple[int, str]:
     return (int(pid), "") if pid.isdigit() else (0, pid)
-
-
-def _actual(calls: Sequence[RecordedCall]) -> Side:
-    offers: dict[str, float] = {}
-    first: dict[str, float] = {}
-    answered = callbacks = returned = free_line = left = 0
-    waits: list[float] = []
-    for c in calls:
-        for ring in c.rings:
-            offers[ring.provider_id] = offers.get(ring.provider_id, 0.0) + 1
-        for pid in c.waves[0] if c.waves else ():
-            first[pid] = first.get(pid, 0.0) + 1
-        accepted = [g for g in c.rings if g.answered_after_s is not None]
-        if accepted:
-            answered += 1
-            waits.append(min(g.after_s + (g.answered_after_s or 0.0) for g in accepted))
-        elif c.callback_answer == "accepted":
-            callbacks += 1
-            returned += bool(c.callback_on_time)
-        elif c.left_after_s is not None or c.callback_answer == "left":
-            left += 1
-        else:
-            free_line += 1
-    average = round(sum(waits) / len(waits), 1) if waits else None
-    return Side(len(calls), offers, first, answered, callbacks, returned, free_line, left, average)
-
-
-def _what_if(results: Sequence[Replayed]) -> Side:
-    offers: dict[str, float] = {}
-    first: dict[str, float] = {}
-    for r in results:
-        for pid, n in r.offers.items():
-            offers[pid] = offers.get(pid, 0.0) + n
-        for pid in r.waves[0] if r.waves else ():
-            first[pid] = first.get(pid, 0.0) + 1
-    answered = sum(r.answered for r in results)
-    weighted = sum(r.answered * r.human_after_s for r in results)
-    return Side(
-        len(results),
-        offers,
-        first,
-        answered,
-        sum(r.callback for r in results),
-        sum(r.returned for r in results),
-        sum(r.free_line for r in results),
-        sum(r.left for r in results),
-        round(weighted / answered, 1) if answered else None,
-    )

@@ -2,31 +2,34 @@
 proposed routing settings (``clearline replay``, the "What if?" button of the routing settings admin).
 
 The routing core does the replay (``routing.replay``, ``routing.replay_figures``); this module reads the calls,
-their attempts and callbacks into ``RecordedCall`` values, and reads and checks the proposed settings, with the
-same rules and messages as the admin form (``RoutingSettings.clean``). Calls that cannot be planned again are
-counted by reason, never left out silently.
+their attempts and callbacks into ``RecordedCall`` values (``replay_settings`` reads the proposed settings). Calls
+that cannot be planned again are counted by reason, never left out silently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from clearline.providers.models import Provider
-from clearline.providers.routing_settings import SETTING_FIELDS, RoutingSettings, current_routing_settings
-from clearline.routing import CallbackOffer, RoutingPolicy
+from clearline.providers.routing_settings import RoutingSettings
+from clearline.routing import CallbackOffer
 from clearline.routing.recorded import read_inputs
-from clearline.routing.replay import RecordedCall, Ring, observed_behaviour, past_the_waves, replay
-from clearline.routing.replay_figures import Comparison, summarise
+from clearline.routing.replay import (
+    RecordedCall,
+    Replayer,
+    Ring,
+    observed_behaviour,
+    past_the_waves,
+    replay_order,
+)
+from clearline.routing.replay_figures import Comparison, Tally
 from clearline.telephony.models import (
     Attempt,
     AttemptStatus,
@@ -35,25 +38,34 @@ from clearline.telephony.models import (
     CallbackStatus,
     CallOutcome,
 )
+from clearline.telephony.replay_settings import (
+    PAUSED_KEY,
+    Proposal,
+    SettingsError,
+    period,
+    policy_of,
+    proposal_from,
+    read_settings_file,
+)
 from clearline.telephony.roster_counts import rotation_period
 from clearline.telephony.services.calls import INPUTS_KEY, PLACE_KEY
 
-# Besides the settings, a file may name providers to treat as paused ("what if X were paused?").
-PAUSED_KEY = "paused_providers"
-WHAT_IF_VERSION = "what-if"
+__all__ = [
+    "PAUSED_KEY",
+    "Proposal",
+    "ReplayReport",
+    "SettingsError",
+    "period",
+    "proposal_from",
+    "read_settings_file",
+    "recorded_calls",
+    "run_replay",
+    "what_if_last_days",
+    "with_inputs",
+]
 
 _DECIDED = {AttemptStatus.ACCEPTED, AttemptStatus.NO_ANSWER, AttemptStatus.BUSY, AttemptStatus.DECLINED}
 _DECIDED |= {AttemptStatus.FAILED}
-
-
-class SettingsError(ValueError):
-    """The proposed settings cannot be used; the message says why, in words an operator can act on."""
-
-
-@dataclass(frozen=True)
-class Proposal:
-    policy: RoutingPolicy
-    paused: frozenset[str] = frozenset()  # provider ids
 
 
 @dataclass(frozen=True)
@@ -71,92 +83,28 @@ class ReplayReport:
         }
 
 
-# --- the proposed settings ---------------------------------------------------------------------------------------
-
-
-def read_settings_file(path: str | Path) -> Proposal:
-    """A JSON or TOML file of routing settings (the admin form's fields, by name; those left out keep the values in
-    force) and, optionally, ``paused_providers``: ids, slugs or names."""
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SettingsError(f"Cannot read {file}: {error.strerror or error}.") from error
-    try:
-        data = tomllib.loads(text) if file.suffix.lower() == ".toml" else json.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        kind = "TOML" if file.suffix.lower() == ".toml" else "JSON"
-        raise SettingsError(f"{file} is not valid {kind}: {error}.") from error
-    if not isinstance(data, dict):
-        raise SettingsError(f'{file} must hold one object of settings, like {{"wave_size": 1}}.')
-    return proposal_from(data)
-
-
-def proposal_from(data: Mapping[str, Any]) -> Proposal:
-    unknown = sorted(set(data) - set(SETTING_FIELDS) - {PAUSED_KEY})
-    if unknown:
-        raise SettingsError(
-            f"Unknown setting(s): {', '.join(unknown)}. Known: {', '.join((*SETTING_FIELDS, PAUSED_KEY))}."
-        )
-    current = current_routing_settings()
-    values = {name: data.get(name, getattr(current, name)) for name in SETTING_FIELDS}
-    proposed = RoutingSettings(**values, note="what-if")
-    try:
-        proposed.clean_fields(exclude=["note", "created_by"])
-        proposed.clean()
-    except ValidationError as error:
-        raise SettingsError(_explain(error)) from error
-    return Proposal(policy_of(proposed), _paused(data.get(PAUSED_KEY, [])))
-
-
-def policy_of(settings: RoutingSettings) -> RoutingPolicy:
-    """The settings as the engine's policy, labelled as a what-if (never a version in force)."""
-    return replace(settings.to_policy(), version=WHAT_IF_VERSION)
-
-
-def _explain(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        parts = []
-        for name, errors in error.message_dict.items():
-            label = name if name != "__all__" else "settings"
-            parts.append(f"{label}: {' '.join(errors)}")
-        return "; ".join(parts)
-    return " ".join(error.messages)
-
-
-def _paused(names: Any) -> frozenset[str]:
-    if not isinstance(names, list) or not all(isinstance(n, str | int) for n in names):
-        raise SettingsError(f"{PAUSED_KEY} must be a list of provider ids, slugs or names.")
-    found: set[str] = set()
-    for name in names:
-        text = str(name)
-        match = Provider.objects.filter(slug=text) | Provider.objects.filter(name=text)
-        if text.isdigit():
-            match = match | Provider.objects.filter(pk=int(text))
-        ids = list(match.values_list("pk", flat=True))
-        if len(ids) != 1:
-            raise SettingsError(f"{PAUSED_KEY}: no single provider is called {text!r}.")
-        found.add(str(ids[0]))
-    return frozenset(found)
-
-
 # --- the recorded calls ------------------------------------------------------------------------------------------
 
 
-def period(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """From the start of ``first`` to the end of ``last``, in the operator's time zone."""
-    if last < first:
-        raise SettingsError("--to is before --from.")
-    zone = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time(0), tzinfo=zone)
-    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+# What the first pass reads of a call's trace (by key, in the database): everything but its inputs, which the
+# second pass reads a few calls at a time.
+TRACE_PARTS = {
+    "t_at": F("trace__at"),
+    "t_seed": F("trace__seed"),
+    "t_waves": F("trace__waves"),
+    "t_order": F("trace__order"),
+    "t_callback": F("trace__callback_provider"),
+    "t_place": F(f"trace__{PLACE_KEY}"),
+    "t_format": F(f"trace__{INPUTS_KEY}__format"),
+    "t_ring_s": F(f"trace__{INPUTS_KEY}__policy__ring_timeout_s"),
+}
+CHUNK = 200
 
 
 def recorded_calls(start: dt.datetime, end: dt.datetime) -> tuple[list[RecordedCall], int, Counter[str]]:
-    """The general helpline calls that started in [start, end): those that can be replayed, how many there were,
-    and the others by reason."""
+    """The general helpline calls that started in [start, end), in ``replay_order`` and without their inputs
+    (``with_inputs`` adds them): those that can be replayed, how many there were, and the others by reason."""
     in_period = {"number_kind": "helpline", "started_at__gte": start, "started_at__lt": end}
-    calls = list(Call.objects.filter(**in_period).order_by("started_at", "pk"))
     # The attempts and callbacks of those calls, selected by the same condition (not a list of ids, which a long
     # period would make longer than a database allows).
     of_calls = {f"call__{name}": value for name, value in in_period.items()}
@@ -168,35 +116,60 @@ def recorded_calls(start: dt.datetime, end: dt.datetime) -> tuple[list[RecordedC
     callbacks = {c.call_id: c for c in CallbackRequest.objects.filter(**of_calls)}
     out: list[RecordedCall] = []
     skipped: Counter[str] = Counter()
-    for call in calls:
+    total = 0
+    calls = (
+        Call.objects.filter(**in_period).defer("trace").annotate(**TRACE_PARTS).order_by("started_at", "pk")
+    )
+    for call in calls.iterator(chunk_size=CHUNK):
+        total += 1
         reason = _unreplayable(call)
         if reason is None:
             try:
                 out.append(_recorded(call, attempts.get(call.pk, []), callbacks.get(call.pk)))
             except (KeyError, TypeError, ValueError):
-                reason = "recorded inputs unreadable"
+                reason = "decision trace unreadable"
         if reason is not None:
             skipped[reason] += 1
-    return out, len(calls), skipped
+    out.sort(key=replay_order)
+    return out, total, skipped
 
 
-def _unreplayable(call: Call) -> str | None:
+def with_inputs(calls: list[RecordedCall], skipped: Counter[str]) -> Iterator[RecordedCall]:
+    """``calls`` with their recorded inputs, read and decoded ``CHUNK`` calls at a time (a month of them, each with
+    every provider's snapshot, would not fit in memory at once). A record that cannot be read is counted in
+    ``skipped`` and left out."""
+    for first in range(0, len(calls), CHUNK):
+        chunk = calls[first : first + CHUNK]
+        stored = dict(
+            Call.objects.filter(call_sid__in=[c.call_id for c in chunk]).values_list(
+                "call_sid", f"trace__{INPUTS_KEY}"
+            )
+        )
+        for call in chunk:
+            try:
+                inputs = read_inputs(stored[call.call_id], call.call_id)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                skipped["recorded inputs unreadable"] += 1
+                continue
+            yield replace(call, inputs=inputs)
+
+
+def _unreplayable(call: Any) -> str | None:
     if call.outcome == CallOutcome.PENDING:
         return "still in progress"
     if call.outcome == CallOutcome.FALLBACK or call.routing_started_at is None:
         return "no routing decision (fallback)"
-    if not isinstance(call.trace, dict) or not call.trace:
+    if call.t_at is None:
         return "decision trace purged"
-    if INPUTS_KEY not in call.trace:
+    if call.t_format is None:
         return "inputs not recorded (planned before replay existed)"
     return None
 
 
-def _recorded(call: Call, attempts: Iterable[Any], callback: CallbackRequest | None) -> RecordedCall:
-    trace = call.trace
-    at = dt.datetime.fromisoformat(trace["at"])
-    inputs = read_inputs(trace[INPUTS_KEY], call.call_sid)
-    waves = tuple(tuple(str(p) for p in w) for w in trace["waves"])
+def _recorded(call: Any, attempts: Iterable[Any], callback: CallbackRequest | None) -> RecordedCall:
+    """A call annotated with ``TRACE_PARTS``, without its inputs."""
+    at = dt.datetime.fromisoformat(call.t_at)
+    waves = tuple(tuple(str(p) for p in w) for w in call.t_waves)
     rings = []
     for _call, step_index, provider_id, status, started_at, answered_at in attempts:
         accepted = status == AttemptStatus.ACCEPTED and answered_at is not None
@@ -218,17 +191,18 @@ def _recorded(call: Call, attempts: Iterable[Any], callback: CallbackRequest | N
     skipped = frozenset(
         (pid, n) for n, wave in enumerate(waves[:reached], start=1) for pid in wave if (pid, n) not in rung
     )
-    answer, left_after = _caller(call, rings, at, heard_terminal, callback, inputs.policy.ring_timeout_s)
-    place = trace.get(PLACE_KEY)
+    answer, left_after = _caller(call, rings, at, heard_terminal, callback, int(call.t_ring_s))
+    place = call.t_place
     return RecordedCall(
         call_id=call.call_sid,
         at=at,
-        seed=int(trace["seed"]),
-        inputs=inputs,
+        seed=int(call.t_seed),
+        inputs=None,
         period=rotation_period(at),
         waves=waves,
-        eligible=tuple(str(p["id"]) for p in trace["providers"] if p.get("eligible")),
-        callback_provider=trace.get("callback_provider"),
+        eligible=tuple(str(p) for p in call.t_order),  # the eligible providers, in rotation order
+        # (str(): SQLite's JSON_EXTRACT gives the string "7" back as the number 7)
+        callback_provider=str(call.t_callback) if call.t_callback is not None else None,
         credited=not (isinstance(place, dict) and "answer" not in place),
         rings=tuple(sorted(rings, key=lambda r: (r.after_s, r.provider_id))),
         skipped=skipped,
@@ -287,24 +261,29 @@ def _caller(
 
 
 def run_replay(start: dt.datetime, end: dt.datetime, proposal: Proposal) -> ReplayReport:
-    """Replay the period's recorded calls under ``proposal``, beside what happened."""
+    """Replay the period's recorded calls under ``proposal``, beside what happened. Two passes: the calls without
+    their inputs (for the providers' and callers' observed behaviour), then each call with them, a few at a time."""
     calls, total, skipped = recorded_calls(start, end)
-    if proposal.policy.continuity_days > 0:
-        calls = with_previous_providers(calls, start, end, proposal.policy.continuity_days)
-    behaviour = observed_behaviour(calls)
-    results = replay(calls, proposal.policy, behaviour, proposal.paused)
-    comparison = summarise(calls, results, total, dict(skipped))
+    replayer = Replayer(proposal.policy, observed_behaviour(calls), proposal.paused)
+    previous = previous_providers(start, end, proposal.policy.continuity_days)
+    tally = Tally()
+    for call in with_inputs(calls, skipped):
+        call = previous(call)
+        tally.add(call, replayer.replay(call))
+    comparison = tally.comparison(total, dict(skipped))
     ids = [int(pid) for pid in comparison.providers if pid.isdigit()]
     names = {str(pk): name for pk, name in Provider.objects.filter(pk__in=ids).values_list("pk", "name")}
     return ReplayReport(start, end, comparison, names)
 
 
-def with_previous_providers(
-    calls: list[RecordedCall], start: dt.datetime, end: dt.datetime, days: int
-) -> list[RecordedCall]:
-    """Continuity proposed: each call planned without it gets the provider that answered its caller's latest call
-    within ``days`` before it, as the live flow would have looked it up (by the caller's keyed hash; a withheld
-    number, or one purged by retention, has none)."""
+def previous_providers(
+    start: dt.datetime, end: dt.datetime, days: int
+) -> Callable[[RecordedCall], RecordedCall]:
+    """Continuity proposed (``days`` > 0): a function giving each call planned without it the provider that answered
+    its caller's latest call within ``days`` before it, as the live flow would have looked it up (by the caller's
+    keyed hash; a withheld number, or one purged by retention, has none). Otherwise calls are left as they are."""
+    if days <= 0:
+        return lambda call: call
     # Selected by period, not by lists of ids or callers (a month would make them longer than a database allows).
     hmacs = dict(
         Call.objects.filter(number_kind="helpline", started_at__gte=start, started_at__lt=end)
@@ -324,22 +303,22 @@ def with_previous_providers(
     for caller, at, provider in rows:
         if at is not None and provider is not None:
             answered.setdefault(caller, []).append((at, provider))
-    out = []
-    for c in calls:
-        if c.inputs.call.previous_provider_id is not None:  # looked up when it was planned: kept
-            out.append(c)
-            continue
+
+    def fill(call: RecordedCall) -> RecordedCall:
+        if call.inputs is None or call.inputs.call.previous_provider_id is not None:
+            return call  # looked up when it was planned: kept
         earlier = [
             (at, provider)
-            for at, provider in answered.get(hmacs.get(c.call_id, ""), ())
-            if c.at - dt.timedelta(days=days) <= at < c.at
+            for at, provider in answered.get(hmacs.get(call.call_id, ""), ())
+            if call.at - dt.timedelta(days=days) <= at < call.at
         ]
-        if earlier:
-            at, provider = max(earlier)
-            context = replace(c.inputs.call, previous_provider_id=str(provider), previous_answered_at=at)
-            c = replace(c, inputs=replace(c.inputs, call=context))
-        out.append(c)
-    return out
+        if not earlier:
+            return call
+        at, provider = max(earlier)
+        context = replace(call.inputs.call, previous_provider_id=str(provider), previous_answered_at=at)
+        return replace(call, inputs=replace(call.inputs, call=context))
+
+    return fill
 
 
 def what_if_last_days(
