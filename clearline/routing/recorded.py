@@ -289,16 +289,35 @@ def _encode_schedule(s: Schedule, day: date) -> dict[str, Any]:
     return out
 
 
+# Decoded schedules by their recorded form: the calls of a period share a handful of them, and decoding every
+# provider's hours again for every call cost four times planning it (a replay decodes every call of a month).
+_DECODED: dict[tuple[Any, ...], Schedule] = {}
+
+
 def _read_schedule(d: Mapping[str, Any]) -> Schedule:
-    weekly = tuple(_read_ranges(day) for day in d["weekly"]) if "weekly" in d else ((),) * 7
-    exceptions = {date.fromisoformat(k): _read_ranges(v) for k, v in d.get("exceptions", {}).items()}
-    return Schedule(
-        timezone=d["tz"],
-        weekly=weekly,
-        always_open=bool(d.get("always_open", False)),
-        holidays=frozenset(date.fromisoformat(h) for h in d.get("holidays", ())),
-        exceptions=exceptions or None,
+    weekly_text = d.get("weekly")
+    exceptions_text = d.get("exceptions") or {}
+    key = (
+        d["tz"],
+        bool(d.get("always_open", False)),
+        tuple(tuple(day) for day in weekly_text) if weekly_text else None,
+        tuple(d.get("holidays", ())),
+        tuple(sorted((k, tuple(v)) for k, v in exceptions_text.items())),
     )
+    schedule = _DECODED.get(key)
+    if schedule is None:
+        if len(_DECODED) >= _ENCODED_MAX:
+            _DECODED.clear()
+        weekly = tuple(_read_ranges(day) for day in weekly_text) if weekly_text else ((),) * 7
+        exceptions = {date.fromisoformat(k): _read_ranges(v) for k, v in exceptions_text.items()}
+        schedule = _DECODED[key] = Schedule(
+            timezone=d["tz"],
+            weekly=weekly,
+            always_open=key[1],
+            holidays=frozenset(date.fromisoformat(h) for h in key[3]),
+            exceptions=exceptions or None,
+        )
+    return schedule
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -324,5 +343,16 @@ def _day_text(day: date | None) -> str | None:
     return text
 
 
+_DAYS: dict[str, date] = {}
+
+
 def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    """``date.fromisoformat``, remembered (the same licence dates and days come back in every call)."""
+    if not text:
+        return None
+    day = _DAYS.get(text)
+    if day is None:
+        if len(_DAYS) >= _ENCODED_MAX:
+            _DAYS.clear()
+        day = _DAYS[text] = date.fromisoformat(text)
+    return day
