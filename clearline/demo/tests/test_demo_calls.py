@@ -15,6 +15,7 @@ from clearline.providers.models import Provider
 from clearline.reports import routing_log
 from clearline.reports.figures import day_start, monthly_figures
 from clearline.reports.models import DailyTotals
+from clearline.reports.transparency import published_month
 from clearline.telephony.models import Call, CallbackRequest, CallbackStatus, CallOutcome
 
 WITH_SAMHSA_DIRECTORY = False  # the demo site without the real directory's 12,000 listings
@@ -80,6 +81,20 @@ def test_the_worker_jobs_ran_at_now(made):
     assert totals.complete and totals.offered > 0
     figures = [monthly_figures(p.pk, 2026, 11, now=NOW) for p in Provider.objects.all()]
     assert sum(f.provider.answered for f in figures) > 0
+
+
+def test_a_whole_month_is_published_final_and_its_routing_log_verifies(demo, capsys):
+    # What `make run` shows: from the first of last month (the default), at a few calls a day to stay quick.
+    made = load_demo_calls(now=NOW, calls_per_day=3)
+    assert made.first_day == dt.date(2026, 11, 1) and made.sealed == (dt.date(2026, 11, 1),)
+    month = published_month(2026, 11, now=NOW)
+    assert month.final and month.has_calls  # not "not final yet"
+    assert (
+        DailyTotals.objects.filter(date__gte=dt.date(2026, 11, 1), date__lte=dt.date(2026, 11, 30)).count()
+        == 30
+    )
+    call_command("routing_log_verify", "--month", "2026-11")
+    assert "matches" in capsys.readouterr().out
 
 
 def test_it_runs_once(demo):
