@@ -36,7 +36,19 @@ from clearline.routing.ordering import share_credit_changes
 from clearline.routing.outcomes import next_step
 from clearline.routing.plans import plan_call
 from clearline.routing.recorded import PlanInputs
-from clearline.routing.steps import CallbackOffer, Dial, Outcome, Plan, Progress, Result, Step
+from clearline.routing.steps import (
+    CallbackOffer,
+    Dial,
+    DialTarget,
+    Disclosure,
+    Menu,
+    Outcome,
+    Plan,
+    Progress,
+    Result,
+    Step,
+    Transfer,
+)
 from clearline.routing.types import RoutingPolicy
 
 # Seconds between one wave's end and the next wave's ringing (its announcement), when not recorded.
@@ -239,16 +251,39 @@ def replay_call(
     return out
 
 
-def past_the_waves(plan: Plan, step_index: int, ring_elapsed_s: float) -> bool:
+def past_the_waves(
+    waves: Sequence[Sequence[str]],
+    policy: RoutingPolicy,
+    terminal: str,
+    step_index: int,
+    ring_elapsed_s: float,
+) -> bool:
     """Whether a recorded call got past its waves to the terminal step (the callback offer or the free helpline):
-    ``step_index`` is the step after the last wave that ended, as the call record keeps it."""
-    dials = plan.dials
-    if not dials:
+    ``step_index`` is the step after the last wave that ended, as the call record keeps it. Told by ``next_step``
+    over the plan's shape as the trace records it (the stored plan itself is erased after a while; the trace is
+    kept): greeting 0, menu 1, one ``Dial`` per wave, then ``terminal``."""
+    if not waves:
         return True
-    if step_index <= dials[0].index:
+    if step_index <= FIRST_DIAL:
         return False
+    plan = _plan_shape(waves, policy, terminal)
     after = next_step(plan, Progress(step_index - 1, ring_elapsed_s), Result(Outcome.NO_ANSWER))
     return after is plan.terminal
+
+
+FIRST_DIAL = 2  # the index of a helpline plan's first Dial: after the greeting (0) and the menu (1)
+
+
+def _plan_shape(waves: Sequence[Sequence[str]], policy: RoutingPolicy, terminal: str) -> Plan:
+    steps: list[Step] = [Disclosure(policy.disclosure_version, (), "", index=0), Menu(index=1)]
+    for number, wave in enumerate(waves, start=1):
+        targets = tuple(DialTarget(pid, pid) for pid in wave)
+        steps.append(Dial(len(steps), number, targets, policy.ring_timeout_s, True, True, ""))
+    if terminal == "callback_offer":
+        steps.append(CallbackOffer(len(steps), "", "", datetime.min, policy.callback_deadline_min, ""))
+    else:
+        steps.append(Transfer("", "", ""))
+    return Plan("", "helpline", tuple(steps), policy.ring_budget_s, policy.version)
 
 
 def _answer(

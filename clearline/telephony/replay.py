@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from clearline.providers.models import Provider
 from clearline.providers.routing_settings import RoutingSettings
-from clearline.routing import CallbackOffer
+from clearline.routing import RoutingPolicy
 from clearline.routing.recorded import read_inputs
 from clearline.routing.replay import (
     RecordedCall,
@@ -97,6 +97,8 @@ TRACE_PARTS = {
     "t_place": F(f"trace__{PLACE_KEY}"),
     "t_format": F(f"trace__{INPUTS_KEY}__format"),
     "t_ring_s": F(f"trace__{INPUTS_KEY}__policy__ring_timeout_s"),
+    "t_budget": F(f"trace__{INPUTS_KEY}__policy__ring_budget_s"),
+    "t_terminal": F("trace__terminal"),
 }
 CHUNK = 200
 
@@ -118,7 +120,10 @@ def recorded_calls(start: dt.datetime, end: dt.datetime) -> tuple[list[RecordedC
     skipped: Counter[str] = Counter()
     total = 0
     calls = (
-        Call.objects.filter(**in_period).defer("trace").annotate(**TRACE_PARTS).order_by("started_at", "pk")
+        Call.objects.filter(**in_period)
+        .defer("trace", "plan")
+        .annotate(**TRACE_PARTS)
+        .order_by("started_at", "pk")
     )
     for call in calls.iterator(chunk_size=CHUNK):
         total += 1
@@ -184,7 +189,7 @@ def _recorded(call: Any, attempts: Iterable[Any], callback: CallbackRequest | No
             )
         )
     reached = max((r.wave for r in rings), default=0)
-    heard_terminal = not any(r.caller_left for r in rings) and _heard_terminal(call)
+    heard_terminal = not any(r.caller_left for r in rings) and _heard_terminal(call, waves)
     if heard_terminal:
         reached = len(waves)
     rung = {(r.provider_id, r.wave) for r in rings}
@@ -221,13 +226,16 @@ def _recorded(call: Any, attempts: Iterable[Any], callback: CallbackRequest | No
     )
 
 
-def _heard_terminal(call: Call) -> bool:
+def _heard_terminal(call: Any, waves: tuple[tuple[str, ...], ...]) -> bool:
     """Whether the call got past its waves (to the callback offer or the free helpline)."""
-    return bool(call.plan) and past_the_waves(call.routing_plan, call.step_index, call.ring_elapsed_s)
+    policy = RoutingPolicy(
+        ring_timeout_s=int(call.t_ring_s), ring_budget_s=int(call.t_budget), version="recorded"
+    )
+    return past_the_waves(waves, policy, call.t_terminal, call.step_index, call.ring_elapsed_s)
 
 
 def _caller(
-    call: Call,
+    call: Any,
     rings: list[Ring],
     at: dt.datetime,
     heard_terminal: bool,
@@ -236,7 +244,7 @@ def _caller(
 ) -> tuple[str | None, float | None]:
     """(what the caller answered at the callback offer, or None; seconds after which they left, or None)."""
     moments = [moment for _digit, moment in call.key_presses or ()]
-    offer = bool(call.plan) and isinstance(call.routing_plan.terminal, CallbackOffer)
+    offer = call.t_terminal == "callback_offer"
     if callback is not None:
         return "accepted", None
     if call.outcome == CallOutcome.CONNECTED:

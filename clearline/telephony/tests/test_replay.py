@@ -159,3 +159,11 @@ def test_a_caller_who_pressed_0_at_a_wave_announcement_leaves_there_again(
     data = replay_today().as_dict()
     assert (data["replayed"], data["same_plans"], data["same_offers"]) == (1, 1, 1)
     assert data["what_if"] == data["actual"] and data["actual"]["left_pct"] == 100.0
+
+
+def test_calls_whose_details_retention_erased_replay_the_same(month):
+    before = replay_today().as_dict()
+    Call.objects.update(plan={}, caller_hmac="", caller_state="")  # retention.PURGED_DETAIL: the trace stays
+    assert replay_today().as_dict() == before
+    Call.objects.filter(pk=Call.objects.order_by("pk").first().pk).update(trace={})  # past trace retention
+    assert replay_today().as_dict()["not_replayable"] == {"decision trace purged": 1}
