@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.management import call_command
 from django.db.models import F
 
@@ -34,12 +33,15 @@ def test_without_the_demo_site_it_makes_nothing_and_says_why(db):
 SLOW_STAFF = {slug: Staff(0.45, 9, 0.05, 0.05, 0.6, 0.2) for slug in STAFF}
 
 
-@pytest.fixture
-def made(demo):
-    return load_demo_calls(now=NOW, since=SINCE, calls_per_day=60, staff=SLOW_STAFF)
+def test_two_days_and_a_half_of_calls_through_the_flow_then_the_workers_jobs(demo):
+    # One test for the three checks: making the calls is most of the time (seconds), so it is done once.
+    made = load_demo_calls(now=NOW, since=SINCE, calls_per_day=60, staff=SLOW_STAFF)
+    calls_go_through_the_flow_at_their_moments_and_all_end(made)
+    callbacks_are_assigned_returned_or_moved_on(made)
+    the_worker_jobs_ran_at_now(made)
 
 
-def test_calls_go_through_the_flow_at_their_moments_and_all_end(made):
+def calls_go_through_the_flow_at_their_moments_and_all_end(made):
     calls = Call.objects.filter(call_sid__startswith=DEMO_SID_PREFIX)
     assert made.created == calls.count() > 80
     assert made.first_day == dt.date(2026, 11, 30) and made.last_day == dt.date(2026, 12, 2)
@@ -59,7 +61,7 @@ def test_calls_go_through_the_flow_at_their_moments_and_all_end(made):
     assert connected.answered_at is not None and connected.started_at < connected.answered_at < NOW
 
 
-def test_callbacks_are_assigned_returned_or_moved_on(made):
+def callbacks_are_assigned_returned_or_moved_on(made):
     callbacks = CallbackRequest.objects.filter(call__call_sid__startswith=DEMO_SID_PREFIX)
     assert made.callbacks == callbacks.count() > 0
     assert callbacks.filter(status=CallbackStatus.RETURNED).exists()
@@ -70,7 +72,7 @@ def test_callbacks_are_assigned_returned_or_moved_on(made):
         assert callback.call.started_at <= callback.created_at <= callback.closed_at <= NOW
 
 
-def test_the_worker_jobs_ran_at_now(made):
+def the_worker_jobs_ran_at_now(made):
     # Every finished call is checked against its claims (a call whose callback is still open is not finished).
     still_open = CallbackRequest.objects.filter(status=CallbackStatus.OPEN).count()
     assert made.checks["checked"] == made.created - still_open
