@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from clearline.providers.models import Provider
-from clearline.providers.routing_settings import RoutingSettings
+from clearline.providers.routing_settings import SETTING_FIELDS, RoutingSettings
 from clearline.routing import RoutingPolicy
 from clearline.routing.recorded import read_inputs
 from clearline.routing.replay import (
@@ -74,11 +74,17 @@ class ReplayReport:
     end: dt.datetime
     comparison: Comparison
     names: Mapping[str, str]
+    proposal: Proposal | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        settings = {}
+        if self.proposal is not None:  # what was replayed, so a saved output says what it answers
+            settings = {name: getattr(self.proposal.policy, name) for name in SETTING_FIELDS}
+            settings[PAUSED_KEY] = sorted(self.proposal.paused, key=int)
         return {
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
+            "settings": settings,
             **self.comparison.as_dict(self.names),
         }
 
@@ -281,7 +287,7 @@ def run_replay(start: dt.datetime, end: dt.datetime, proposal: Proposal) -> Repl
     comparison = tally.comparison(total, dict(skipped))
     ids = [int(pid) for pid in comparison.providers if pid.isdigit()]
     names = {str(pk): name for pk, name in Provider.objects.filter(pk__in=ids).values_list("pk", "name")}
-    return ReplayReport(start, end, comparison, names)
+    return ReplayReport(start, end, comparison, names, proposal)
 
 
 def previous_providers(

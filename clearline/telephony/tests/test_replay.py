@@ -104,6 +104,7 @@ def test_the_command_prints_the_comparison_and_json(month, tmp_path, capsys):
     call_command("replay", "--from", today, "--to", today, "--settings", str(settings), "--json")
     data = json.loads(capsys.readouterr().out)
     assert data["same_offers"] == 9
+    assert data["settings"]["wave_size"] == 2 and data["settings"]["paused_providers"] == []
 
 
 @pytest.mark.parametrize(
