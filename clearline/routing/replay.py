@@ -237,9 +237,8 @@ def replay_call(
             out.left = reach
             return out
         accept = float(answer == "accepted") if answer is not None else behaviour.callback_accept_rate
-        if (
-            answer is not None
-        ):  # the offer the caller heard: as it went (still open counts as not returned yet)
+        if answer is not None:
+            # The offer the caller heard: returned as it was (one still open counts as not returned yet).
             on_time = float(bool(call.callback_on_time))
         else:
             on_time = behaviour.of(step.provider_id).callback_on_time
