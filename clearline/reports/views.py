@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -39,57 +40,47 @@ def transparency_month(request: HttpRequest, month: str) -> HttpResponse:
     return _month_page(request, first_day)
 
 
-@require_safe
-def transparency_csv(request: HttpRequest, month: str) -> HttpResponse:
+def _month_csv(
+    request: HttpRequest, month: str, name: str, rows_of: Callable[[dt.date], Iterable[Sequence[object]]]
+) -> HttpResponse:
+    """A published month's CSV download, ``clearline-NAME-YYYY-MM.csv``; the month page's 404 for any other."""
     try:
         first_day = transparency.parse_month(month)
-        published = transparency.published_month(first_day.year, first_day.month)
+        transparency.check_published(first_day)
     except ValueError:
         return _not_found(request, None, month)
     except MonthNotPublished as missing:
         return _not_found(request, missing, month)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"clearline-figures-{transparency.month_text(first_day)}.csv"
+    filename = f"clearline-{name}-{transparency.month_text(first_day)}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    csv.writer(response, lineterminator="\r\n").writerows(transparency.csv_rows(published))
+    csv.writer(response, lineterminator="\r\n").writerows(rows_of(first_day))
     return response
+
+
+@require_safe
+def transparency_csv(request: HttpRequest, month: str) -> HttpResponse:
+    """The month's per-provider figures, as the page shows them."""
+    return _month_csv(
+        request,
+        month,
+        "figures",
+        lambda day: transparency.csv_rows(transparency.published_month(day.year, day.month)),
+    )
 
 
 @require_safe
 def transparency_claims_csv(request: HttpRequest, month: str) -> HttpResponse:
     """The month's claim checks (how many calls were checked against what callers were told, how many
     contradicted it, and which claims), for the same months as the page."""
-    try:
-        first_day = transparency.parse_month(month)
-        transparency.check_published(first_day)
-    except ValueError:
-        return _not_found(request, None, month)
-    except MonthNotPublished as missing:
-        return _not_found(request, missing, month)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"clearline-claim-checks-{transparency.month_text(first_day)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    csv.writer(response, lineterminator="\r\n").writerows(transparency.claims_csv_rows(first_day))
-    return response
+    return _month_csv(request, month, "claim-checks", transparency.claims_csv_rows)
 
 
 @require_safe
 def transparency_calls_csv(request: HttpRequest, month: str) -> HttpResponse:
     """The month's general helpline calls that ended, hang-ups, and where the calls that reached no provider went,
     for the same months as the page."""
-    try:
-        first_day = transparency.parse_month(month)
-        transparency.check_published(first_day)
-    except ValueError:
-        return _not_found(request, None, month)
-    except MonthNotPublished as missing:
-        return _not_found(request, missing, month)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"clearline-calls-{transparency.month_text(first_day)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    rows = calls_csv_rows(month_calls(first_day))
-    csv.writer(response, lineterminator="\r\n").writerows(rows)
-    return response
+    return _month_csv(request, month, "calls", lambda day: calls_csv_rows(month_calls(day)))
 
 
 def _month_page(request: HttpRequest, first_day: dt.date) -> HttpResponse:
