@@ -4,7 +4,7 @@
 # Python headers of the interpreter that runs Clearline:
 #   apt-get install -y --no-install-recommends git build-essential swig python3-dev
 #   deploy/pjsua2/build.sh /opt/clearline/pjsua2 /opt/clearline/.venv/bin/python
-# Then run the controller with PYTHONPATH=/opt/clearline/pjsua2 (it shadows the PyPI wheel). About 10 minutes
+# Then run the controller with PYTHONPATH=/opt/clearline/pjsua2 (it shadows the PyPI wheel). 4 to 15 minutes
 # on 2 cores; audio devices, video and every codec but G.711 are left out (the controller uses none of them).
 set -eu
 out=${1:?usage: build.sh OUTPUT_DIR PYTHON}
@@ -26,4 +26,5 @@ cd pjsip-apps/src/swig/python
 make PYTHON="$python" >/dev/null
 mkdir -p "$out"
 cp build/lib*/pjsua2.py build/lib*/_pjsua2*.so "$out"/
+cd /  # not the build folder, whose own pjsua2.py would be imported instead
 PYTHONPATH="$out" "$python" -c 'import pjsua2; print("pjsua2 built:", pjsua2.__file__)'
