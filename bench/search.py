@@ -74,7 +74,9 @@ def run_single() -> int:
     print(f"\n== {backend}: {total} facilities (import {import_seconds:.1f} s; {report.summary()})")
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} (figures on a busy machine run slower)")
-    print(f"database connections kept for {connection.settings_dict['CONN_MAX_AGE']} s (DATABASE_CONN_MAX_AGE)")
+    print(
+        f"database connections kept for {connection.settings_dict['CONN_MAX_AGE']} s (DATABASE_CONN_MAX_AGE)"
+    )
 
     rng = random.Random(2022)
     zips = sorted(set(Facility.objects.exclude(latitude=None).values_list("postal_code", flat=True)))

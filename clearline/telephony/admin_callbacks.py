@@ -138,7 +138,9 @@ def queue_counts(now: dt.datetime) -> dict[str, int]:
         late=Count("pk", filter=Q(status=CallbackStatus.RETURNED, closed_at__gt=F("due_at"))),
         not_returned=Count("pk", filter=Q(status=CallbackStatus.EXPIRED)),
     )
-    reassigned = CallbackRequest.objects.filter(created_at__gte=now - CLOSED_WINDOW, reassignments__gt=0).count()
+    reassigned = CallbackRequest.objects.filter(
+        created_at__gte=now - CLOSED_WINDOW, reassignments__gt=0
+    ).count()
     return {**open_now, **closed, "reassigned": reassigned}
 
 
