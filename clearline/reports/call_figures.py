@@ -45,9 +45,9 @@ FREE_LINE_CHOSEN = "free_line_chosen"  # the caller pressed 0: transferred to th
 HUNG_UP = "hung_up"  # the caller hung up before reaching a person
 CALLBACK = "callback"  # nobody answered; the caller asked for a callback
 NOBODY_ELIGIBLE = "nobody_eligible"  # no provider could take the call; sent to the free national helpline
-NO_CALLBACK_PLACE = (
-    "no_callback_place"  # nobody answered and no callback could be taken; sent to the free line
-)
+# Nobody answered and no callback was arranged: the caller did not press 1 at the offer, or pressed it and no
+# provider had room. Both end at the free line with the same records, so they are one reason, said so publicly.
+NO_CALLBACK = "no_callback"
 FALLBACK = "fallback"  # the system failed; the caller got the fallback (crisis line and free helpline)
 NO_PROVIDER_REASONS = (
     CRISIS_LINE,
@@ -55,7 +55,7 @@ NO_PROVIDER_REASONS = (
     HUNG_UP,
     CALLBACK,
     NOBODY_ELIGIBLE,
-    NO_CALLBACK_PLACE,
+    NO_CALLBACK,
     FALLBACK,
 )
 
@@ -71,7 +71,7 @@ _FALLBACK = "fallback"
 
 @dataclass(frozen=True)
 class Ring:
-    """A provider rung for the call (the first time, if it was rung in several waves)."""
+    """A provider rung for the call: the ring it answered, else its first (rung in several waves)."""
 
     provider_id: int
     started_at: dt.datetime
@@ -121,7 +121,7 @@ def no_provider_reason(call: CallRow) -> str | None:
     if call.outcome == _FREE:
         if "0" in call.keys:
             return FREE_LINE_CHOSEN
-        return NOBODY_ELIGIBLE if call.nobody_eligible else NO_CALLBACK_PLACE
+        return NOBODY_ELIGIBLE if call.nobody_eligible else NO_CALLBACK
     if call.outcome == _ABANDONED:
         return HUNG_UP
     if call.outcome == _CALLBACK:

@@ -54,7 +54,8 @@ def call_rows(period: Period) -> list[CallRow]:
         if first is None:
             rings[call_id][provider_id] = Ring(provider_id, started_at, answered_at)
         elif answered_at is not None and first.answered_at is None:
-            rings[call_id][provider_id] = Ring(provider_id, first.started_at, answered_at)
+            # The ring it answered, from when that ring began: its wait is not counted from an earlier wave.
+            rings[call_id][provider_id] = Ring(provider_id, started_at, answered_at)
     rows = []
     for values in calls.order_by("started_at", "pk").values_list(
         "pk",

@@ -31,8 +31,9 @@ REASON_LABELS = {
     call_figures.NOBODY_ELIGIBLE: _(
         "No provider could take the call; it went to the free SAMHSA National Helpline"
     ),
-    call_figures.NO_CALLBACK_PLACE: _(
-        "Nobody answered and no callback could be taken; it went to the free SAMHSA National Helpline"
+    call_figures.NO_CALLBACK: _(
+        "Nobody answered and no callback was arranged (the caller did not ask for one, or no provider had room); "
+        "it went to the free SAMHSA National Helpline"
     ),
     call_figures.FALLBACK: _(
         "A fault on our side: the caller heard the crisis line and free helpline numbers instead"

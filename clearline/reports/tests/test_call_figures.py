@@ -120,12 +120,12 @@ def test_calls_that_reached_no_provider_by_where_they_went():
         "hung_up": 1,
         "callback": 1,
         "nobody_eligible": 1,
-        "no_callback_place": 1,
+        "no_callback": 1,
         "fallback": 1,
     }
     assert result.total == 7 and result.nobody_eligible == 1
     assert result.total + cf.summary(CALLS, []).answered == cf.summary(CALLS, []).calls
-    assert cf.no_provider(CALLS, P1).counts["no_callback_place"] == 1
+    assert cf.no_provider(CALLS, P1).counts["no_callback"] == 1
     assert cf.no_provider(CALLS, P1).total == 1
 
 

@@ -37,7 +37,7 @@ EXPECTED_REASONS = {
     "hung_up": 1,
     "callback": 1,
     "nobody_eligible": 1,
-    "no_callback_place": 1,
+    "no_callback": 1,
     "fallback": 1,
 }
 
@@ -191,3 +191,11 @@ def test_public_csv_of_the_month_calls(client, november):
     assert "2026-11,no_provider,nobody_eligible,1" in rows and len(rows) == 4 + 7
     assert client.get("/es/transparency/2026-11/calls.csv").content.decode() == text
     assert client.get("/transparency/2026-12/calls.csv").status_code == 404  # the month in progress
+
+
+def test_a_provider_answering_its_second_ring_waited_from_that_ring(providers):
+    alder = providers[0]
+    # Alder's phone rang 10 s in (no answer), again 20 s in, and it answered 8 s into that second ring.
+    make_call(utc(11, 9, 17), [(alder, "no-answer", None), (alder, "accepted", 8)])
+    rows = call_rows(Period(NOVEMBER, dt.date(2026, 11, 30), operator_zone(), provider_id=alder.pk))
+    assert list(call_figures.summary(rows, [], alder.pk).waits) == [8]  # not 18, from its first ring
