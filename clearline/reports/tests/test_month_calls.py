@@ -160,6 +160,14 @@ def test_fee_statement_one_flat_fee_then_a_change(november):
     assert fee_terms(dt.date(2025, 11, 1)) == []
 
 
+def test_a_provider_that_joined_mid_month_is_not_said_to_have_taken_part_all_month(november):
+    alder = november[0]
+    Contract.objects.filter(provider=alder).update(starts_on=dt.date(2026, 11, 15))
+    joined, whole = sorted(fee_terms(NOVEMBER), key=lambda t: t.providers)
+    assert (joined.providers, joined.first_day, joined.whole_month) == (1, dt.date(2026, 11, 15), False)
+    assert (whole.providers, whole.first_day, whole.whole_month) == (2, NOVEMBER, True)
+
+
 @pytest.mark.parametrize("prefix", ["", "/es"])
 def test_public_page_shows_where_calls_went_abandonment_and_fees(client, november, prefix):
     compute_november()
@@ -174,7 +182,10 @@ def test_public_page_shows_where_calls_went_abandonment_and_fees(client, novembe
     else:
         assert "Calls that reached no provider" in html
         assert "Transferred to the 988 Suicide and Crisis Lifeline (the caller pressed 9)" in html
-        assert "each of the 3 providers taking part paid the same flat monthly fee of 1500.00 USD" in html
+        assert (
+            "each of the 3 providers taking part had a contract for the same flat monthly fee of 1500.00 USD"
+            in html
+        )
         assert (
             "Abandonment: 1 caller hung up before reaching a person, 11.1% of the calls that ended." in html
         )
