@@ -154,10 +154,12 @@ def test_exactly_three_providers_with_required_fields():
             "hours",
         }
         ZoneInfo(provider["timezone"])
-        assert provider["states"] and all(re.fullmatch(r"[A-Z]{2}", s) for s in provider["states"])
+        # No states: callers from any state (one national provider, so no caller is left without one).
+        assert all(re.fullmatch(r"[A-Z]{2}", s) for s in provider["states"])
         assert provider["languages"] and set(provider["languages"]) <= {"en", "es"}
         assert provider["intents"] and set(provider["intents"]) <= {"detox", "rehabilitation", "hotline"}
         assert "fictional" in provider["public_description"].lower()
+    assert sum(1 for p in providers.PROVIDERS if not p["states"]) == 1  # the others are regional
 
 
 def test_provider_phones_are_fictional_555_01xx():
