@@ -40,6 +40,7 @@ from clearline.lib.pagecache import bump_generation
 from clearline.reports.figures import day_start, operator_zone
 from clearline.reports.models import RoutingLogEntry, RoutingLogHead, RoutingLogMonth
 from clearline.telephony.models import Call
+from clearline.telephony.services.calls import INPUTS_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,8 @@ def _instant(moment: dt.datetime) -> str:
 def payload(call: Mapping[str, Any]) -> dict[str, Any]:
     """What an entry hashes of a call (a ``CALL_FIELDS`` mapping): its trace and identifying fields.
 
-    The retention purge of call details (plan, caller HMAC, state) touches none of these, and the caller appears
-    in none of them."""
+    The retention purge of call details (plan, caller HMAC, state, the trace's inputs) touches none of these, and
+    the caller appears in none of them."""
     return {
         "call": {
             "id": call["pk"],
@@ -83,8 +84,16 @@ def payload(call: Mapping[str, Any]) -> dict[str, Any]:
             "seed": call["seed"],
             "disclosure_version": call["disclosure_version_id"],
         },
-        "trace": call["trace"] if isinstance(call["trace"], dict) else {},
+        "trace": _decision(call["trace"]),
     }
+
+
+def _decision(trace: object) -> dict[str, Any]:
+    """The trace without its ``inputs`` (the caller's state and ZIP prefix among them, for replay): the retention
+    purge erases those with the other call details, and a published month must stay verifiable after it."""
+    if not isinstance(trace, dict):
+        return {}
+    return {key: value for key, value in trace.items() if key != INPUTS_KEY}
 
 
 def chain_hash(previous: str, call: Mapping[str, Any]) -> str:

@@ -75,7 +75,7 @@ def record_inputs(
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
-        "call": _call(call),
+        "call": _call(call, now),
         "policy": {name: getattr(policy, name) for name in POLICY_FIELDS},
         "provider_fields": list(PROVIDER_FIELDS),
         "providers": [_row(p, now) for p in providers],
@@ -96,7 +96,7 @@ def read_inputs(data: Mapping[str, Any], call_id: str) -> PlanInputs:
         caller_state=c.get("state"),
         caller_zip=c.get("zip"),
         previous_provider_id=c.get("previous"),
-        previous_answered_at=_instant(c.get("previous_at")),
+        previous_answered_at=_previous_answered_at(c),
     )
     policy = RoutingPolicy(**{k: v for k, v in data["policy"].items() if k in POLICY_FIELDS})
     if data["format"] == 1:
@@ -111,7 +111,7 @@ def read_inputs(data: Mapping[str, Any], call_id: str) -> PlanInputs:
 # --- the call ----------------------------------------------------------------------------------------------------
 
 
-def _call(call: CallContext) -> dict[str, Any]:
+def _call(call: CallContext, now: datetime) -> dict[str, Any]:
     out: dict[str, Any] = {"language": call.language}
     if call.intent is not None:
         out["intent"] = call.intent.value
@@ -121,8 +121,21 @@ def _call(call: CallContext) -> dict[str, Any]:
         out["zip"] = call.caller_zip
     if call.previous_provider_id is not None:
         out["previous"] = call.previous_provider_id
-        out["previous_at"] = _iso(call.previous_answered_at)
+        if call.previous_answered_at is not None:
+            # Its age in whole days, begun ones counted (what continuity compares with its whole days), not the
+            # instant: that is the earlier call's own answered_at and would tie the caller's calls together.
+            age = now - call.previous_answered_at
+            out["previous_age_days"] = -(-age // timedelta(days=1))
+            out["at"] = _iso(now)
     return out
+
+
+def _previous_answered_at(c: Mapping[str, Any]) -> datetime | None:
+    """When the caller's previous provider answered, as continuity needs it: ``previous_age_days`` before the
+    decision (records made on 2026-12-05 before that held the instant, ``previous_at``)."""
+    if "previous_age_days" in c:
+        return datetime.fromisoformat(c["at"]) - timedelta(days=int(c["previous_age_days"]))
+    return _instant(c.get("previous_at"))
 
 
 # --- providers ---------------------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ def _unreplayable(call: Any) -> str | None:
     if call.t_at is None:
         return "decision trace purged"
     if call.t_format is None:
-        return "inputs not recorded (planned before replay existed)"
+        return "inputs not kept (planned before replay existed, or erased with the call details)"
     return None
 
 

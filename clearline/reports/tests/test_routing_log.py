@@ -266,3 +266,15 @@ def test_the_operators_call_page_says_where_the_call_is_in_the_log(client, seale
     unchained = make_call(t(12, 3, 12), [])
     page = client.get(reverse("telephony_call", args=[unchained.pk])).content.decode()
     assert "Not in the routing log yet" in page
+
+
+def test_erasing_a_traces_replay_inputs_with_the_call_details_leaves_the_month_verifiable(providers):
+    from clearline.telephony.retention import purge_call_details
+
+    inputs = {"format": 2, "call": {"language": "en", "state": "WA", "zip": "981"}}
+    ended_call(t(11, 5, 12), inputs=inputs)
+    append(t(12, 2, 12))
+    assert verify_month(NOV, now=NOW).ok
+    assert purge_call_details(t(11, 1, 0), t(12, 1, 0)) == 1
+    assert Call.objects.get().trace.keys() == {"seed", "order", "providers"}
+    assert verify_month(NOV, now=NOW).ok

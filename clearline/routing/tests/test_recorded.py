@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 from clearline.routing import plan_call
@@ -76,3 +77,17 @@ def test_inputs_recorded_in_the_first_format_still_read():
     assert [(p.id, p.lines, p.paused) for p in inputs.providers] == [("p1", 2, False), ("p2", 1, True)]
     decision = plan_call(inputs.call, inputs.providers, inputs.policy, NOW, seed=1)
     assert decision.trace.waves[0] == ("p1",)
+
+
+def test_a_repeat_callers_earlier_answer_is_kept_as_whole_days_not_the_instant():
+    earlier = NOW - timedelta(days=2, hours=6)
+    context = call(call_id="CA7", previous_provider_id="p1", previous_answered_at=earlier)
+    stored = json.loads(json.dumps(record_inputs(context, roster(), POLICY, NOW)))
+    assert stored["call"]["previous_age_days"] == 3 and earlier.isoformat() not in json.dumps(stored)
+    again = read_inputs(stored, "CA7").call
+    assert again.previous_provider_id == "p1" and again.previous_answered_at == NOW - timedelta(days=3)
+    for days in (2, 3):  # continuity within 2 days: no (2.25 days ago); within 3: yes, as at the time
+        policy = replace(POLICY, continuity_days=days)
+        replayed = plan_call(again, roster(), policy, NOW, seed=5).trace.continuity_id
+        assert replayed == plan_call(context, roster(), policy, NOW, seed=5).trace.continuity_id
+        assert replayed == ("p1" if days == 3 else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from clearline.telephony.models import Call
 from clearline.telephony.replay import period, proposal_from, run_replay
+from clearline.telephony.retention import purge_call_details
 from clearline.telephony.simulation import _Run, new_call_sid
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
 from clearline.telephony.tests.test_wave_keys import second_wave
@@ -88,7 +90,9 @@ def test_calls_planned_without_recorded_inputs_are_counted_not_dropped(month):
     Call.objects.filter(pk=old.pk).update(trace={k: v for k, v in old.trace.items() if k != "inputs"})
     data = replay_today().as_dict()
     assert data["calls"] == 9 and data["replayed"] == 8
-    assert data["not_replayable"] == {"inputs not recorded (planned before replay existed)": 1}
+    assert data["not_replayable"] == {
+        "inputs not kept (planned before replay existed, or erased with the call details)": 1
+    }
 
 
 def test_the_command_prints_the_comparison_and_json(month, tmp_path, capsys):
@@ -162,9 +166,19 @@ def test_a_caller_who_pressed_0_at_a_wave_announcement_leaves_there_again(
     assert data["what_if"] == data["actual"] and data["actual"]["left_pct"] == 100.0
 
 
-def test_calls_whose_details_retention_erased_replay_the_same(month):
+def test_calls_whose_details_retention_erased_are_counted_not_replayed(month):
     before = replay_today().as_dict()
-    Call.objects.update(plan={}, caller_hmac="", caller_state="")  # retention.PURGED_DETAIL: the trace stays
-    assert replay_today().as_dict() == before
-    Call.objects.filter(pk=Call.objects.order_by("pk").first().pk).update(trace={})  # past trace retention
+    first = Call.objects.order_by("pk").first()
+    assert first is not None and "inputs" in first.trace
+    purge_call_details(first.started_at, first.started_at + dt.timedelta(microseconds=1))
+    first.refresh_from_db()
+    assert (
+        first.caller_state == "" and "inputs" not in first.trace and first.trace["order"]
+    )  # the decision stays
+    after = replay_today().as_dict()
+    assert after["not_replayable"] == {
+        "inputs not kept (planned before replay existed, or erased with the call details)": 1
+    }
+    assert after["replayed"] == before["replayed"] - 1
+    Call.objects.filter(pk=first.pk).update(trace={})  # past trace retention
     assert replay_today().as_dict()["not_replayable"] == {"decision trace purged": 1}
