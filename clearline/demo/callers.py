@@ -86,7 +86,8 @@ class Caller:
 def new_caller(rng: random.Random, call_sid: str, general: dict[str, str], listing: list[str]) -> Caller:
     """A caller: their state and number, and the number they call (``general``: number -> intent)."""
     state = rng.choices(list(CALLER_STATES), list(CALLER_STATES.values()))[0]
-    number = f"+1{AREA_CODES[state]}55501{rng.randrange(100):02d}"  # fictional: 555-01xx
+    # Fictional: 555-0170 to 555-0199, above every number the demo gives helplines, providers and facilities.
+    number = f"+1{AREA_CODES[state]}555{170 + rng.randrange(100) % 30:04d}"  # one draw, as before: same month
     to_listing = bool(listing) and rng.random() < 0.08
     if to_listing:
         to_number = rng.choice(listing)

@@ -50,7 +50,7 @@ class CallbackFilters(forms.Form):
     def callbacks(self, now: dt.datetime) -> QuerySet[CallbackRequest]:
         data = self.cleaned_data if self.is_valid() else {}
         show = data.get("show") or "open"
-        requests = CallbackRequest.objects.select_related("provider", "claimed_by", "call")
+        requests = CallbackRequest.objects.select_related("provider", "claimed_by")
         if data.get("provider"):
             requests = requests.filter(provider_id=data["provider"])
         if show == "closed":

@@ -192,5 +192,5 @@ def register_callback_queue_menu_item() -> Any:
         reverse("telephony_callbacks"),
         name="callback-queue",
         icon_name="time",
-        order=232,
+        order=233,
     )
