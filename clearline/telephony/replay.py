@@ -339,6 +339,8 @@ def what_if_last_days(
     settings: RoutingSettings, days: int = 30, now: dt.datetime | None = None
 ) -> ReplayReport:
     """The admin's "What if?": the last ``days`` days up to today, under unsaved ``settings`` (already valid)."""
-    today = timezone.localdate(now)
+    today = timezone.localdate(
+        now, timezone.get_default_timezone()
+    )  # the operator's day, not the admin user's
     start, end = period(today - dt.timedelta(days=days - 1), today)
     return run_replay(start, end, Proposal(policy_of(settings)))

@@ -107,6 +107,6 @@ def period(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """From the start of ``first`` to the end of ``last``, in the operator's time zone."""
     if last < first:
         raise SettingsError("--to is before --from.")
-    zone = timezone.get_current_timezone()
+    zone = timezone.get_default_timezone()  # TIME_ZONE: the admin may run in a staff member's own zone
     start = dt.datetime.combine(first, dt.time(0), tzinfo=zone)
     return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=zone)

@@ -78,7 +78,7 @@ def current(
     ``window_min`` is the auto-pause window of the policy in force (default: the cached settings'); ``only``
     limits the counts to some providers.
     """
-    day = timezone.localdate(now)
+    day = timezone.localdate(now, timezone.get_default_timezone())  # the operator's, not a staff user's
     inputs = roster_inputs.cached_inputs()
     fresh = False
     if inputs is None or inputs.day != day or time.monotonic() - inputs.loaded_at > MAX_AGE_S:

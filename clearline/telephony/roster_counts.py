@@ -177,8 +177,9 @@ def _as_datetime(value: Any) -> dt.datetime | None:
 
 
 def rotation_period(now: dt.datetime) -> str:
-    """Fair shares are balanced month by month, the period the transparency figures report."""
-    return timezone.localtime(now).strftime("%Y-%m")
+    """Fair shares are balanced month by month, the period the transparency figures report: the operator's month
+    (``TIME_ZONE``), also when a staff member whose admin runs in another zone drives the simulator or replay."""
+    return timezone.localtime(now, timezone.get_default_timezone()).strftime("%Y-%m")
 
 
 def read_counts(

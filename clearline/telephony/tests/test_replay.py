@@ -182,3 +182,15 @@ def test_calls_whose_details_retention_erased_are_counted_not_replayed(month):
     assert after["replayed"] == before["replayed"] - 1
     Call.objects.filter(pk=first.pk).update(trace={})  # past trace retention
     assert replay_today().as_dict()["not_replayable"] == {"decision trace purged": 1}
+
+
+def test_the_operators_month_and_days_whatever_zone_the_admin_runs_in(settings):
+    from clearline.telephony.replay_settings import period as replay_period
+    from clearline.telephony.roster_counts import rotation_period
+
+    settings.TIME_ZONE = "America/New_York"
+    late_on_the_31st = dt.datetime(2026, 11, 1, 3, 30, tzinfo=dt.UTC)  # 23:30 on 31 October in New York
+    with timezone.override("Pacific/Kiritimati"):  # a staff member's own zone: already 1 November there
+        assert rotation_period(late_on_the_31st) == "2026-10"
+        start, _end = replay_period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+        assert start == dt.datetime(2026, 11, 1, 4, 0, tzinfo=dt.UTC)
