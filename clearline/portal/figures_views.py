@@ -17,12 +17,12 @@ from clearline.portal.access import Member, portal_view
 from clearline.portal.pages import render_page
 from clearline.reports.call_figures import MIN_CALLS_FOR_RATES, SERVICE_LEVEL_SECONDS
 from clearline.reports.dashboard import chart_csv, dashboard, query_without_csv
-from clearline.reports.dashboard_forms import FiguresFilters
+from clearline.reports.dashboard_forms import PortalFiguresFilters
 
 
 @portal_view()
 def call_figures(request: HttpRequest, member: Member) -> HttpResponse:
-    form = FiguresFilters(request.GET or None)
+    form = PortalFiguresFilters(request.GET or None)
     period = form.period()
     charts = []
     if period is not None:

@@ -27,6 +27,7 @@ class DateInput(forms.DateInput):
 
 
 class FiguresFilters(forms.Form):
+    max_days = MAX_DAYS
     start = forms.DateField(
         label=_("From"),
         required=False,
@@ -62,10 +63,10 @@ class FiguresFilters(forms.Form):
             return data
         if start > end:
             raise ValidationError(_("The first day is after the last day: swap them, or pick another range."))
-        if (end - start).days + 1 > MAX_DAYS:
+        if (end - start).days + 1 > self.max_days:
             raise ValidationError(
                 _("Pick at most %(days)s days at a time (this range has %(asked)s).")
-                % {"days": MAX_DAYS, "asked": (end - start).days + 1}
+                % {"days": self.max_days, "asked": (end - start).days + 1}
             )
         data["start"], data["end"] = start, end
         return data
@@ -93,3 +94,10 @@ class OperatorFiguresFilters(FiguresFilters):
         super().__init__(*args, **kwargs)
         providers = Provider.objects.order_by("name", "pk").values_list("pk", "name")
         cast(forms.ChoiceField, self.fields["provider"]).choices = [("", _("every provider")), *providers]
+
+
+class PortalFiguresFilters(FiguresFilters):
+    """A provider's own figures: its share row compares it with every provider's calls of the range, read in full
+    for each page and CSV, so a provider member may ask for about a quarter at a time (operators: a year)."""
+
+    max_days = 92

@@ -58,3 +58,13 @@ def test_more_calls_show_rates(client, login_verified, alder):
     html = client.get(reverse("portal:call_figures")).content.decode()
     assert '<th scope="row">Helpline calls ended</th><td>6</td>' in html
     assert '<th scope="row">Answer rate</th><td>83.3%</td>' in html
+
+
+def test_a_member_may_ask_for_about_a_quarter_at_a_time():
+    from clearline.reports.dashboard_forms import FiguresFilters, PortalFiguresFilters
+
+    year = {"start": "2026-01-01", "end": "2026-12-01"}
+    assert FiguresFilters(year).is_valid()
+    portal = PortalFiguresFilters(year)
+    assert not portal.is_valid() and "at most 92 days" in str(portal.errors)
+    assert PortalFiguresFilters({"start": "2026-09-01", "end": "2026-12-01"}).is_valid()
