@@ -105,3 +105,19 @@ def test_only_signed_in_staff_with_the_second_factor_and_the_permission_replay(
     login_verified(outsider)
     not_staff = client.post(URL, form(wave_size=1))
     assert not_staff.status_code in (302, 403) and "What if: the last" not in not_staff.content.decode()
+
+
+def test_a_busy_month_replays_its_most_recent_days_that_fit(month, monkeypatch):  # noqa: F811
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from clearline.telephony import what_if_admin
+    from clearline.telephony.models import Call
+
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    calls = Call.objects.filter(number_kind="helpline").count()
+    assert calls > 1 and what_if_admin.days_that_fit(30, today) == 30
+    monkeypatch.setattr(what_if_admin, "MAX_CALLS", calls - 1)  # today's calls alone pass it
+    assert what_if_admin.days_that_fit(30, today) == 1
+    assert what_if_admin.days_that_fit(30, today + dt.timedelta(days=2)) == 2  # two empty days, then today's
