@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from clearline.lib.pagecache import bump_generation
@@ -124,11 +125,10 @@ def days_to_compute(now: dt.datetime) -> list[dt.date]:
     end is ended by the nightly reconciliation; until then its day is recomputed)."""
     today = local_today(now)
     days = {today, today - dt.timedelta(days=1)}
-    days.update(
-        DailyTotals.objects.filter(date__lt=today)
-        .exclude(complete=True, callbacks_open=0, calls_in_progress=0)
-        .values_list("date", flat=True)
-    )
+    final = Q(complete=True, callbacks_open=0, calls_in_progress=0, helpline_calls__isnull=False)
+    # helpline_calls is null on days stored before the call figures existed: computed once more, they are stored
+    # instead of being counted from the calls on every request for their month.
+    days.update(DailyTotals.objects.filter(date__lt=today).exclude(final).values_list("date", flat=True))
     return sorted(days)
 
 

@@ -117,8 +117,12 @@ def test_month_is_the_same_live_stored_and_half_stored(november):
     assert (first.helpline_calls, first.abandoned, first.no_provider["hung_up"]) == (3, 1, 1)
     assert DailyTotals.objects.get(date=dt.date(2026, 10, 31)).helpline_calls == 1
     assert month_calls(NOVEMBER) == live
+    assert NOVEMBER not in days_to_compute(NOW)  # final
     DailyTotals.objects.filter(date=NOVEMBER).update(helpline_calls=None)  # a row stored before these counts
     assert month_calls(NOVEMBER) == live
+    assert NOVEMBER in days_to_compute(NOW)  # computed once more, so its counts are stored
+    compute_daily_figures(NOVEMBER, now=NOW)
+    assert DailyTotals.objects.get(date=NOVEMBER).helpline_calls == 3 and NOVEMBER not in days_to_compute(NOW)
 
 
 def test_a_day_with_a_call_in_progress_is_computed_again(november, providers):
