@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 
 from clearline.providers.routing_settings import RoutingSettings
 from clearline.providers.tests.conftest import wagtail_root  # noqa: F401 (a fixture)
+from clearline.providers.tests.test_back_office import routing_form
 from clearline.telephony.tests.test_replay import month  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wagtail_root")]
@@ -16,23 +17,8 @@ URL = "/admin/routing_settings/new/"
 
 
 def form(**changes):
-    data = {
-        "wave_size": 2,
-        "later_wave_size": "",
-        "ring_timeout_s": 13,
-        "ring_budget_s": 40,
-        "repeat_rounds": "on",
-        "callbacks": "on",
-        "callback_deadline_min": 15,
-        "callback_max_per_line": 1.0,
-        "auto_pause_after": 3,
-        "auto_pause_window_min": 60,
-        "continuity_days": 0,
-        "note": "",
-        "what_if": "1",
-    }
-    data.update(changes)
-    return data
+    """The new routing settings form's fields, with the "What if?" button pressed."""
+    return routing_form(**{"what_if": "1", **changes})
 
 
 @pytest.fixture
