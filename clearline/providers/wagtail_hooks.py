@@ -1,5 +1,5 @@
 """Operators manage participating providers (and their flat-fee contracts) in the Wagtail admin, and provider
-access and routing settings (clearline/providers/back_office.py)."""
+access (clearline/providers/back_office.py) and routing settings (routing_settings_admin.py)."""
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -7,14 +7,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from clearline.providers.back_office import (
-    INVITATION_POLICY,
-    MEMBERSHIP_POLICY,
-    ROUTING_SETTINGS_POLICY,
-    ProviderAccessGroup,
-    RoutingSettingsViewSet,
-)
+from clearline.providers.back_office import INVITATION_POLICY, MEMBERSHIP_POLICY, ProviderAccessGroup
 from clearline.providers.models import Contract, Invitation, Membership, Provider, RoutingSettings
+from clearline.providers.routing_settings_admin import ROUTING_SETTINGS_POLICY, RoutingSettingsViewSet
 
 
 class ProviderViewSet(SnippetViewSet):
