@@ -8,7 +8,7 @@ provider was rung, when, with what result: no caller data). It loses:
 - ``plan`` (the plan JSON);
 - ``caller_hmac`` (the keyed hash that links a caller's calls together: after the period, calls are no longer
   linkable to one another or to a caller);
-- ``caller_state``;
+- ``caller_state`` and ``caller_zip3`` (the first three digits of a ZIP code the caller typed);
 - the trace's ``inputs`` (what the plan was made from, kept for ``clearline replay``: the caller's state, ZIP
   prefix, language and intent among them). The routing log does not hash them, so erasing them leaves a
   published month verifiable.
@@ -38,13 +38,17 @@ from django.db.models.functions import TruncDate
 from clearline.telephony.models import Call
 from clearline.telephony.services.calls import INPUTS_KEY
 
-PURGED_DETAIL = {"plan": {}, "caller_hmac": "", "caller_state": ""}
+PURGED_DETAIL = {"plan": {}, "caller_hmac": "", "caller_state": "", "caller_zip3": ""}
 
 
 def with_details() -> QuerySet[Call]:
     """Calls that still hold any of the details the purge erases."""
     return Call.objects.filter(
-        ~Q(plan={}) | ~Q(caller_hmac="") | ~Q(caller_state="") | Q(trace__has_key=INPUTS_KEY)
+        ~Q(plan={})
+        | ~Q(caller_hmac="")
+        | ~Q(caller_state="")
+        | ~Q(caller_zip3="")
+        | Q(trace__has_key=INPUTS_KEY)
     )
 
 

@@ -87,7 +87,7 @@ def test_days_not_final_are_computed_again(providers):
 def test_purge_erases_details_only_past_the_retention_period_and_after_figures(providers, settings):
     settings.CLEARLINE_CALL_DETAIL_RETENTION_DAYS = 90
     alder = providers[0]
-    old = make_call(t(1, 15, month=8), [(alder, "accepted", 5)])  # 1 August
+    old = make_call(t(1, 15, month=8), [(alder, "accepted", 5)], caller_zip3="981")  # 1 August
     kept = make_call(t(20, 15, month=9), [(alder, "accepted", 5)])  # 20 September
     now = t(20, 18)  # 20 November: the cutoff is 22 August
     before = monthly_figures(alder.pk, 2026, 8, now=now)
@@ -96,7 +96,7 @@ def test_purge_erases_details_only_past_the_retention_period_and_after_figures(p
     assert purge_old_call_details(now) == 1
     old.refresh_from_db()
     kept.refresh_from_db()
-    assert (old.plan, old.caller_hmac, old.caller_state) == ({}, "", "")
+    assert (old.plan, old.caller_hmac, old.caller_state, old.caller_zip3) == ({}, "", "", "")
     assert old.trace  # kept for the routing log (CLEARLINE_TRACE_RETENTION_DAYS, test_routing_log.py)
     assert old.connected_provider_id == alder.pk and old.outcome == "connected"
     assert Attempt.objects.filter(call=old).count() == 1
