@@ -67,15 +67,17 @@ def call_started(
     caller_number: str | None,
     caller_state: str = "",
     now: dt.datetime | None = None,
+    adapter: str = "",
 ) -> Answer:
     """A call comes in: its record and plan (once per CallSid), then the ZIP prompt, the greeting, or, on a
-    listing number, its facility ringing."""
+    listing number, its facility ringing. ``adapter`` names who carries it (``Call.adapter``), in the same insert."""
     started = services.start_call(
         call_sid=call_sid,
         to_number=to_number,
         caller_number=caller_number,
         caller_state=caller_state,
         now=now,
+        adapter=adapter,
     )
     if started.ask_place:
         return _answer(started.call, AskPlace(_menu(started.plan)))

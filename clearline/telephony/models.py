@@ -69,7 +69,7 @@ class Call(models.Model):
     )
     status = models.CharField(max_length=16, default="ringing")
     outcome = models.CharField(max_length=20, choices=CallOutcome.choices, default=CallOutcome.PENDING)
-    # Set by the adapter when the call starts (``carried.mark``); blank for simulated and demo calls.
+    # Set with the record by the adapter that starts the call (``carried``); blank for simulated and demo calls.
     adapter = models.CharField(max_length=8, choices=CallAdapter.choices, blank=True, default="")
     disclosure_version = models.ForeignKey(
         "content.DisclosureVersion", null=True, on_delete=models.PROTECT, related_name="calls"

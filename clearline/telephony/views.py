@@ -74,8 +74,8 @@ def voice(request: HttpRequest) -> HttpResponse:
         to_number=dialled_number(request),
         caller_number=caller_number(request),
         caller_state=request.POST.get("FromState", "")[:2].upper(),
+        adapter=carried.TWILIO,
     )
-    carried.mark(started.call_sid, carried.TWILIO)
     return answer(request, started)
 
 

@@ -67,6 +67,7 @@ def start_call(
     language: str = "en",
     now: dt.datetime | None = None,
     caller_zip3: str = "",  # set only by ``place_call``: re-plan this call for a typed ZIP prefix
+    adapter: str = "",  # which adapter carries the call (``Call.adapter``): a label on the record, nothing more
 ) -> CallStart:
     """Create the call record and its routing plan, or return the existing ones for a repeated webhook.
 
@@ -144,6 +145,7 @@ def start_call(
                 trace=_stored_trace(decision, ask_place, context, snapshots, policy),
                 started_at=moment,
                 routing_started_at=moment,
+                adapter=adapter,
             )
             statements.insert_call(call)
     except IntegrityError:

@@ -89,13 +89,14 @@ def guarded(work: Callable[[], T]) -> T:
 
 
 def call_started(facts: CallFacts) -> Answer:
-    answer = guarded(
+    return guarded(
         lambda: flow.call_started(
-            call_sid=facts.call_sid, to_number=facts.to_number, caller_number=facts.caller_number
+            call_sid=facts.call_sid,
+            to_number=facts.to_number,
+            caller_number=facts.caller_number,
+            adapter=carried.SIP,
         )
     )
-    carried.mark(facts.call_sid, carried.SIP)
-    return answer
 
 
 def caller_event(facts: CallFacts, event: Event, digits: str) -> Answer:
