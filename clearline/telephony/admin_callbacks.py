@@ -95,15 +95,9 @@ def _local(moment: dt.datetime | None) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
-def assignee_ids(callback: CallbackRequest) -> list[int]:
-    """Every provider the request was assigned to, in order, the current one last (stored as strings; empty
-    until the first reassignment)."""
-    return [int(pk) for pk in callback.assignees or () if str(pk).isdigit()] or [callback.provider_id]
-
-
 def callback_row(callback: CallbackRequest, names: dict[int, str], now: dt.datetime) -> dict[str, Any]:
     """One request as the queue shows it: never the caller's number, nor its keyed hash."""
-    earlier = [names.get(pk, f"#{pk}") for pk in assignee_ids(callback)[:-1]]
+    earlier = [names.get(int(pk), f"#{pk}") for pk in callback.assignee_ids()[:-1] if pk.isdigit()]
     claimed = callback.claimed_by
     return {
         "id": callback.pk,
@@ -157,7 +151,7 @@ class CallbacksView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         now = timezone.now()
         filters = CallbackFilters(self.request.GET or None)
         page = Paginator(filters.callbacks(now), CALLBACKS_PER_PAGE).get_page(self.request.GET.get("p"))
-        wanted = {pk for cb in page for pk in assignee_ids(cb)}
+        wanted = {int(pk) for cb in page for pk in cb.assignee_ids() if pk.isdigit()}
         names = dict(Provider.objects.filter(pk__in=wanted).values_list("pk", "name"))
         query = self.request.GET.copy()
         query.pop("p", None)

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 def _tried(callback: CallbackRequest) -> set[str]:
-    return {str(p) for p in callback.assignees or []} | {str(callback.provider_id)}
+    return set(callback.assignee_ids()) | {str(callback.provider_id)}
 
 
 def _consent_ids(callback: CallbackRequest) -> list[str]:
@@ -143,7 +143,7 @@ def _reassign(callback: CallbackRequest, moment: dt.datetime) -> bool:
 def _give(callback: CallbackRequest, successor: Provider, moment: dt.datetime) -> bool:
     """The conditional update that moves the request (one worker wins), inside ``_reassign``'s locks."""
     minutes = successor.callback_minutes
-    assignees = [*(str(p) for p in callback.assignees or [str(callback.provider_id)]), str(successor.pk)]
+    assignees = [*callback.assignee_ids(), str(successor.pk)]
     won = CallbackRequest.objects.filter(
         pk=callback.pk,
         status=CallbackStatus.OPEN,

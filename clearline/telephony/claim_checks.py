@@ -115,7 +115,7 @@ def facts_for(call: Call, now: dt.datetime | None = None) -> CallFacts:
     consent: tuple[str, ...] = ()
     minutes = open_hours = None
     if callback is not None:
-        assignees = tuple(str(p) for p in callback.assignees or ()) or (str(callback.provider_id),)
+        assignees = callback.assignee_ids()
         given = callback.consent if isinstance(callback.consent, dict) else {}
         consent = tuple(str(p) for p in given.get("provider_ids") or ())
         minutes = _callback_minutes(call, callback)

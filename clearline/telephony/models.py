@@ -269,6 +269,11 @@ class CallbackRequest(models.Model):
     def __str__(self) -> str:
         return f"Callback for {self.call.call_sid} by {self.provider} due {self.due_at:%H:%M}"
 
+    def assignee_ids(self) -> tuple[str, ...]:
+        """Every provider the request was given to, in order, the current one last (``assignees`` as stored; a
+        request stored before it was kept: its provider alone)."""
+        return tuple(str(p) for p in self.assignees or ()) or (str(self.provider_id),)
+
 
 class RotationCredit(models.Model):
     """A provider's running fair-share credit for the month (see routing's ``share_credit_changes``): first rings
