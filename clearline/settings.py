@@ -385,6 +385,10 @@ TWILIO_SMS_FROM = env_str("TWILIO_SMS_FROM", None) or None
 # "queue" one REST call per provider while the caller waits in <Enqueue> (docs/twilio.md, "How a wave rings").
 TWILIO_API_ROOT = env_str("TWILIO_API_ROOT", "") or "https://api.twilio.com"
 CLEARLINE_TWILIO_WAVES = env_choice("CLEARLINE_TWILIO_WAVES", "dial", ("dial", "queue"))
+# Whether the caller's 9 and 0 work while providers' phones ring: the SIP controller can always hear them, Twilio
+# only in the queue shape (a <Dial> hears no key). One promise for every adapter, so it follows the Twilio shape;
+# the disclosure's keys sentence and both adapters read it through the routing policy (docs/configuration.md).
+CLEARLINE_KEYS_WHILE_RINGING = CLEARLINE_TWILIO_WAVES == "queue"
 
 # Self-hosted SIP (docs/sip.md): what `clearline sip_config` writes for Kamailio (deploy/kamailio/kamailio.cfg).
 # The trunk (host:port) carries E.164 legs; INVITEs are accepted only from the trusted addresses (IP, network or

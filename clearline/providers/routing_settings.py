@@ -109,6 +109,7 @@ class RoutingSettings(models.Model):
             auto_pause_after=self.auto_pause_after,
             auto_pause_window_min=self.auto_pause_window_min,
             continuity_days=self.continuity_days,
+            keys_while_ringing=settings.CLEARLINE_KEYS_WHILE_RINGING,
         )
 
     def clean(self) -> None:

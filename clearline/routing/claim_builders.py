@@ -26,7 +26,7 @@ from clearline.routing.claims import (
     WillRing,
 )
 from clearline.routing.schedule import WEEKDAYS, Schedule, next_opening, zone
-from clearline.routing.steps import Plan
+from clearline.routing.steps import Plan, key_moments
 from clearline.routing.types import Intent, ProviderSnapshot, RoutingPolicy
 
 # Policy fields no sentence speaks of, and why: the claims builder test fails for any other field a change of
@@ -107,7 +107,7 @@ def number_claims(
     """What the web says about one general helpline number (its call type ``intent``) at ``now``."""
     able = [p for p in providers if can_answer_today(p, intent, now)]
     if not able:
-        return (NoProvider(), OtherwiseFreeHelpline(), KeysWork())
+        return (NoProvider(), OtherwiseFreeHelpline(), _keys(policy))
     claims: list[Claim] = [AnsweredBy(tuple(scope_of(p, now) for p in able))]
     ids = {p.id for p in able}
     if fee is not None and ids <= fee.provider_ids:
@@ -128,17 +128,22 @@ def number_claims(
         if policy.callbacks
         else NoCallback()
     )
-    claims += [OtherwiseFreeHelpline(), KeysWork()]
+    claims += [OtherwiseFreeHelpline(), _keys(policy)]
     return tuple(claims)
+
+
+def _keys(policy: RoutingPolicy) -> KeysWork:
+    return KeysWork(key_moments(policy.keys_while_ringing))
 
 
 def call_claims(plan: Plan, made_under: Iterable[Claim]) -> tuple[Claim, ...]:
     """What this call's greeting says: who will ring now (or that nobody can), the fee sentence only when
-    providers will ring and the number's claims include it, and the keys."""
+    providers will ring and the number's claims include it, and the keys (as the number's claims say them)."""
     first = plan.first_dial()
     under = list(made_under)
+    keys = next((c for c in under if isinstance(c, KeysWork)), KeysWork())
     if first is None or not first.targets:
-        return (NobodyNow(), KeysWork())
+        return (NobodyNow(), keys)
     ring = WillRing(tuple(t.id for t in first.targets), tuple(t.name for t in first.targets))
     fee = [c for c in under if isinstance(c, FlatEqualFee)]
-    return (ring, *fee, KeysWork())
+    return (ring, *fee, keys)

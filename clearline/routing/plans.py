@@ -125,6 +125,7 @@ def plan_call(
                 whisper=policy.whisper,
                 require_accept=policy.require_accept,
                 announce=announce,
+                caller_keys=policy.keys_while_ringing,
             )
         )
 

@@ -58,6 +58,7 @@ POLICY_FIELDS: tuple[str, ...] = (
     "auto_pause_after",
     "auto_pause_window_min",
     "continuity_days",
+    "keys_while_ringing",
 )
 
 

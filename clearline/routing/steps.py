@@ -46,15 +46,25 @@ FREE_OPTION = MenuOption("0", "SAMHSA National Helpline (free, confidential, 24/
 # The moments of a call at which the caller's 9 (crisis line) and 0 (free helpline) work: every sentence the caller
 # hears then plays inside a one-digit key prompt that handles both. The greeting (disclosure and menu), the
 # announcement before each later wave ("Now trying ..."), the callback offer, and a listing number's options after
-# its facility did not answer. At no other moment do the keys work: not while providers' phones ring, not once
-# connected, not in a transfer or goodbye. The one list the disclosure's "keys work when" sentence is made from;
-# the Twilio adapter's tests render every caller-facing answer and check it is exact both ways.
+# its facility did not answer. While providers' phones ring ("ringing") only where the policy says every adapter
+# can hear keys then (``RoutingPolicy.keys_while_ringing``: the SIP controller and Twilio's queue shape can,
+# Twilio's ``<Dial>`` cannot). Never once connected, in a transfer or goodbye. ``key_moments`` is the one list the
+# disclosure's "keys work when" sentence is made from; the adapters' tests render every caller-facing answer and
+# check it is exact both ways.
 KEY_MOMENTS: tuple[str, ...] = ("greeting", "wave_announcement", "callback_offer", "listing_options")
+RINGING = "ringing"
+
+
+def key_moments(keys_while_ringing: bool) -> tuple[str, ...]:
+    """The moments the keys work at, under a policy whose ``keys_while_ringing`` is this."""
+    if not keys_while_ringing:
+        return KEY_MOMENTS
+    return ("greeting", "wave_announcement", RINGING, "callback_offer", "listing_options")
 
 
 @dataclass(frozen=True, slots=True)
 class Menu:
-    """9 crisis, 0 free helpline: at the moments in ``KEY_MOMENTS`` (not while phones ring or once connected)."""
+    """9 crisis, 0 free helpline: at the moments ``key_moments`` names (never once connected)."""
 
     options: tuple[MenuOption, ...] = (CRISIS_OPTION, FREE_OPTION)
     index: int = 1
@@ -71,6 +81,9 @@ class Dial:
     whisper: bool
     require_accept: bool
     announce: str  # for waves after the first: who is rung now (the disclosure named the first wave)
+    caller_keys: bool = (
+        False  # the caller's 9 and 0 work while it rings (``RoutingPolicy.keys_while_ringing``)
+    )
 
 
 @dataclass(frozen=True, slots=True)

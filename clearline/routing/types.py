@@ -99,6 +99,9 @@ class RoutingPolicy:
     auto_pause_after: int = 3  # unanswered offers ...
     auto_pause_window_min: int = 60  # ... within this many minutes pause the provider
     continuity_days: int = 0  # 0 = off; else a repeat caller goes first to the provider who answered last
+    # The caller's 9 and 0 work while a wave rings: only when every adapter carrying calls can hear them (the SIP
+    # controller, Twilio's queue shape; never Twilio's ``<Dial>``), as the keys claim then says so.
+    keys_while_ringing: bool = False
 
     def __post_init__(self) -> None:
         if self.wave_size < 1 or (self.later_wave_size is not None and self.later_wave_size < 1):

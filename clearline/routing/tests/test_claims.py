@@ -21,6 +21,7 @@ from clearline.routing.claims import (
     violations,
 )
 from clearline.routing.plans import plan_call
+from clearline.routing.steps import Dial
 from clearline.routing.schedule import Schedule, TimeRange
 from clearline.routing.tests.factories import NOW, POLICY, call, provider
 from clearline.routing.types import Intent, RoutingPolicy
@@ -156,6 +157,24 @@ def test_keys_claim_is_checked_against_what_the_caller_pressed() -> None:
     assert not keys.holds(facts(outcome="transferred_crisis"))
 
 
+def test_keys_while_ringing_are_claimed_only_under_a_policy_whose_adapters_hear_them() -> None:
+    said = {c.kind: c for c in number_claims([provider("p0")], POLICY, FEE, NOW)}["keys"]
+    assert isinstance(said, KeysWork) and "ringing" not in said.moments
+    # Not claimed: a 9 while phones ring that was not obeyed contradicts nothing the caller was told.
+    assert said.holds(facts(outcome="connected", connected="p0", key_presses=(("9", "ringing"),)))
+    policy = replace(POLICY, keys_while_ringing=True)
+    claims = number_claims([provider("p0")], policy, FEE, NOW)
+    keys = next(c for c in claims if isinstance(c, KeysWork))
+    assert "ringing" in keys.moments
+    assert keys.holds(facts(outcome="transferred_crisis", key_presses=(("9", "ringing"),)))
+    assert not keys.holds(facts(outcome="connected", connected="p0", key_presses=(("9", "ringing"),)))
+    plan = plan_call(call(), [provider("p0")], policy, NOW, seed=1).plan
+    assert any(isinstance(d, Dial) for d in plan.steps) and all(
+        d.caller_keys for d in plan.steps if isinstance(d, Dial)
+    )
+    assert call_claims(plan, claims)[-1] == keys, "the greeting says what the number's claims say"
+
+
 def test_saying_nobody_can_take_the_call_and_then_ringing_someone_contradicts_it() -> None:
     assert NobodyNow().holds(facts(outcome="transferred_free"))
     assert not NobodyNow().holds(facts(waves=(("p0",),), connected="p0"))
@@ -181,6 +200,7 @@ def test_every_policy_setting_that_changes_a_call_changes_a_claim() -> None:
         "callbacks": False,
         "callback_deadline_min": 30,
         "continuity_days": 7,
+        "keys_while_ringing": True,
     }
     base = number_claims([provider("p0")], POLICY, FEE, NOW)
     for f in fields(RoutingPolicy):
