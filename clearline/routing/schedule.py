@@ -102,31 +102,35 @@ def weekly_open(weekly: tuple[tuple[TimeRange, ...], ...], t: time, weekday: int
     return False
 
 
-def _aware(day: date, t: time, tz: ZoneInfo) -> datetime:
-    # A wall time skipped by spring-forward resolves with the pre-transition offset (fold=0), i.e. just after
-    # the gap, which is when a person would actually open.
-    return datetime.combine(day, t, tzinfo=tz)
+_MIDNIGHT = time(0, 0)
+_ONE_DAY = timedelta(days=1)
 
 
 def next_opening(
     schedule: Schedule, now: datetime, horizon: timedelta = timedelta(days=8)
 ) -> datetime | None:
-    """``now`` if open, else the earliest instant within ``horizon`` at which the provider opens, else None."""
-    if is_open(schedule, now):
-        return now
+    """``now`` if open, else the earliest instant within ``horizon`` at which the provider opens, else None.
+
+    A wall time skipped by spring-forward resolves with the pre-transition offset (fold=0), i.e. just after the
+    gap, which is when a person would actually open. ``now`` is converted to the provider's zone once: a call at
+    night runs this for every closed provider that could take a callback."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
     tz = zone(schedule.timezone)
     local = now.astimezone(tz)
+    if is_open_local(schedule, local):
+        return now
     best: datetime | None = None
     day = local.date()
     end = now + horizon
     while True:
         for r in schedule.ranges_on(day):
-            start = _aware(day, r.start, tz)
+            start = datetime.combine(day, r.start, tzinfo=tz)
             if now < start <= end and (best is None or start < best):
                 best = start
-        if best is not None or _aware(day, time(0, 0), tz) > end:
+        if best is not None or datetime.combine(day, _MIDNIGHT, tzinfo=tz) > end:
             return best
-        day += timedelta(days=1)
+        day += _ONE_DAY
 
 
 def parse_hhmm(text: str) -> time:
