@@ -73,9 +73,10 @@ def start_call(
 
     Reads one statement on the usual call (the roster's stamp and counts; the roster itself, the helpline
     numbers, the disclosure and the routing settings are cached under that stamp, see ``roster.py``) and writes
-    two (the call, the rotation credit). A repeated CallSid is caught by the unique constraint, not looked up
-    first: repeats are rare, and the other request's record wins. Only while the routing settings turn continuity
-    on does a known caller cost one more read (their last answered call, by the caller HMAC index).
+    one (the call with its rotation credit; two on SQLite). A repeated CallSid is caught by the unique
+    constraint, not looked up first: repeats are rare, and the other request's record wins. Only while the
+    routing settings turn continuity on does a known caller cost one more read (their last answered call, by the
+    caller HMAC index).
     """
     moment = now or timezone.now()
     inputs, counts = roster.current(moment)
@@ -128,6 +129,11 @@ def start_call(
             return _settle_place(call_sid, moment, context, decision, recorded)
         decision = plan_call(context, snapshots, policy, moment, seed)
         ask_place = needs_place(context, snapshots, decision.trace.verdicts, policy)
+    first_dial = decision.plan.first_dial()
+    credit = None
+    if context.number_kind is NumberKind.HELPLINE and first_dial is not None and not ask_place:
+        # (When the caller is asked for a place first, the plan may change: ``_settle_place`` credits the final one.)
+        credit = share_credit_changes(decision.trace.eligible_ids, [t.id for t in first_dial.targets])
     try:
         # Outside a transaction a failed INSERT leaves nothing to undo; inside one (the call simulator, tests) it
         # needs a savepoint, or the whole transaction would be lost.
@@ -147,17 +153,12 @@ def start_call(
                 routing_started_at=moment,
                 adapter=adapter,
             )
-            statements.insert_call(call)
+            # The credit is written with the call (one statement on PostgreSQL): a repeat adds none.
+            statements.insert_call(call, credit, moment)
     except IntegrityError:
         # The same CallSid arrived again (a retry, or twice at once): the stored record wins.
         call = Call.objects.get(call_sid=call_sid)
         return CallStart(call, call.routing_plan, created=False, ask_place=place_pending(call))
-    first_dial = decision.plan.first_dial()
-    if context.number_kind is NumberKind.HELPLINE and first_dial is not None and not ask_place:
-        # (When the caller is asked for a place first, the plan may change: ``_settle_place`` credits the final one.)
-        statements.apply_share_credit(
-            share_credit_changes(decision.trace.eligible_ids, [t.id for t in first_dial.targets]), moment
-        )
     logger.info(
         "Call %s planned: %s steps, disclosure v%s", call.pk, len(decision.plan.steps), disclosure.number
     )
