@@ -225,6 +225,7 @@ def _rings(claim: RingsAtOnce) -> str:
 _MOMENTS = {
     "greeting": lambda: _("during the greeting"),
     "wave_announcement": lambda: _("before each new round of ringing"),
+    "ringing": lambda: _("while providers' phones ring"),
     "callback_offer": lambda: _("at the call-back offer"),
     "listing_options": lambda: _("after a listed facility did not answer"),
 }
@@ -232,6 +233,12 @@ _MOMENTS = {
 
 def keys_text(claim: KeysWork) -> str:
     moments = [_MOMENTS[m]() if m in _MOMENTS else m for m in claim.moments]
+    if "ringing" in claim.moments:
+        return _(
+            "During a call, you can press 9 for the 988 Suicide & Crisis Lifeline or 0 for the free SAMHSA "
+            "National Helpline %(moments)s. Once you are connected the keys do nothing: hang up and call "
+            "%(crisis)s or %(free)s yourself."
+        ) % {"moments": _and(moments), "crisis": CRISIS_LINE_DISPLAY, "free": FREE_HELPLINE_DISPLAY}
     return _(
         "During a call, you can press 9 for the 988 Suicide & Crisis Lifeline or 0 for the free SAMHSA National "
         "Helpline %(moments)s. While phones ring and once you are connected the keys do nothing: hang up and "

@@ -1,12 +1,12 @@
 """The call flow: what happens at each event of a call, the same for every adapter (Twilio, the SIP controller).
 
-One function per event, in the order a call meets them: the call starts, the caller answers the ZIP prompt or
-the menu, a wave ends (or a key is pressed while a later wave is announced), a provider's leg answers and presses a
-key, the caller answers the callback offer (and types a number when theirs is withheld) or the options, and the
-call's or a leg's status changes. Each takes plain values (the CallSid, the digits, how a wave ended), records
-what happened (``services``), asks the routing engine for the next step (this module is its only caller during a
-call) and returns an ``Answer`` for the adapter to render. Adapters parse their wire format, call one function,
-render the answer; they never search the plan themselves.
+One function per event, in the order a call meets them: the call starts, the caller answers the ZIP prompt or the
+menu, a wave ends (or a key is pressed while a later wave is announced, or while a wave rings where its keys work
+then), a provider's leg answers and presses a key, the caller answers the callback offer (and types a number when
+theirs is withheld) or the options, and the call's or a leg's status changes. Each takes plain values (the CallSid,
+the digits, how a wave ended), records what happened (``services``), asks the routing engine for the next step
+(this module is its only caller during a call) and returns an ``Answer`` for the adapter to render. Adapters parse
+their wire format, call one function, render the answer; they never search the plan themselves.
 
 Every event is idempotent: a repeated one (an adapter's retry) gets the same answer and writes nothing twice.
 
@@ -36,6 +36,7 @@ from clearline.routing import (
     Transfer,
     next_step,
 )
+from clearline.routing.steps import RINGING
 from clearline.telephony import disclosed, journal, keys, services
 from clearline.telephony.answers import (
     Answer,
@@ -48,7 +49,7 @@ from clearline.telephony.answers import (
     Whisper,
     WhisperResult,
 )
-from clearline.telephony.models import Attempt, Call
+from clearline.telephony.models import Attempt, Call, CallOutcome
 from clearline.telephony.services import DialEnd
 
 
@@ -160,6 +161,8 @@ def _wave_over(call: Call, step_index: int, ending: DialEnd, now: dt.datetime | 
     if ending is DialEnd.CANCELED and call.connected_provider_id is None:
         # The caller hung up while it rang: no next wave holds lines or records offers for nobody.
         return _answer(call, Ended())
+    if call.outcome in CHOSEN_LINES:  # the caller pressed 9 or 0 while it rang (``ringing_keys_pressed``)
+        return _answer(call, _chosen_line(call, step_index))
     step = next_step(call.routing_plan, ended.progress, ended.result)
     return _again(call, step) if ended.repeated else _advance(call, step, now)
 
@@ -182,6 +185,31 @@ def wave_keys_pressed(
     if not targets:  # nothing held for this wave any more: it counts as unanswered
         return _wave_over(call, step_index, DialEnd.FAILED, now)
     return _advance(call, dataclasses.replace(wave, targets=targets, announce=""), now)
+
+
+def ringing_keys_pressed(
+    *, call_sid: str, step_index: int, digits: str, now: dt.datetime | None = None
+) -> Answer:
+    """A key while a wave's phones ring, where the wave says the caller's keys work then (``Dial.caller_keys``,
+    from the policy the keys claim was made under). 9 or 0: the wave ends for the caller's choice (lines back,
+    nobody's offer counted unanswered), and the answer is the transfer; the adapter hangs up the wave's legs.
+    Any other key, a wave whose keys do not work, or a key after a provider accepted: the wave rings on (the
+    answer is the wave). A repeated event gets the same transfer and writes nothing."""
+    call = load_call(call_sid)
+    plan = call.routing_plan
+    wave = _wave(plan, step_index)
+    result = keys.read_menu_digits(digits, _menu(plan))
+    if not wave.caller_keys or result.outcome is Outcome.NO_INPUT:
+        return _answer(call, wave)
+    if services.leave_ringing_wave(
+        call, step_index, crisis=result.outcome is Outcome.PRESSED_CRISIS, now=now
+    ):
+        services.record_key(call, digits, RINGING)
+        return _advance(call, next_step(plan, Progress(at=step_index), result), now)
+    call.refresh_from_db(fields=["outcome"])
+    if call.outcome in CHOSEN_LINES:
+        return _answer(call, _chosen_line(call, step_index))
+    return _answer(call, wave)  # a provider accepted first: the caller is being connected
 
 
 def provider_answered(*, attempt_id: int) -> Answer:
@@ -332,6 +360,23 @@ def wave_ring_time(call: Call, step_index: int) -> int:
     return wave.ring_timeout_s if wave is not None else 0
 
 
+# The outcomes of a caller who chose the crisis line (9) or the free helpline (0) while a wave rang.
+CHOSEN_LINES = {CallOutcome.TRANSFERRED_CRISIS: "9", CallOutcome.TRANSFERRED_FREE: "0"}
+
+
+def _chosen_line(call: Call, step_index: int) -> Step:
+    """The transfer a key pressed while the wave at ``step_index`` rang led to, read back (written once)."""
+    result = keys.read_menu_digits(CHOSEN_LINES[CallOutcome(call.outcome)], _menu(call.routing_plan))
+    return next_step(call.routing_plan, Progress(at=step_index), result)
+
+
+def wave_hears_keys(call: Call, step_index: int) -> bool:
+    """Whether the caller's 9 and 0 work while the call's wave at ``step_index`` rings (``Dial.caller_keys``):
+    for an adapter that listens for them itself (Twilio's hold loop), so it never searches the plan."""
+    wave = next((s for s in call.routing_plan.steps if isinstance(s, Dial) and s.index == step_index), None)
+    return wave is not None and wave.caller_keys
+
+
 def _offer(plan: Plan) -> CallbackOffer:
     return next(s for s in plan.steps if isinstance(s, CallbackOffer))
 
@@ -352,6 +397,7 @@ __all__ = [
     "place_entered",
     "provider_answered",
     "provider_pressed",
+    "ringing_keys_pressed",
     "status_changed",
     "wave_ended",
     "wave_keys_pressed",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("twilio/dial", views.dial, name="dial"),
     path("twilio/wave-keys", views.wave_keys, name="wave_keys"),
     path("twilio/wave-hold", views.wave_hold, name="wave_hold"),
+    path("twilio/wave-hold-keys", views.wave_hold_keys, name="wave_hold_keys"),
     path("twilio/wave-left", views.wave_left, name="wave_left"),
     path("twilio/wave-leg-status", views.wave_leg_status, name="wave_leg_status"),
     path("twilio/whisper", views.whisper, name="whisper"),

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
-from clearline.routing import Connect
+from clearline.routing import Connect, Transfer
 from clearline.telephony import carried, flow, journal
 from clearline.telephony.answers import Answer, WhisperResult
 from clearline.telephony.faults import time_left, use_webhook_timeouts
@@ -159,12 +159,30 @@ def whisper_accept(request: HttpRequest) -> HttpResponse:
 
 @hold_webhook
 def wave_hold(request: HttpRequest) -> HttpResponse:
-    """The ``<Enqueue waitUrl>``: while the wave's legs ring, silence and ask again; ``<Leave/>`` once every leg
-    ended without anyone pressing 1 (then Twilio posts ``wave_left``). No keys: once phones ring they do nothing.
-    ``<Leave/>`` too when something fails (``hold_webhook``): ``wave_left`` then answers, with the fallback if
-    need be, which a ``waitUrl`` may not (no ``<Dial>`` there)."""
-    over = legs.wave_over(call_sid(request), int(request.GET["step"]))
-    return respond(twiml.render_leave() if over else twiml.render_hold())
+    """The ``<Enqueue waitUrl>``: while the wave's legs ring, silence and ask again (listening for 9 and 0 where
+    the wave's keys work while it rings); ``<Leave/>`` once every leg ended without anyone pressing 1 (then
+    Twilio posts ``wave_left``). ``<Leave/>`` too when something fails (``hold_webhook``): ``wave_left`` then
+    answers, with the fallback if need be, which a ``waitUrl`` may not (no ``<Dial>`` there)."""
+    held = legs.hold(call_sid(request), int(request.GET["step"]))
+    if held.over:
+        return respond(twiml.render_leave())
+    return respond(twiml.render_hold(_hold_keys_url(request) if held.keys else ""))
+
+
+@hold_webhook
+def wave_hold_keys(request: HttpRequest) -> HttpResponse:
+    """A key the caller pressed in the hold loop. 9 or 0: the wave's legs are hung up and the caller leaves the
+    queue; ``wave_left`` then answers the transfer the flow recorded. Any other key (or too late): hold on."""
+    sid, step = call_sid(request), int(request.GET["step"])
+    answered = flow.ringing_keys_pressed(call_sid=sid, step_index=step, digits=request.POST.get("Digits", ""))
+    if isinstance(answered.step, Transfer):
+        legs.hang_up_wave(sid, step)
+        return respond(twiml.render_leave())
+    return respond(twiml.render_hold(_hold_keys_url(request)))
+
+
+def _hold_keys_url(request: HttpRequest) -> str:
+    return call_urls(origin_of(request), call_sid(request), int(request.GET["step"])).wave_hold_keys
 
 
 @webhook

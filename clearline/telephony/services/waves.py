@@ -243,6 +243,33 @@ def leave_unrung_wave(call: Call, step_index: int, now: dt.datetime | None = Non
         return release_lines(call, provider_ids, now=moment)
 
 
+def leave_ringing_wave(call: Call, step_index: int, crisis: bool, now: dt.datetime | None = None) -> bool:
+    """The caller pressed 9 (``crisis``) or 0 while the wave rang, where its keys work (``Dial.caller_keys``).
+
+    One gate: only while nobody has accepted, the call is still pending and the wave is the current one. Then
+    the call is marked transferred (so a provider's 1 arriving now is refused: ``accept_attempt`` needs a pending
+    call), moved past the wave, every line goes back and the wave's ringing attempts read ``call-ended``: rung,
+    but no provider left the offer unanswered (no auto-pause count). Returns False, writing nothing, when the key
+    came too late (a provider won first) or is a repeat; the adapter hangs up the legs itself."""
+    moment = now or timezone.now()
+    outcome = CallOutcome.TRANSFERRED_CRISIS if crisis else CallOutcome.TRANSFERRED_FREE
+    with transaction.atomic():
+        left = Call.objects.filter(
+            pk=call.pk,
+            connected_provider__isnull=True,
+            outcome=CallOutcome.PENDING,
+            step_index__lte=step_index,
+        ).update(outcome=outcome, step_index=step_index + 1)
+        if left:
+            Attempt.objects.filter(call=call, step_index=step_index, status=AttemptStatus.RINGING).update(
+                status=AttemptStatus.CALL_ENDED, ended_at=moment
+            )
+            release_lines(call, now=moment)
+    if left:
+        call.outcome, call.step_index = outcome, step_index + 1
+    return bool(left)
+
+
 def record_leg_status(attempt_id: str, leg_status: str, now: dt.datetime | None = None) -> None:
     """A provider leg's own status callback: an unanswered or busy leg ends its ringing attempt."""
     ended = {

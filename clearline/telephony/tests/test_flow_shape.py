@@ -50,7 +50,7 @@ def test_every_event_of_the_flow_is_a_keyword_only_function_of_plain_values():
     from clearline.telephony import flow
 
     events = [getattr(flow, name) for name in flow.__all__ if name not in ("Answer", "DialEnd", "load_call")]
-    assert len(events) == 11
+    assert len(events) == 12
     tree = {
         node.name: node
         for node in ast.parse(Path(flow.__file__).read_text()).body

@@ -22,6 +22,7 @@ CALL_ACTIONS = (
     "number",
     "options",
     "wave_hold",
+    "wave_hold_keys",
     "wave_left",
 )
 # The provider legs' webhooks: the renderer adds ?attempt=ID.
@@ -68,5 +69,6 @@ def call_urls(origin: str, call_sid: str, step_index: int | None = None) -> Queu
         status_callback=origin + paths["status"],
         wave_hold=url("wave_hold") if queued else "",
         wave_left=url("wave_left") if queued else "",
+        wave_hold_keys=url("wave_hold_keys") if queued else "",
         wave_leg_status=origin + paths["wave_leg_status"] if queued else "",
     )

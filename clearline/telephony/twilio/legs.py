@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -145,11 +146,25 @@ def _ending(legs: wave_state.WaveLegs) -> DialEnd:
     return DialEnd.NO_ANSWER
 
 
-def wave_over(call_sid: str, step_index: int, now: dt.datetime | None = None) -> bool:
+@dataclass(frozen=True)
+class Hold:
+    """The hold loop's answer for one turn: leave the queue, or hold on (listening for 9 and 0 when ``keys``)."""
+
+    over: bool
+    keys: bool
+
+
+def hold(call_sid: str, step_index: int, now: dt.datetime | None = None) -> Hold:
+    """Where the caller holding in the queue stands: whether the wave is over (``wave_over``) and whether its
+    keys work while it rings (``flow.wave_hears_keys``), from one read of the call."""
+    call = flow.load_call(call_sid)
+    return Hold(wave_over(call, step_index, now), flow.wave_hears_keys(call, step_index))
+
+
+def wave_over(call: Call, step_index: int, now: dt.datetime | None = None) -> bool:
     """The hold loop's question: should the caller leave the queue? Yes once every leg of the wave ended without
     anyone pressing 1 (or the wave already ended), or its ring time and the grace after it have passed. Never
     once someone accepted: the winner's ``<Dial><Queue>`` takes the caller out."""
-    call = flow.load_call(call_sid)
     if call.connected_provider_id is not None:
         return False
     if call.step_index > step_index:
@@ -217,6 +232,12 @@ def hang_up_others(attempt_id: int) -> None:
     """The attempt's provider pressed 1 and won: hang up every other leg of the call still up."""
     call = Call.objects.only("pk").get(attempts__pk=attempt_id)
     hang_up_legs(wave_state.open_legs(call, besides=attempt_id))
+
+
+def hang_up_wave(call_sid: str, step_index: int) -> None:
+    """The caller chose the crisis line or the free helpline while the wave rang: every leg of it still up is
+    hung up (ringing, or hearing the whisper)."""
+    hang_up_legs(wave_state.open_legs(flow.load_call(call_sid), step_index))
 
 
 def hang_up_legs(leg_sids: Iterable[str]) -> None:

@@ -22,12 +22,13 @@ from clearline.routing import (
     Outcome,
     plan_call,
 )
-from clearline.routing.steps import KEY_MOMENTS
+from clearline.routing.steps import KEY_MOMENTS, RINGING, key_moments
 from clearline.routing.tests.factories import NOW, POLICY, call, providers
 from clearline.telephony import keys
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.tests.twiml_helpers import assert_never_silent, dialled, parse, verbs
 from clearline.telephony.twilio.twiml import Urls
+from clearline.telephony.twilio.twiml.queue import HOLD_PAUSE_S
 
 BASE = "https://help.example.org/telephony/twilio"
 URLS = Urls(
@@ -151,3 +152,31 @@ def test_every_later_wave_of_a_real_plan_is_announced_inside_the_keys_prompt(cou
         root = parse(twiml.render_step(wave, "en", URLS, attempts))
         assert keys_work_throughout(root)
         assert verbs(root) == ["Gather", "Dial"]
+
+
+HOLD_KEYS = f"{BASE}/wave-hold-keys?call=7&step=2"
+
+
+def test_while_phones_ring_only_the_queue_shapes_hold_loop_listens_and_only_where_the_wave_says_so():
+    assert set(key_moments(True)) - set(KEY_MOMENTS) == {RINGING}
+    hold = parse(twiml.render_hold(HOLD_KEYS))
+    assert verbs(hold) == ["Gather"]  # silence that hears one key; no key: Twilio asks the waitUrl again
+    gather = hold.find("Gather")
+    assert gather.get("numDigits") == "1" and gather.get("action") == HOLD_KEYS
+    assert gather.get("method") == "POST" and gather.get("timeout") == str(HOLD_PAUSE_S)
+    assert parse(twiml.render_hold()).find(".//Gather") is None
+    # A <Dial> hears no key whatever the wave says: the policy may claim the moment only in the queue shape.
+    root = parse(twiml.render_dial(replace(FIRST_WAVE, caller_keys=True), "en", URLS, ATTEMPTS))
+    assert root.find(".//Gather") is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("keys_while_ringing", [False, True])
+def test_the_routing_policy_and_its_keys_claim_follow_the_setting(settings, keys_while_ringing):
+    from clearline.providers.routing_settings import current_routing_settings
+
+    settings.CLEARLINE_KEYS_WHILE_RINGING = keys_while_ringing
+    policy = current_routing_settings().to_policy()
+    assert policy.keys_while_ringing is keys_while_ringing
+    plan = plan_call(call(), providers(2), policy, NOW, seed=3).plan
+    assert {d.caller_keys for d in plan.dials} == {keys_while_ringing}

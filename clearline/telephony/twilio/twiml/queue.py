@@ -37,6 +37,7 @@ class QueueUrls(Urls):
         ""  # the <Enqueue action> (?call=&step=): Twilio posts QueueResult when the caller leaves
     )
     wave_leg_status: str = ""  # each REST-started leg's status callback (?attempt=ID)
+    wave_hold_keys: str = ""  # the hold loop's <Gather action> (?call=&step=), where keys work while it rings
 
 
 def queue_shaped(urls: Urls) -> bool:
@@ -78,11 +79,15 @@ def render_wave_announcement(dial: Dial, language: str, urls: Urls) -> str:
         return speaker.xml()
 
 
-def render_hold() -> str:
-    """One turn of the hold loop: silence, then Twilio asks the ``waitUrl`` again. No ``<Gather>``: keys do
-    nothing once phones ring (``KEY_MOMENTS`` in ``clearline.routing.steps``)."""
+def render_hold(keys_action: str = "") -> str:
+    """One turn of the hold loop, then Twilio asks the ``waitUrl`` again: silence, or where the wave's keys work
+    while it rings (``Dial.caller_keys``; Twilio's Enqueue page lists ``<Gather>`` among a ``waitUrl``'s verbs)
+    the same silence inside ``<Gather numDigits=1>`` posting a key to ``keys_action``."""
     response = VoiceResponse()
-    response.pause(length=HOLD_PAUSE_S)
+    if keys_action:
+        response.gather(num_digits=1, timeout=HOLD_PAUSE_S, action=keys_action, method="POST")
+    else:
+        response.pause(length=HOLD_PAUSE_S)
     return str(response.to_xml())
 
 
