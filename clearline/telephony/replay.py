@@ -30,6 +30,7 @@ from clearline.routing.replay import (
     replay_order,
 )
 from clearline.routing.replay_figures import Comparison, Tally
+from clearline.routing.steps import RINGING
 from clearline.telephony.models import (
     Attempt,
     AttemptStatus,
@@ -118,7 +119,7 @@ def recorded_calls(start: dt.datetime, end: dt.datetime) -> tuple[list[RecordedC
     of_calls = {f"call__{name}": value for name, value in in_period.items()}
     attempts: dict[int, list[Any]] = {}
     for row in Attempt.objects.filter(**of_calls).values_list(
-        "call_id", "step_index", "provider_id", "status", "started_at", "answered_at"
+        "call_id", "step_index", "provider_id", "status", "started_at", "answered_at", "ended_at"
     ):
         attempts.setdefault(row[0], []).append(row)
     callbacks = {c.call_id: c for c in CallbackRequest.objects.filter(**of_calls)}
@@ -182,7 +183,10 @@ def _recorded(call: Any, attempts: Iterable[Any], callback: CallbackRequest | No
     at = dt.datetime.fromisoformat(call.t_at)
     waves = tuple(tuple(str(p) for p in w) for w in call.t_waves)
     rings = []
-    for _call, step_index, provider_id, status, started_at, answered_at in attempts:
+    stopped: list[dt.datetime] = []  # when legs stopped ringing because the caller left or chose a line
+    for _call, step_index, provider_id, status, started_at, answered_at, ended_at in attempts:
+        if status in (AttemptStatus.CALL_ENDED, AttemptStatus.CANCELED) and ended_at is not None:
+            stopped.append(ended_at)
         accepted = status == AttemptStatus.ACCEPTED and answered_at is not None
         rings.append(
             Ring(
@@ -202,7 +206,8 @@ def _recorded(call: Any, attempts: Iterable[Any], callback: CallbackRequest | No
     skipped = frozenset(
         (pid, n) for n, wave in enumerate(waves[:reached], start=1) for pid in wave if (pid, n) not in rung
     )
-    answer, left_after = _caller(call, rings, at, heard_terminal, callback, int(call.t_ring_s))
+    chose_at = min(stopped) if RINGING in {m for _d, m in call.key_presses or ()} and stopped else None
+    answer, left_after = _caller(call, rings, at, heard_terminal, callback, int(call.t_ring_s), chose_at)
     place = call.t_place
     return RecordedCall(
         call_id=call.call_sid,
@@ -247,8 +252,10 @@ def _caller(
     heard_terminal: bool,
     callback: CallbackRequest | None,
     ring_timeout_s: int,
+    chose_at: dt.datetime | None = None,
 ) -> tuple[str | None, float | None]:
-    """(what the caller answered at the callback offer, or None; seconds after which they left, or None)."""
+    """(what the caller answered at the callback offer, or None; seconds after which they left, or None).
+    ``chose_at``: when a 9 or 0 pressed while phones rang stopped them (the caller left then)."""
     moments = [moment for _digit, moment in call.key_presses or ()]
     offer = call.t_terminal == "callback_offer"
     if callback is not None:
@@ -265,6 +272,8 @@ def _caller(
         return ("declined" if offer else None), None
     if not rings:
         return None, 0.0  # left during the greeting
+    if chose_at is not None:
+        return None, max(0.0, (chose_at - at).total_seconds())
     if "wave_announcement" in moments:  # pressed 9 or 0 as the next wave was announced, before it rang
         return None, max(r.after_s for r in rings) + ring_timeout_s
     ended = call.ended_at or max(at + dt.timedelta(seconds=r.after_s) for r in rings)

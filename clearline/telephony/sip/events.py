@@ -129,6 +129,10 @@ def wave_ended(facts: CallFacts, step: int, ending: DialEnd) -> Answer:
     return guarded(lambda: flow.wave_ended(call_sid=facts.call_sid, step_index=step, ending=ending))
 
 
+def ringing_keys(facts: CallFacts, step: int, digits: str) -> Answer:
+    return guarded(lambda: flow.ringing_keys_pressed(call_sid=facts.call_sid, step_index=step, digits=digits))
+
+
 def provider_answered(attempt: int) -> Answer:
     return guarded(lambda: flow.provider_answered(attempt_id=attempt))
 

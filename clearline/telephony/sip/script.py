@@ -20,11 +20,12 @@ until a person presses 1 (TELEPHONY.md: self-hosted SIP has no first-pick-up lim
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # only for the Element type; parsing goes through defusedxml
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit
 
 from defusedxml.ElementTree import fromstring
 
+from clearline.routing import Dial
 from clearline.telephony.answers import Answer
 from clearline.telephony.sip.prompts import Phrase
 from clearline.telephony.twilio import twiml
@@ -89,6 +90,7 @@ class Ring:
     legs: tuple[Leg, ...]
     timeout_s: float
     event: Event | None
+    caller_keys: bool = False  # the caller's 9 and 0 work while it rings (``Dial.caller_keys``)
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,12 @@ _URL_FIELDS = {
 
 
 def script_for(answer: Answer) -> tuple[Verb, ...]:
-    """The verbs that say and do ``answer``, read from the TwiML the Twilio adapter would answer."""
-    return read_twiml(twiml.render_answer(answer, urls_for(answer.index)))
+    """The verbs that say and do ``answer``, read from the TwiML the Twilio adapter would answer. A wave whose
+    keys work while it rings says so on its ``Ring`` (a TwiML ``<Dial>`` cannot hear keys; this controller can)."""
+    verbs = read_twiml(twiml.render_answer(answer, urls_for(answer.index)))
+    if isinstance(answer.step, Dial) and answer.step.caller_keys:
+        verbs = tuple(replace(v, caller_keys=True) if isinstance(v, Ring) else v for v in verbs)
+    return verbs
 
 
 def fallback_script(language: str = "en") -> tuple[Verb, ...]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import DatabaseError, InterfaceError
 
+from clearline.routing import Transfer
 from clearline.telephony.answers import Answer
 from clearline.telephony.services import DialEnd
 from clearline.telephony.sip import events
@@ -57,6 +58,9 @@ class Session:
         self.ended = False
         self.started_at = time.monotonic()
         self.prompted = False
+        self.line_chosen = (
+            False  # a transfer after a wave is playing: a 9 or 0 pressed as it rang plays no other
+        )
 
     # --- the caller's leg ---
 
@@ -72,8 +76,17 @@ class Session:
             self._run(verbs)
 
     def digit(self, key: str) -> None:
-        if not self.ended:
-            self.runner.digit(key)
+        if self.ended:
+            return
+        wave = self.wave
+        if wave is not None and wave.hears_keys() and key in ("9", "0"):
+            # While the wave rings, where its keys work: the flow ends it for the line the caller chose.
+            facts, step = self.facts, wave.step
+            self.runtime.submit(
+                self, self.prepared(lambda: events.ringing_keys(facts, step, key)), self._after_keys
+            )
+            return
+        self.runner.digit(key)
 
     def caller_ended(self) -> None:
         """The caller's leg is over (they hung up, or the script did)."""
@@ -152,9 +165,28 @@ class Session:
             self.runtime.submit(self, lambda: events.keep_fallback_call(facts), _ignore)
         self._next(result)
 
+    def _after_keys(self, result: Prepared | BaseException) -> None:
+        """The flow's answer to a 9 or 0 pressed while the wave rang: the transfer (every leg is hung up and the
+        caller hears it), or the wave again when the key came too late (a provider accepted: nothing changes)."""
+        if isinstance(result, BaseException) or not isinstance(result[0].step, Transfer):
+            if isinstance(result, BaseException):
+                logger.error("SIP call: a key while phones rang failed (%s)", type(result).__name__)
+            return
+        if self.line_chosen:
+            return  # the wave's own end got there first (its answer is this same transfer)
+        self.line_chosen = True
+        if self.wave is not None:
+            self.wave.caller_chose_line()
+        self.wave = None
+        self._next(result)
+
     def _after_wave(self, result: Prepared | BaseException) -> None:
         self.wave = None
         self.bridged = None
+        if self.line_chosen:
+            return  # a 9 or 0 pressed as it rang led the caller on already
+        if not isinstance(result, BaseException) and isinstance(result[0].step, Transfer):
+            self.line_chosen = True
         self._next(result)
 
     def _next(self, result: Prepared | BaseException) -> None:

@@ -13,7 +13,9 @@ status event, as Twilio's per-leg status callbacks are. The wave's end goes to `
   (``ANSWERED`` if a leg answered and pressed nothing: declined, as a voicemail);
 - every leg ended first: ``ANSWERED`` if one answered, else ``NO_ANSWER`` if one rang out, else ``BUSY`` if
   one was busy, else ``FAILED``;
-- the caller hung up: every leg is cancelled, ``CANCELED``.
+- the caller hung up: every leg is cancelled, ``CANCELED``;
+- the caller pressed 9 or 0, where the wave's keys work while it rings (``Ring.caller_keys``): the flow ends the
+  wave itself (``flow.ringing_keys_pressed``), every leg is cancelled and the caller hears the transfer.
 
 A listing's facility (a ``Ring`` leg without whisper) is bridged as soon as it answers.
 """
@@ -86,6 +88,19 @@ class Wave:
             self.done = True
             ending = DialEnd.ANSWERED if self.winner is not None else DialEnd.CANCELED
             self.session.wave_over(self.step, ending, caller_gone=True)
+
+    def hears_keys(self) -> bool:
+        """Whether the caller's 9 and 0 work now: while it rings, where the wave says so, and nobody accepted."""
+        return self.ring.caller_keys and not self.done and self.winner is None
+
+    def caller_chose_line(self) -> None:
+        """The caller pressed 9 or 0 while it rang, and the flow ended the wave for that line: every leg still
+        up is hung up (reported canceled); the wave's end is not reported again."""
+        self._stop_timer()
+        self.done = True
+        for wave_leg in self.legs:
+            if wave_leg.state in ("calling", "ringing", "answered"):
+                self._hang_up(wave_leg, "canceled")
 
     # --- each leg ---
 

@@ -3,6 +3,8 @@ document, so both adapters say and collect the same things. No SIP, no database.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from clearline.routing import CRISIS_NUMBER, FREE_HELPLINE_NUMBER, Connect, Menu
@@ -47,6 +49,11 @@ def test_a_wave_rings_every_provider_with_its_attempt_and_the_wave_s_step() -> N
     assert ring == Ring(
         (Leg("+12065550131", 11, True), Leg("+12065550132", 12, True)), 20.0, Event("dial", step=3)
     )
+    # A TwiML <Dial> hears no key; the controller listens while it rings only where the wave says keys work.
+    assert not ring.caller_keys
+    keys = replace(wave, caller_keys=True)
+    (listening,) = script_for(Answer("SIP1", "en", keys, attempt_ids={"1": "11", "2": "12"}))
+    assert listening.caller_keys and listening.legs == ring.legs
 
 
 def test_the_whisper_asks_twice_for_1_and_hangs_up_without_it() -> None:
