@@ -22,7 +22,7 @@ from clearline.directory.services import verified_destination_for
 from clearline.lib.phone import InvalidPhoneNumber, normalize_e164
 from clearline.telephony import journal, roster
 from clearline.telephony.fallback_alerts import ErrorAnswer, note_fallback
-from clearline.telephony.faults import use_webhook_timeouts, webhook_deadline
+from clearline.telephony.faults import run_reconnecting, use_webhook_timeouts, webhook_deadline
 from clearline.telephony.twilio import twiml
 from clearline.telephony.twilio.signatures import twilio_webhook
 
@@ -97,14 +97,18 @@ def safely(
     on to the next step; the hold loop of a queue-shaped wave (the ``<Enqueue waitUrl>``, where Twilio allows no
     ``<Dial>``) answers ``<Leave/>``: the caller leaves the queue and the ``<Enqueue action>`` answers the next
     step, or the fallback if it fails too. Each is counted (``note_fallback``). The database work runs under the
-    webhook deadline (``faults.webhook_deadline``)."""
+    webhook deadline (``faults.webhook_deadline``); a kept connection found dead by its first statement (the
+    server restarted) is replaced and the view runs again (``faults.run_reconnecting``)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def work() -> HttpResponse:
+            use_webhook_timeouts()
+            return view(request, *args, **kwargs)
+
         with webhook_deadline() as deadline:
             try:
-                use_webhook_timeouts()
-                return view(request, *args, **kwargs)
+                return run_reconnecting(work)
             except Exception as error:
                 count = note_fallback(request.path, error, on_error)
                 logger.exception(
