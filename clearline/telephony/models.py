@@ -128,7 +128,7 @@ class AttemptStatus(models.TextChoices):
     DECLINED = "declined", _("declined (did not press 1)")
     FAILED = "failed", _("failed")
     CANCELED = "canceled", _("stopped: another provider accepted")
-    CALL_ENDED = "call-ended", _("still ringing when the caller's call ended")
+    CALL_ENDED = "call-ended", _("still ringing when the caller hung up or chose another line")
 
 
 class Attempt(models.Model):

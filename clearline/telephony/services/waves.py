@@ -284,9 +284,14 @@ def record_leg_status(attempt_id: str, leg_status: str, now: dt.datetime | None 
     attempt = Attempt.objects.filter(pk=int(attempt_id)).first()
     if attempt is None:
         raise TelephonyError("Unknown attempt.")
-    if Attempt.objects.filter(
-        pk=attempt.pk, status__in=[AttemptStatus.RINGING, AttemptStatus.CALL_ENDED]
-    ).update(status=ended[leg_status], ended_at=attempt.ended_at or moment):
+    # A leg's own final status wins over the wave's ``call-ended`` (it may say busy or no answer), except its
+    # "canceled": that is only the hang-up the caller's leaving caused, and ``call-ended`` says why.
+    open_statuses = [AttemptStatus.RINGING]
+    if leg_status != "canceled":
+        open_statuses.append(AttemptStatus.CALL_ENDED)
+    if Attempt.objects.filter(pk=attempt.pk, status__in=open_statuses).update(
+        status=ended[leg_status], ended_at=attempt.ended_at or moment
+    ):
         # That provider's phone is free again for other callers, even while the rest of the wave rings on.
         release_lines(attempt.call, [str(attempt.provider_id)], now=moment)
         if leg_status == "no-answer":

@@ -77,17 +77,18 @@ class Wave:
         self._check_over()
 
     def caller_gone(self) -> None:
-        """The caller hung up: every leg still up is hung up; the wave ends as canceled (unless bridged)."""
+        """The caller hung up: the wave ends as canceled (unless bridged), then every leg still up is hung up (in
+        that order, so the attempts say the caller left, not that another provider accepted)."""
         self._stop_timer()
+        if not self.done:
+            self.done = True
+            ending = DialEnd.ANSWERED if self.winner is not None else DialEnd.CANCELED
+            self.session.wave_over(self.step, ending, caller_gone=True)
         for wave_leg in self.legs:
             if wave_leg.state in ("calling", "ringing", "answered"):
                 self._hang_up(wave_leg, "canceled")
         if self.winner is not None and self.winner.state == "accepted":
             self._hang_up(self.winner, "completed")
-        if not self.done:
-            self.done = True
-            ending = DialEnd.ANSWERED if self.winner is not None else DialEnd.CANCELED
-            self.session.wave_over(self.step, ending, caller_gone=True)
 
     def hears_keys(self) -> bool:
         """Whether the caller's 9 and 0 work now: while it rings, where the wave says so, and nobody accepted."""
