@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import pytest
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.test import RequestFactory
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
-from clearline.telephony.twilio.signatures import is_valid_twilio_request, twilio_webhook
+from clearline.telephony.twilio.signatures import expected_signature, is_valid_twilio_request, twilio_webhook
 
 TOKEN = "12345678901234567890123456789012"
 PATH = "/telephony/twilio/voice?call=7"
@@ -105,3 +108,34 @@ def test_a_signature_that_is_not_ascii_is_refused_not_an_error():
     request = RequestFactory().post(PATH, FIELDS, HTTP_X_TWILIO_SIGNATURE="sïgnature")
     assert not is_valid_twilio_request(request)
     assert dummy_view(request).status_code == 403
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    fields=st.lists(
+        st.tuples(st.text(min_size=1, max_size=12), st.text(max_size=20)), min_size=0, max_size=8
+    ),
+    url=st.sampled_from(
+        ["http://testserver/telephony/twilio/voice", "https://help.example.org/x?call=CA1&step=2"]
+    ),
+    algorithm=st.sampled_from(["hmac_sha1", "HMAC_SHA256"]),
+)
+def test_the_expected_signature_is_twilios_for_any_fields(fields, url, algorithm):
+    """Repeated names, repeated values, any characters: the same signature as Twilio's own library."""
+    params = QueryDict(mutable=True)
+    for name, value in fields:
+        params.appendlist(name, value)
+    assert expected_signature(TOKEN, url, params, algorithm.upper()) == RequestValidator(
+        TOKEN
+    ).compute_signature(url, params, algorithm)
+
+
+def test_a_sha256_signature_from_the_signature_settings_header_is_accepted():
+    signature = RequestValidator(TOKEN).compute_signature("http://testserver" + PATH, FIELDS, "HMAC_SHA256")
+    request = RequestFactory().post(
+        PATH,
+        FIELDS,
+        HTTP_X_TWILIO_SIGNATURE=signature,
+        HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS="key=webhooks_sharedkey_1,algorithm=HMAC_SHA256",
+    )
+    assert is_valid_twilio_request(request)
