@@ -150,7 +150,8 @@ def compose_spoken(inputs: DisclosureInputs) -> str:
     """The greeting's sentences that do not depend on the call (the fee, when claimed; the keys). Each call's
     greeting renders its own claims (``routing.claims.call_claims``); this is kept for the record."""
     fee = next((c for n in inputs.numbers for c in n.claims if isinstance(c, FlatEqualFee)), None)
-    return " ".join(spoken_sentence(c) for c in (fee, KeysWork()) if c is not None)
+    keys = next((c for n in inputs.numbers for c in n.claims if isinstance(c, KeysWork)), KeysWork())
+    return " ".join(spoken_sentence(c) for c in (fee, keys) if c is not None)
 
 
 def _render(inputs: DisclosureInputs, language: str) -> tuple[str, str]:
