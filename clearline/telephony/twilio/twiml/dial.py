@@ -31,7 +31,8 @@ def render_dial(dial: Dial, language: str, urls: Urls, attempt_ids: Mapping[str,
     ``?attempt=ID``. Waves after the first (``dial.announce`` set) first say who is rung now, inside
     ``<Gather numDigits=1 timeout=1 action=urls.wave_keys>``: while our voice speaks, 9 and 0 work (the wave's
     lines are already held; the action gives them back and transfers). With no key Twilio falls through to the
-    ``<Dial>``: once phones ring, keys do nothing (``KEY_MOMENTS`` in ``clearline.routing.steps``).
+    ``<Dial>``, which hears no key while phones ring: a wave whose keys work then (``Dial.caller_keys``) rings
+    in the queue shape instead (``queue.render_hold``).
     Needs ``urls.dial_action``, ``urls.status_callback``, when the dial whispers ``urls.whisper``, and when it
     announces ``urls.wave_keys``.
     """
