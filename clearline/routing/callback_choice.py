@@ -7,6 +7,8 @@
 - **A missed deadline** (telephony's ``enforce_callback_deadlines``): ``callback_successor``, the first of
   ``callback_order`` at that moment among the providers the caller agreed to that have not had the request yet,
   with the seed the call was planned with. Never anyone outside the consent.
+- **The callback record** (``keeps_callbacks``), in all three: a provider that let more than one in ten of its
+  recent callbacks go past the deadline is not promised one; ``callback_refusals`` names it for the trace.
 
 Every key is about the providers' availability and load; nothing money can touch is an input (``types.py``).
 """
@@ -28,7 +30,32 @@ CALLBACK_BACKUPS_MAX = 3
 # Within the day the web's claims look ahead (24 h), less the time a cached disclosure version may lag behind.
 BACKUP_OPENS_WITHIN = timedelta(hours=23)
 
+# The callback record (``keeps_callbacks``): a provider that let more than one in ten of its callbacks of the last
+# ``CALLBACK_RECORD_DAYS`` go past their deadline is not named for a new one, nor as a backup, nor as a successor;
+# it is still rung live (answering now and calling back in time are different promises). Callbacks it holds open
+# past their deadline count as late at once. Its record clears as the late ones age out of the window.
+CALLBACK_RECORD_DAYS = 7
+CALLBACK_LATE_PER_TEN = 1
+# The trace's name for the rule (``callback_refusals``), as ``eligibility.FILTERS`` names the filters.
+CALLBACK_RECORD_RULE = "keeps_callbacks"
+
 _OPEN = FILTERS.index("open_now")
+
+
+def keeps_callbacks(provider: ProviderSnapshot) -> bool:
+    """Whether its callback record lets it be promised a callback: at most ``CALLBACK_LATE_PER_TEN`` in ten of its
+    recent callbacks late (no record: yes). The same rule for every provider; nothing but the record is read."""
+    return provider.late_callbacks * 10 <= provider.recent_callbacks * CALLBACK_LATE_PER_TEN
+
+
+def callback_refusals(providers: Sequence[ProviderSnapshot], verdicts: Sequence[Verdict]) -> dict[str, str]:
+    """For the trace: each provider passing every callback filter that a callback rule still leaves out, with
+    the rule's name (``CALLBACK_RECORD_RULE``), in the order given. They may still be rung live."""
+    return {
+        p.id: CALLBACK_RECORD_RULE
+        for p, v in zip(providers, verdicts, strict=True)
+        if v.callback_eligible and not keeps_callbacks(p)
+    }
 
 
 def room_for_a_callback(provider: ProviderSnapshot, policy: RoutingPolicy) -> bool:
@@ -47,18 +74,23 @@ def callback_order(
 ) -> list[ProviderSnapshot]:
     """Who could be promised a callback now, in the order the core chooses them (the first is the assignee).
 
-    Among providers passing every filter except "open now" and "free slot" with ``room_for_a_callback``: open
-    ones first, then those with the fewest offers left unanswered since they last answered, then the least
-    loaded (calls and open callbacks per line), then rotation; after them the closed ones able to start before
-    the deadline, earliest start first, then the same keys. ``limit`` stops once that many are ordered. The
-    order of any subset of ``providers`` is this order restricted to it (every key is the provider's own).
+    Among providers passing every filter except "open now" and "free slot" with ``room_for_a_callback`` and a
+    callback record that ``keeps_callbacks``: open ones first, then those with the fewest offers left unanswered
+    since they last answered, then the least loaded (calls and open callbacks per line), then rotation; after
+    them the closed ones able to start before the deadline, earliest start first, then the same keys. ``limit``
+    stops once that many are ordered. The order of any subset of ``providers`` is this order restricted to it
+    (every key is the provider's own).
     """
     opened: list[ProviderSnapshot] = []
     closed: list[ProviderSnapshot] = []
     room = policy.callback_max_per_line
     for p, v in zip(providers, verdicts, strict=True):
-        # ``room_for_a_callback``, written out: this runs for every provider on every call.
-        if v.callback_eligible and p.active_calls + p.open_callbacks < p.lines * room:
+        # ``room_for_a_callback`` and ``keeps_callbacks``, written out: this runs for every provider on every call.
+        if (
+            v.callback_eligible
+            and p.active_calls + p.open_callbacks < p.lines * room
+            and p.late_callbacks * 10 <= p.recent_callbacks * CALLBACK_LATE_PER_TEN
+        ):
             (opened if v.results[_OPEN] else closed).append(p)
     keys = [
         (
@@ -117,10 +149,10 @@ def callback_backups(
 ) -> tuple[ProviderSnapshot, ...]:
     """Who may take a callback over from ``chosen`` if it is not returned in time: the others of ``order``
     (``callback_order``), then the other providers passing the callback filters for this caller (area,
-    language, call type, licences, caps, pauses) that have no line free or do not open before the deadline
-    now but open within ``BACKUP_OPENS_WITHIN``, in rotation order; at most ``limit``. A reassignment later
-    chooses among these by ``callback_successor``. The web names only providers open within a day
-    (``claims.can_answer_today``), so a backup is always one the caller could have read about."""
+    language, call type, licences, caps, pauses) and ``keeps_callbacks`` that have no line free or do not open
+    before the deadline now but open within ``BACKUP_OPENS_WITHIN``, in rotation order; at most ``limit``. A
+    reassignment later chooses among these by ``callback_successor``. The web names only providers open within a
+    day (``claims.can_answer_today``), so a backup is always one the caller could have read about."""
     backups = [p for p in order if p.id != chosen.id][:limit]
     if len(backups) < limit:
         taken = {chosen.id, *(p.id for p in backups)}
@@ -129,6 +161,7 @@ def callback_backups(
             for p, v in zip(providers, verdicts, strict=True)
             if v.callback_eligible
             and p.id not in taken
+            and keeps_callbacks(p)
             and (v.results[_OPEN] or next_opening(p.schedule, now, horizon=BACKUP_OPENS_WITHIN) is not None)
         ]
         backups += rotation_order(others, seed)[: limit - len(backups)]

@@ -66,6 +66,11 @@ class ProviderSnapshot:
     delivered_today: int = 0  # calls accepted + callbacks assigned on ``delivered_on``
     delivered_on: date | None = None  # the provider's local date the counter refers to
     open_callbacks: int = 0  # callbacks assigned and not yet returned
+    # Its callback record (``callback_choice.keeps_callbacks``): callbacks assigned to it in the last
+    # ``CALLBACK_RECORD_DAYS`` that are settled (returned, closed unreturned, moved on, or open past their
+    # deadline), and of those the ones it did not return by the deadline.
+    recent_callbacks: int = 0
+    late_callbacks: int = 0
     states: frozenset[str] = frozenset()  # empty = serves everywhere
     zip_prefixes: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset({"en"})
