@@ -39,7 +39,11 @@ def use_webhook_timeouts() -> None:
         return
     with conn.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('statement_timeout', %s, false), set_config('lock_timeout', %s, false)",
+            "SELECT set_config('statement_timeout', %s, false), set_config('lock_timeout', %s, false), "
+            # lz4 where the server has it: the call's plan and trace (~6 kB of JSON) are compressed on every voice
+            # webhook; the call's INSERT, 1,100 alternating runs: PostgreSQL CPU 399 -> 318 us, wall 885 -> 810 us.
+            "(SELECT set_config(name, 'lz4', false) FROM pg_settings "
+            "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals))",
             [
                 f"{settings.CLEARLINE_WEBHOOK_STATEMENT_TIMEOUT_MS}ms",
                 f"{settings.CLEARLINE_WEBHOOK_LOCK_TIMEOUT_MS}ms",
@@ -116,7 +120,7 @@ def _default_timeouts(conn: Any) -> None:
         with conn.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config(name, reset_val, false) FROM pg_settings "
-                "WHERE name IN ('statement_timeout', 'lock_timeout')"
+                "WHERE name IN ('statement_timeout', 'lock_timeout', 'default_toast_compression')"
             )
     except Exception:
         logger.warning("Could not put the database's timeouts back; reconnecting", exc_info=True)

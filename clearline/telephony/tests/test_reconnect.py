@@ -79,3 +79,22 @@ def test_a_held_lock_on_a_live_connection_is_not_retried(client, helpline, provi
     assert is_fallback(response)
     assert elapsed < BUDGET_S, elapsed
     assert reconnections(caplog) == 0
+
+
+def test_a_webhook_stores_the_call_with_lz4_where_the_server_has_it(client, helpline, providers):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL has no lz4")
+    assert not is_fallback(timed_voice_call(client, "CA" + "6" * 32)[0])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_column_compression(plan), pg_column_compression(trace) FROM {Call._meta.db_table}"  # noqa: S608
+        )
+        assert cursor.fetchone() == ("lz4", "lz4")
+    client.get("/")  # a page request puts the server's default back
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setting = reset_val FROM pg_settings WHERE name = 'default_toast_compression'")
+        assert cursor.fetchone()[0]
