@@ -8,6 +8,9 @@ Modelling choices (documented in ``docs/simulation.md``):
 - an accepted call holds the line for the handling time; a callback is returned when the provider gets to it
   (exponential delay, from its opening if it is closed) and holds a line too; if no line is free it waits for one;
 - an auto-paused provider is resumed by its staff after ``RESUME_AFTER_S``;
+- each provider enters the period with a callback record (``PRIOR_CALLBACKS`` callbacks spread over the
+  ``CALLBACK_RECORD_DAYS`` before it, each on time as its own callback behaviour makes it, drawn from a generator
+  of its own so nothing else changes), as a provider on a running helpline has one;
 - every call ends connected, with a callback, at the free helpline or abandoned (``CallRecord.outcome``); for
   strategies that make claims, each call is checked against them once the run is over (``disclosure.check``).
 """
@@ -22,12 +25,14 @@ from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
+from clearline.routing.callback_choice import CALLBACK_RECORD_DAYS
 from clearline.routing.schedule import next_opening
 from clearline.routing.simulator.disclosure import ClaimsCheck, check
 from clearline.routing.simulator.state import Callback, Caller, CallRecord, ProviderState
 from clearline.routing.simulator.strategies import (
     Action,
     CallbackAction,
+    ClearlineStrategy,
     ConnectAction,
     DialAction,
     EndAction,
@@ -39,6 +44,8 @@ from clearline.routing.simulator.workload import Workload
 from clearline.routing.steps import Outcome
 
 RESUME_AFTER_S = 30 * 60.0
+# Callbacks each provider has on its record when the period starts (see ``prior_callback_record``).
+PRIOR_CALLBACKS = 10
 
 
 @dataclass(slots=True)
@@ -93,6 +100,24 @@ def generate_callers(workload: Workload, seed: int) -> list[Caller]:
     return callers
 
 
+def prior_callback_record(
+    workload: Workload, providers: Sequence[ProviderState], deadline_min: float, seed: int
+) -> None:
+    """Give each provider the callback record it brings into the period: ``PRIOR_CALLBACKS`` callbacks assigned
+    evenly over the ``CALLBACK_RECORD_DAYS`` before ``start`` (so they age out of the record during the run), each
+    returned on time with the provider's own chance: returned at all (``callback_on_time_prob``) and within the
+    deadline (its exponential return delay), as with a free line and open hours."""
+    rng = random.Random(seed * 7919 + 29)  # its own generator: callers and answers are drawn as without it
+    window = timedelta(days=CALLBACK_RECORD_DAYS)
+    for p in providers:
+        spec = p.spec
+        for i in range(PRIOR_CALLBACKS):
+            returned = rng.random() < spec.callback_on_time_prob
+            on_time = returned and rng.expovariate(1.0 / spec.callback_return_min) <= deadline_min
+            p.settled_callbacks.append((workload.start - window * (i + 0.5) / PRIOR_CALLBACKS, not on_time))
+        p.settled_callbacks.sort()
+
+
 class Simulation:
     def __init__(self, workload: Workload, strategy: Strategy, seed: int) -> None:
         self.workload = workload
@@ -100,6 +125,8 @@ class Simulation:
         self.seed = seed
         self.rng = random.Random(seed * 7919 + 17)
         self.providers = [ProviderState(spec) for spec in workload.providers]
+        if isinstance(strategy, ClearlineStrategy):  # the baselines offer no callbacks
+            prior_callback_record(workload, self.providers, strategy.policy.callback_deadline_min, seed)
         self.by_id = {p.spec.id: p for p in self.providers}
         self.events: list[tuple[float, int, str, Any]] = []
         self.seq = count()
@@ -279,6 +306,7 @@ class Simulation:
         record.callback = callback
         self.result.callbacks.append(callback)
         p.open_callbacks += 1
+        p.held_callbacks[caller.index] = (now, self.at(callback.deadline))
         if self.rng.random() < p.spec.callback_on_time_prob:
             opens = next_opening(p.spec.schedule, now) or now
             start = t + max(0.0, (opens - now).total_seconds())
@@ -299,12 +327,20 @@ class Simulation:
     def _on_expire(self, t: float, callback: object) -> None:
         assert isinstance(callback, Callback)
         callback.expired = t
-        self.by_id[callback.provider_id].open_callbacks -= 1
+        p = self.by_id[callback.provider_id]
+        p.open_callbacks -= 1
+        self._settle(p, callback, late=True)
 
     def _return_callback(self, t: float, p: ProviderState, callback: Callback) -> None:
         callback.returned = t
         p.open_callbacks -= 1
+        self._settle(p, callback, late=t > callback.deadline)
         p.busy += 1
         if p.busy > p.spec.lines:
             self.result.cap_overruns += 1
         self.push(t + self.rng.expovariate(1.0 / p.spec.handle_time_s), "hangup", p.spec.id)
+
+    def _settle(self, p: ProviderState, callback: Callback, late: bool) -> None:
+        """The callback leaves the provider's open ones for its record."""
+        assigned, _ = p.held_callbacks.pop(callback.call_index)
+        p.settled_callbacks.append((assigned, late))

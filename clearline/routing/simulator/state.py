@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from clearline.routing.callback_choice import CALLBACK_RECORD_DAYS
 from clearline.routing.schedule import zone
 from clearline.routing.simulator.workload import ProviderSpec
 
@@ -54,6 +55,10 @@ class ProviderState:
     waiting_callbacks: deque[Callback] = field(default_factory=deque)
     first_wave_rings: int = 0
     first_wave_expected: float = 0.0
+    # Its callback record, as the roster reads it from the callback requests: settled callbacks as (assigned at,
+    # late), and the open ones' (assigned at, deadline) by call.
+    settled_callbacks: list[tuple[datetime, bool]] = field(default_factory=list)
+    held_callbacks: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
 
     def local_date(self, now: datetime) -> date:
         return now.astimezone(zone(self.spec.schedule.timezone)).date()
@@ -71,6 +76,25 @@ class ProviderState:
     def can_reserve(self, now: datetime) -> bool:
         """What the telephony services' atomic reservation checks just before dialling."""
         return self.has_line() and self.under_cap(now)
+
+    def callback_record(self, now: datetime) -> tuple[int, int]:
+        """(recent, late) for ``ProviderSnapshot``: its callbacks assigned within ``CALLBACK_RECORD_DAYS`` that
+        are settled or open past their deadline, and those of them not returned by it."""
+        if not self.settled_callbacks and not self.held_callbacks:
+            return 0, 0
+        since = now - timedelta(days=CALLBACK_RECORD_DAYS)
+        if self.settled_callbacks and self.settled_callbacks[0][0] < since:  # time only moves on: forget
+            self.settled_callbacks = [entry for entry in self.settled_callbacks if entry[0] >= since]
+        recent = late = 0
+        for assigned, was_late in self.settled_callbacks:
+            if assigned >= since:
+                recent += 1
+                late += was_late
+        for assigned, deadline in self.held_callbacks.values():
+            if assigned >= since and deadline < now:
+                recent += 1
+                late += 1
+        return recent, late
 
     def deliver(self, now: datetime) -> bool:
         """Count an accepted call or an assigned callback; returns False if that overran the daily cap."""

@@ -91,6 +91,7 @@ class Strategy(Protocol):
 
 def snapshot(state: ProviderState, now: datetime) -> ProviderSnapshot:
     spec = state.spec
+    recent, late = state.callback_record(now)
     return ProviderSnapshot(
         id=spec.id,
         name=spec.id,
@@ -106,6 +107,8 @@ def snapshot(state: ProviderState, now: datetime) -> ProviderSnapshot:
         delivered_today=state.delivered,
         delivered_on=state.delivered_on,
         open_callbacks=state.open_callbacks,
+        recent_callbacks=recent,
+        late_callbacks=late,
         states=spec.states,
         languages=spec.languages,
         last_offered_at=state.last_offered,

@@ -1,6 +1,7 @@
 import json
 import re
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
@@ -155,6 +156,31 @@ def test_a_provider_that_rarely_answers_is_auto_paused_and_stops_delaying_caller
         by_id["p1"].first_wave_rings, by_id["p2"].first_wave_rings
     )
     assert metrics(result)["max_share_deviation_pts"] <= 3  # paused means not eligible, so shares stay fair
+
+
+def test_a_provider_that_leaves_callbacks_unreturned_is_rung_live_but_never_promised_one():
+    # Nobody answers, so callers are offered callbacks. p0 never returns one: the record it brings into the
+    # period (drawn from that behaviour) keeps every callback away from it, while it is still rung live.
+    providers = [p | {"answer_prob": 0.0, "callback_return_min": 3} for p in small()["providers"][:3]]
+    providers[0] |= {"callback_on_time_prob": 0.0}
+    workload = parse_workload(small(days=1, providers=providers, callback_accept_rate=1.0))
+    result = run_strategy(workload, "clearline")
+    by_id = {p.spec.id: p for p in result.providers}
+    assert result.callbacks and {c.provider_id for c in result.callbacks} <= {"p1", "p2"}
+    recent, late = by_id["p0"].callback_record(workload.start + timedelta(days=1))
+    assert recent == late >= 9  # the ten late on record at the start, less any aged out of the 7 days
+    assert by_id["p0"].first_wave_rings > 0.5 * by_id["p1"].first_wave_rings
+    assert metrics(result)["callbacks_returned_on_time_pct"] > 90
+    assert metrics(result)["claims"]["violated"] == 0
+
+
+def test_the_baselines_face_the_same_providers_with_or_without_a_callback_record():
+    # The record the engine's providers bring into the period comes from a generator of its own: the
+    # baselines, which offer no callbacks and have no record, run exactly as before it existed.
+    workload = parse_workload(small(days=1))
+    result = run_strategy(workload, "priority")
+    assert all(not p.settled_callbacks for p in result.providers)
+    assert metrics(result) == metrics(run_strategy(workload, "priority"))
 
 
 def test_hours_may_use_full_day_names_groups_or_a_list_of_seven_days():

@@ -42,10 +42,9 @@ CASES = {
     "no_callback_capacity": tiny({"callback_return_min": 600}),
     # Nobody answers; every caller turns the callback down.
     "callback_declined": tiny(callback_accept_rate=0.0),
-    # Nobody answers; callbacks are taken but come back long after their deadline, or never.
-    "callback_late": tiny(
-        {"callback_return_min": 60, "callback_on_time_prob": 0.5}, arrivals_per_hour=[2] * 24
-    ),
+    # A provider quick to call back (so its record lets it be promised callbacks) answers half its calls and
+    # talks for an hour: a callback taken while its line was free waits for the line past its deadline.
+    "callback_late": tiny({"answer_prob": 0.5, "handle_time_s": 3600, "callback_return_min": 3}),
 }
 
 
