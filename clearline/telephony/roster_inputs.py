@@ -1,7 +1,13 @@
 """The slowly-changing part of what the router reads, kept in this process: the participating providers (names,
-phones, time zones, weekly hours, closures, documents, regions, languages, call types), the helpline numbers,
-the routing settings and the current disclosure version, loaded under a routing stamp (``routing_stamp``) and
-for the operator's local date (contracts start and end at midnight without any row changing).
+phones, time zones, weekly hours, closures, documents, regions, languages, call types, callback records), the
+helpline numbers, the routing settings and the current disclosure version, loaded under a routing stamp
+(``routing_stamp``) and for the operator's local date (contracts start and end at midnight without any row
+changing).
+
+A callback record (routing's ``keeps_callbacks``) is kept as the provider's recent callback requests, each with
+the moment it became settled, so ``RosterProvider.callback_record(now)`` is exact for any moment of the day the
+roster was loaded for, as of the load: a callback returned since then (at most ``MAX_AGE_S`` ago; returning one
+does not renew the stamp) may count as late for that long if its deadline passed meanwhile.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from clearline.providers.models import Provider
 from clearline.providers.routing_inputs import build_schedule, intents_of
 from clearline.providers.routing_settings import current_routing_settings
 from clearline.routing import Intent, RoutingPolicy, Schedule
+from clearline.routing.callback_choice import CALLBACK_RECORD_DAYS
+from clearline.telephony.models import CallbackRequest, CallbackStatus
 from clearline.telephony.routing_stamp import bump_routing_stamp, read_routing_stamp
 
 # Reload the cached roster at least this often, whatever the stamp says (changes made around the application).
@@ -41,6 +49,42 @@ class RosterProvider:
     zip_prefixes: frozenset[str]
     languages: frozenset[str]
     intents: frozenset[Intent]
+    # Its callback requests of the record's window: (assigned at, settled at, late), settled at None while open
+    # and not yet due (``callback_records``).
+    callbacks: tuple[tuple[dt.datetime, dt.datetime | None, bool], ...] = ()
+
+    def callback_record(self, now: dt.datetime) -> tuple[int, int]:
+        """(recent, late) for routing's ``ProviderSnapshot``: its callbacks assigned in the
+        ``CALLBACK_RECORD_DAYS`` before ``now`` and settled by ``now``, and of those the ones late."""
+        if not self.callbacks:
+            return 0, 0
+        since = now - dt.timedelta(days=CALLBACK_RECORD_DAYS)
+        recent = late = 0
+        for assigned, settled, was_late in self.callbacks:
+            if since <= assigned <= now and settled is not None and settled <= now:
+                recent += 1
+                late += was_late
+        return recent, late
+
+
+def callback_records(since: dt.datetime) -> dict[int, list[tuple[dt.datetime, dt.datetime | None, bool]]]:
+    """Each provider's callback requests assigned since ``since``, as (assigned at, settled at, late): returned
+    (settled when closed; late if after its deadline), closed unreturned or open (settled and late at the
+    deadline, as the deadline job sees it). A request moved on by the deadline job was late for each provider
+    it was taken from (settled when it was created: its first deadline passed before it moved). One query."""
+    records: dict[int, list[tuple[dt.datetime, dt.datetime | None, bool]]] = defaultdict(list)
+    rows = CallbackRequest.objects.filter(created_at__gte=since).values_list(
+        "provider_id", "created_at", "due_at", "status", "closed_at", "reassignments", "assignees"
+    )
+    for provider_id, created, due, status, closed, moved, assignees in rows:
+        if status == CallbackStatus.RETURNED and closed is not None:
+            records[provider_id].append((created, closed, closed > due))
+        else:
+            records[provider_id].append((created, due, True))
+        if moved:
+            for earlier in list(assignees or ())[:-1]:
+                records[int(earlier)].append((created, created, True))
+    return records
 
 
 @dataclass(frozen=True)
@@ -133,6 +177,11 @@ def load_inputs(day: dt.date) -> RoutingInputs:
         .prefetch_related("opening_hours", "closures")
         .order_by("name", "pk")
     )
+    # From a day before the record's window for any moment of ``day`` in any zone.
+    since = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC) - dt.timedelta(
+        days=CALLBACK_RECORD_DAYS + 2
+    )
+    records = callback_records(since)
     roster = tuple(
         RosterProvider(
             id=p.pk,
@@ -146,6 +195,7 @@ def load_inputs(day: dt.date) -> RoutingInputs:
             zip_prefixes=frozenset(p.zip_prefixes or ()),
             languages=frozenset(p.languages or ("en",)),
             intents=intents_of(p),
+            callbacks=tuple(sorted(records.get(p.pk, ()))),
         )
         for p in providers
     )
