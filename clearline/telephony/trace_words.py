@@ -16,6 +16,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clearline.routing.callback_choice import CALLBACK_RECORD_DAYS
+
 # Every routing filter (``routing.eligibility.FILTERS``) by a human-readable rule name and what failing it means.
 RULES: dict[str, tuple[Any, Any]] = {
     "contract_active": (gettext_lazy("Contract"), gettext_lazy("no running contract")),
@@ -32,6 +34,15 @@ RULES: dict[str, tuple[Any, Any]] = {
         gettext_lazy("does not take calls in the caller's language"),
     ),
     "offers_intent": (gettext_lazy("Kind of call"), gettext_lazy("does not take this kind of call")),
+}
+
+# Rules that leave a provider out of the callback although it passes every filter (``routing.callback_choice``,
+# the trace's ``callback_refused``), by name and what it means.
+CALLBACK_RULES: dict[str, tuple[Any, Any]] = {
+    "keeps_callbacks": (
+        gettext_lazy("Callback record"),
+        gettext_lazy("more than one in ten of its callbacks of the last %(days)s days were late or not made"),
+    ),
 }
 
 ATTEMPT_WORDS: dict[str, Any] = {
@@ -229,16 +240,35 @@ def _attempt_words(attempt: Mapping[str, Any]) -> str:
     return words
 
 
+def _refused_sentences(trace: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
+    refused = trace.get("callback_refused")
+    if not isinstance(refused, Mapping):
+        return []
+    sentences = []
+    for pid, rule in refused.items():
+        name, words = CALLBACK_RULES.get(str(rule), (str(rule), None))
+        why = str(rule) if words is None else str(words) % {"days": CALLBACK_RECORD_DAYS}
+        sentences.append(
+            _("%(who)s was not offered for the callback: %(why)s (rule: %(rule)s); it could still be rung.")
+            % {"who": name_of(names, pid), "why": why, "rule": name}
+        )
+    return sentences
+
+
 def ending_sentences(trace: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
-    """What the plan held for when nobody accepts."""
+    """What the plan held for when nobody accepts, and who a callback rule left out of it."""
     terminal = trace.get("terminal")
     if terminal == "callback_offer":
         return [
             _("If nobody accepted, the caller would be offered a callback from %(who)s.")
-            % {"who": name_of(names, trace.get("callback_provider"))}
+            % {"who": name_of(names, trace.get("callback_provider"))},
+            *_refused_sentences(trace, names),
         ]
     if terminal == "free_helpline":
-        return [_("If nobody accepted, the caller would be transferred to the free national helpline.")]
+        return [
+            _("If nobody accepted, the caller would be transferred to the free national helpline."),
+            *_refused_sentences(trace, names),
+        ]
     if terminal == "listing_options":
         return [
             _(

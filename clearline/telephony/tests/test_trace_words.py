@@ -114,6 +114,22 @@ def test_what_the_plan_held_when_nobody_accepts():
     assert "free national helpline" in words.ending_sentences(trace(terminal="free_helpline"), NAMES)[0]
 
 
+def test_a_provider_left_out_of_the_callback_by_its_record_is_named_with_the_rule():
+    from clearline.routing.callback_choice import CALLBACK_RECORD_RULE
+
+    assert CALLBACK_RECORD_RULE in words.CALLBACK_RULES
+    refused = {"callback_refused": {"3": CALLBACK_RECORD_RULE}}
+    assert words.ending_sentences(trace(**refused), NAMES)[1] == (
+        "Cedar Care was not offered for the callback: more than one in ten of its callbacks of the last 7 days "
+        "were late or not made (rule: Callback record); it could still be rung."
+    )
+    alone = words.ending_sentences(trace(terminal="free_helpline", callback_provider=None, **refused), NAMES)
+    assert len(alone) == 2 and "Cedar Care was not offered" in alone[1]
+    assert len(words.ending_sentences(trace(), NAMES)) == 1  # a trace from before the rule
+    unknown = words.ending_sentences(trace(callback_refused={"1": "some_rule"}), NAMES)[1]
+    assert unknown.startswith("Alder Recovery was not offered for the callback: some_rule")
+
+
 def test_the_callback_and_a_provider_no_longer_on_file(settings):
     settings.TIME_ZONE = "UTC"
     created = dt.datetime(2026, 11, 3, 15, 1, tzinfo=UTC)
