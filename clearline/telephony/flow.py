@@ -350,13 +350,20 @@ def _menu(plan: Plan) -> Menu:
 
 
 def _wave(plan: Plan, step_index: int) -> Dial:
-    return next(s for s in plan.steps if isinstance(s, Dial) and s.index == step_index)
+    wave = _find_wave(plan, step_index)
+    if wave is None:
+        raise LookupError(f"the plan has no wave at step {step_index}")
+    return wave
+
+
+def _find_wave(plan: Plan, step_index: int) -> Dial | None:
+    return next((s for s in plan.steps if isinstance(s, Dial) and s.index == step_index), None)
 
 
 def wave_ring_time(call: Call, step_index: int) -> int:
     """How long the call's wave at ``step_index`` rings (0 when the plan has no such wave): for an adapter that
     must give a wave up itself (Twilio's queue shape), so it never searches the plan."""
-    wave = next((s for s in call.routing_plan.steps if isinstance(s, Dial) and s.index == step_index), None)
+    wave = _find_wave(call.routing_plan, step_index)
     return wave.ring_timeout_s if wave is not None else 0
 
 
@@ -373,7 +380,7 @@ def _chosen_line(call: Call, step_index: int) -> Step:
 def wave_hears_keys(call: Call, step_index: int) -> bool:
     """Whether the caller's 9 and 0 work while the call's wave at ``step_index`` rings (``Dial.caller_keys``):
     for an adapter that listens for them itself (Twilio's hold loop), so it never searches the plan."""
-    wave = next((s for s in call.routing_plan.steps if isinstance(s, Dial) and s.index == step_index), None)
+    wave = _find_wave(call.routing_plan, step_index)
     return wave is not None and wave.caller_keys
 
 
