@@ -38,7 +38,7 @@ from clearline.telephony.models import (
     Call,
     CallOutcome,
 )
-from clearline.telephony.plan_codec import encode_plan
+from clearline.telephony.plan_codec import encode_plan, with_callback_terms
 from clearline.telephony.services.errors import TelephonyError
 from clearline.telephony.services.waves import release_lines
 
@@ -134,6 +134,7 @@ def start_call(
     if context.number_kind is NumberKind.HELPLINE and first_dial is not None and not ask_place:
         # (When the caller is asked for a place first, the plan may change: ``_settle_place`` credits the final one.)
         credit = share_credit_changes(decision.trace.eligible_ids, [t.id for t in first_dial.targets])
+    stored_plan = replace(decision.plan, steps=tuple(with_callback_terms(s) for s in decision.plan.steps))
     try:
         # Outside a transaction a failed INSERT leaves nothing to undo; inside one (the call simulator, tests) it
         # needs a savepoint, or the whole transaction would be lost.
@@ -147,7 +148,7 @@ def start_call(
                 caller_state=caller_state or "",
                 disclosure_version=disclosure,
                 seed=seed,
-                plan=encode_plan(decision.plan),
+                plan=encode_plan(stored_plan),
                 trace=_stored_trace(decision, ask_place, context, snapshots, policy),
                 started_at=moment,
                 routing_started_at=moment,
@@ -155,6 +156,9 @@ def start_call(
             )
             # The credit is written with the call (one statement on PostgreSQL): a repeat adds none.
             statements.insert_call(call, credit, moment)
+            # The plan as the next reader decodes it, so this webhook's greeting does not decode what it just
+            # encoded (~50 us of CPU).
+            call.__dict__["routing_plan"] = stored_plan
     except IntegrityError:
         # The same CallSid arrived again (a retry, or twice at once): the stored record wins.
         call = Call.objects.get(call_sid=call_sid)

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from clearline.routing import share_credit_changes
+from clearline.routing import CallbackOffer, share_credit_changes
 from clearline.telephony import services
 from clearline.telephony.models import Call, RotationCredit
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
@@ -55,3 +55,13 @@ def test_credits_of_several_calls_add_up(helpline, providers):
         for pid, change in expected_credit(call).items():
             total[pid] = total.get(pid, 0.0) + change
     assert credits() == pytest.approx(total, abs=1e-6)
+
+
+def test_the_new_calls_plan_is_the_one_a_later_webhook_reads(helpline, providers):
+    started = services.start_call(call_sid="CA" + "3" * 32, to_number=HELPLINE, caller_number=CALLER, now=NOW)
+    stored = Call.objects.get(pk=started.call.pk)
+    assert started.call.routing_plan == stored.routing_plan
+    offers = [s for s in stored.routing_plan.steps if isinstance(s, CallbackOffer)]
+    assert offers and all(
+        o.open_hours is not None for o in offers
+    )  # the deployment's terms, fixed at the start
