@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from clearline.routing.types import CallContext, ProviderSnapshot, RoutingPolicy
+
+T = TypeVar("T")
 
 
 def tie_key(seed: int, provider_id: str) -> int:
@@ -74,6 +76,7 @@ def order_by(providers: Sequence[ProviderSnapshot], keys: Sequence[Any], seed: i
 class Ordering:
     order: tuple[str, ...]  # eligible provider ids, in rotation order
     continuity_id: str | None  # the repeat caller's previous provider, moved to the front, if any
+    providers: tuple[ProviderSnapshot, ...] = ()  # the providers of ``order``, in that order
 
 
 def order_eligible(
@@ -92,7 +95,7 @@ def order_eligible(
                 break
         else:
             continuity = None
-    return Ordering(tuple([p.id for p in ordered]), continuity)
+    return Ordering(tuple([p.id for p in ordered]), continuity, tuple(ordered))
 
 
 def _continuity(call: CallContext, policy: RoutingPolicy, now: datetime) -> str | None:
@@ -103,17 +106,18 @@ def _continuity(call: CallContext, policy: RoutingPolicy, now: datetime) -> str 
     return call.previous_provider_id
 
 
-def waves(order: Sequence[str], policy: RoutingPolicy) -> tuple[tuple[str, ...], ...]:
+def waves(order: Sequence[T], policy: RoutingPolicy) -> tuple[tuple[T, ...], ...]:
     """The first ``wave_size`` providers in order, then waves of ``later_wave_size``, as many as the ring budget
     allows. With ``repeat_rounds`` the list starts over once everyone has been rung (a provider who could not
-    pick up 15 seconds ago often can now); a wave never holds the same provider twice."""
+    pick up 15 seconds ago often can now); a wave never holds the same provider twice. ``order`` holds ids or
+    the providers themselves: the waves are the same positions either way."""
     if not order:
         return ()
     max_waves = max(1, policy.ring_budget_s // policy.ring_timeout_s)
     n = len(order)
     first = policy.wave_size
     later = policy.later_wave_size or first
-    out: list[tuple[str, ...]] = []
+    out: list[tuple[T, ...]] = []
     position = 0
     if policy.repeat_rounds:
         # The order repeated often enough to slice any wave from any starting point (no modulo per provider).

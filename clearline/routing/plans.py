@@ -31,6 +31,7 @@ from clearline.routing.types import (
 )
 
 FREE_HELPLINE_SPOKEN = "1-800-662-4357"
+_MENU = Menu(index=1)  # the same in every plan (steps are immutable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +107,14 @@ def plan_call(
     verdicts = evaluate_all(providers, call, policy, now)
     eligible = [p for p, v in zip(providers, verdicts, strict=True) if v.eligible]
     ordering = order_eligible(eligible, call, policy, now, seed)
-    planned = waves(ordering.order, policy)
-    by_id = {p.id: p for p in eligible}
+    wave_providers = waves(ordering.providers, policy)  # the waves of ``ordering.order``, as providers
+    planned = tuple(tuple([p.id for p in w]) for w in wave_providers)
 
     steps: list[Step] = []
-    wave_targets = [tuple(DialTarget(pid, by_id[pid].name, by_id[pid].phone) for pid in w) for w in planned]
+    wave_targets = [tuple([DialTarget(p.id, p.name, p.phone) for p in w]) for w in wave_providers]
     first = wave_targets[0] if wave_targets else ()
     steps.append(Disclosure(policy.disclosure_version, first, disclosure_text(first), index=0))
-    steps.append(Menu(index=1))
+    steps.append(_MENU)
     for number, targets in enumerate(wave_targets, start=1):
         announce = "" if number == 1 else f"Now also trying {_names(targets)}."
         steps.append(
@@ -139,8 +140,10 @@ def plan_call(
         deadline = now + timedelta(minutes=policy.callback_deadline_min)
         minutes = policy.callback_deadline_min
         backups = tuple(
-            DialTarget(b.id, b.name)
-            for b in callback_backups(providers, verdicts, callback, candidates, seed, now)
+            [
+                DialTarget(b.id, b.name)
+                for b in callback_backups(providers, verdicts, callback, candidates, seed, now)
+            ]
         )
         steps.append(
             CallbackOffer(
