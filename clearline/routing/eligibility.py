@@ -120,7 +120,9 @@ def evaluate_all(
             open_now = schedule.always_open or open_weekly(schedule.weekly, clock, weekday)
         not_paused = not p.paused
         not_auto_paused = not p.auto_paused and (
-            len(p.unanswered_offers) < pause_after or not auto_pause_due(p, policy, now)
+            not p.unanswered_offers  # the usual case; ``auto_pause_after`` is at least 1
+            or len(p.unanswered_offers) < pause_after
+            or not auto_pause_due(p, policy, now)
         )
         free_slot = p.active_calls < p.lines
         under_cap = cap is None or (p.delivered_today if p.delivered_on == today else 0) + p.ringing < cap
