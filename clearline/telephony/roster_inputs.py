@@ -55,13 +55,14 @@ class RosterProvider:
 
     def callback_record(self, now: dt.datetime) -> tuple[int, int]:
         """(recent, late) for routing's ``ProviderSnapshot``: its callbacks assigned in the
-        ``CALLBACK_RECORD_DAYS`` before ``now`` and settled by ``now``, and of those the ones late."""
+        ``CALLBACK_RECORD_DAYS`` before ``now`` and settled before it, and of those the ones late (an open one
+        once its deadline has passed, as the deadline job sees it)."""
         if not self.callbacks:
             return 0, 0
         since = now - dt.timedelta(days=CALLBACK_RECORD_DAYS)
         recent = late = 0
         for assigned, settled, was_late in self.callbacks:
-            if since <= assigned <= now and settled is not None and settled <= now:
+            if since <= assigned <= now and settled is not None and settled < now:
                 recent += 1
                 late += was_late
         return recent, late
