@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from clearline.routing import CallbackOffer, share_credit_changes
-from clearline.telephony import services
+from clearline.telephony import services, statements
 from clearline.telephony.models import Call, RotationCredit
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
 
@@ -65,3 +65,31 @@ def test_the_new_calls_plan_is_the_one_a_later_webhook_reads(helpline, providers
     assert offers and all(
         o.open_hours is not None for o in offers
     )  # the deployment's terms, fixed at the start
+
+
+def test_the_hand_written_insert_stores_what_the_orm_would(helpline, providers):
+    started = services.start_call(call_sid="CA" + "4" * 32, to_number=HELPLINE, caller_number=CALLER, now=NOW)
+    columns = [f.attname for f in Call._meta.concrete_fields if not f.primary_key and f.attname != "call_sid"]
+    ours = Call.objects.filter(pk=started.call.pk).values(*columns).get()
+    copy = Call(**{name: value for name, value in ours.items()}, call_sid="CA" + "5" * 32)
+    copy.save()  # through the ORM
+    assert Call.objects.filter(pk=copy.pk).values(*columns).get() == ours
+    assert ours["started_at"] == NOW and ours["outcome"] == "pending" and ours["key_presses"] == []
+
+
+def test_each_column_is_adapted_as_django_adapts_it(helpline, providers):
+    from django.db import connection
+
+    call = Call(
+        call_sid="CA" + "6" * 32,
+        number_kind="helpline",
+        plan={"a": [1]},
+        trace={},
+        seed=2**40,
+        started_at=NOW,
+    )
+    fields = statements._call_fields()
+    django = [f.get_db_prep_save(f.pre_save(call, True), connection) for f in fields]
+    ours = [adapt(getattr(call, name)) for name, adapt in statements._call_adapters(connection.vendor)]
+    assert [type(v) for v in ours] == [type(v) for v in django]
+    assert [getattr(v, "obj", v) for v in ours] == [getattr(v, "obj", v) for v in django]  # Jsonb holds .obj
