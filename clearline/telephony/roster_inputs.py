@@ -17,6 +17,7 @@ import functools
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -68,13 +69,18 @@ class RosterProvider:
         return recent, late
 
 
-def callback_records(since: dt.datetime) -> dict[int, list[tuple[dt.datetime, dt.datetime | None, bool]]]:
-    """Each provider's callback requests assigned since ``since``, as (assigned at, settled at, late): returned
-    (settled when closed; late if after its deadline), closed unreturned or open (settled and late at the
-    deadline, as the deadline job sees it). A request moved on by the deadline job was late for each provider
-    it was taken from (settled when it was created: its first deadline passed before it moved). One query."""
+def callback_records(
+    provider_ids: Collection[int], since: dt.datetime
+) -> dict[int, list[tuple[dt.datetime, dt.datetime | None, bool]]]:
+    """The callback requests assigned since ``since`` that these providers hold or held, as (assigned at, settled
+    at, late): returned (settled when closed; late if after its deadline), closed unreturned or open (settled and
+    late at the deadline, as the deadline job sees it). A request moved on by the deadline job was late for each
+    provider it was taken from (settled when it was created: its first deadline passed before it moved).
+
+    One query, on the (provider, created_at) index: a request is found through the provider holding it now, so
+    one moved on to a provider no longer participating is missed (rare, and its record would clear in a week)."""
     records: dict[int, list[tuple[dt.datetime, dt.datetime | None, bool]]] = defaultdict(list)
-    rows = CallbackRequest.objects.filter(created_at__gte=since).values_list(
+    rows = CallbackRequest.objects.filter(provider_id__in=provider_ids, created_at__gte=since).values_list(
         "provider_id", "created_at", "due_at", "status", "closed_at", "reassignments", "assignees"
     )
     for provider_id, created, due, status, closed, moved, assignees in rows:
@@ -182,7 +188,7 @@ def load_inputs(day: dt.date) -> RoutingInputs:
     since = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC) - dt.timedelta(
         days=CALLBACK_RECORD_DAYS + 2
     )
-    records = callback_records(since)
+    records = callback_records([p.pk for p in providers], since)
     roster = tuple(
         RosterProvider(
             id=p.pk,
