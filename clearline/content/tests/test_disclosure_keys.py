@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clearline.content.disclosure import ensure_current_disclosure
-from clearline.telephony.tests.conftest import helpline, providers  # noqa: F401 - fixtures
+from clearline.content.models import Helpline
+from clearline.content.tests.conftest import add_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +16,11 @@ WHILE_RINGING = {
 }
 
 
-@pytest.mark.usefixtures("helpline", "providers")
 def test_the_web_and_spoken_disclosure_say_keys_work_while_phones_ring_only_when_they_do(settings):
+    Helpline.objects.create(label="Heroin Detox", intent="detox", number="+12065550101")
+    provider = add_provider("Alder Recovery")
+    provider.open_24_7 = True
+    provider.save()
     for on in (False, True):
         settings.CLEARLINE_KEYS_WHILE_RINGING = on
         version = ensure_current_disclosure()
