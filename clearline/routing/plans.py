@@ -32,6 +32,7 @@ from clearline.routing.types import (
 
 FREE_HELPLINE_SPOKEN = "1-800-662-4357"
 _MENU = Menu(index=1)  # the same in every plan (steps are immutable)
+_HELPLINE = NumberKind.HELPLINE.value  # read once: an enum member's ``.value`` is a Python-level property
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +162,10 @@ def plan_call(
         steps.append(free_helpline_transfer("Nobody could take your call just now."))
         terminal = "free_helpline"
 
-    plan = Plan(call.call_id, NumberKind.HELPLINE.value, tuple(steps), policy.ring_budget_s, policy.version)
+    plan = Plan(call.call_id, _HELPLINE, tuple(steps), policy.ring_budget_s, policy.version)
     trace = Trace(
         call_id=call.call_id,
-        number_kind=NumberKind.HELPLINE.value,
+        number_kind=_HELPLINE,
         at=now,
         seed=seed,
         policy_version=policy.version,
