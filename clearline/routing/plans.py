@@ -6,7 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from clearline.routing.callback_choice import CALLBACK_BACKUPS_MAX, callback_backups, callback_order
+from clearline.routing.callback_choice import (
+    CALLBACK_BACKUPS_MAX,
+    callback_backups,
+    callback_order,
+    callback_refusals,
+)
 from clearline.routing.eligibility import evaluate_all
 from clearline.routing.ordering import order_eligible, waves
 from clearline.routing.steps import (
@@ -175,6 +180,7 @@ def plan_call(
         continuity_id=ordering.continuity_id,
         callback_provider_id=callback.id if callback is not None else None,
         terminal=terminal,
+        callback_refused=tuple(callback_refusals(providers, verdicts).items()) if policy.callbacks else (),
     )
     return Decision(plan, trace)
 

@@ -103,7 +103,7 @@ def read_inputs(data: Mapping[str, Any], call_id: str) -> PlanInputs:
     if data["format"] == 1:
         providers = tuple(_read_named(p) for p in data["providers"])
     else:
-        if list(data["provider_fields"]) != list(PROVIDER_FIELDS):
+        if list(data["provider_fields"]) not in (list(PROVIDER_FIELDS), list(_BEFORE_CALLBACK_RECORD)):
             raise ValueError("unknown provider fields")
         providers = tuple(_read_row(p) for p in data["providers"])
     return PlanInputs(call, providers, policy)
@@ -165,7 +165,11 @@ PROVIDER_FIELDS: tuple[str, ...] = (
     "intents",  # null: every intent
     "last_offered_at",
     "share_credit",
+    "recent_callbacks",
+    "late_callbacks",
 )
+# Rows recorded before the callback record: without its two counts (read as no record).
+_BEFORE_CALLBACK_RECORD = PROVIDER_FIELDS[:-2]
 
 
 def _row(p: ProviderSnapshot, now: datetime) -> list[Any]:
@@ -199,12 +203,15 @@ def _row(p: ProviderSnapshot, now: datetime) -> list[Any]:
         None if p.intents == ALL_INTENTS else sorted(i.value for i in p.intents),
         offered.isoformat() if offered is not None else None,
         p.share_credit,
+        p.recent_callbacks,
+        p.late_callbacks,
     ]
 
 
 def _read_row(row: Sequence[Any]) -> ProviderSnapshot:
     (pid, schedule, contract, licensed, certified, paused, auto_paused, unanswered, lines, active, ringing, cap,
-     delivered, on, open_callbacks, states, zips, languages, intents, offered, credit) = row  # fmt: skip
+     delivered, on, open_callbacks, states, zips, languages, intents, offered, credit, *record) = row  # fmt: skip
+    recent, late = record or (0, 0)
     return ProviderSnapshot(
         id=str(pid),
         name=str(pid),
@@ -228,6 +235,8 @@ def _read_row(row: Sequence[Any]) -> ProviderSnapshot:
         intents=ALL_INTENTS if intents is None else frozenset(Intent(i) for i in intents),
         last_offered_at=_instant(offered),
         share_credit=float(credit),
+        recent_callbacks=int(recent),
+        late_callbacks=int(late),
     )
 
 

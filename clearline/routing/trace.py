@@ -28,6 +28,8 @@ class Trace:
     continuity_id: str | None
     callback_provider_id: str | None
     terminal: str  # "callback_offer", "free_helpline" or "listing_options"
+    # Providers passing every callback filter that a callback rule left out: {id: rule} (callback_choice)
+    callback_refused: tuple[tuple[str, str], ...] = ()
 
     @property
     def eligible_ids(self) -> tuple[str, ...]:
@@ -57,7 +59,7 @@ class Trace:
             "continuity": self.continuity_id,
             "callback_provider": self.callback_provider_id,
             "terminal": self.terminal,
-        }
+        } | ({"callback_refused": dict(self.callback_refused)} if self.callback_refused else {})
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))

@@ -107,6 +107,7 @@ def snapshots(
         active, paused, auto_paused, lines, daily_cap, counted_since = flags
         if not active:
             continue  # participating() requires an active provider
+        recent_callbacks, late_callbacks = p.callback_record(now)
         unanswered = counts.unanswered.get(p.id, [])
         if counted_since is not None:
             unanswered = [t for t in unanswered if t >= counted_since]
@@ -129,6 +130,8 @@ def snapshots(
                 delivered_today=counts.delivered.get(p.id, 0),
                 delivered_on=now.astimezone(ZoneInfo(p.timezone)).date(),
                 open_callbacks=counts.open_callbacks.get(p.id, 0),
+                recent_callbacks=recent_callbacks,
+                late_callbacks=late_callbacks,
                 states=p.states,
                 zip_prefixes=p.zip_prefixes,
                 languages=p.languages,

@@ -21,8 +21,8 @@ from clearline.routing.claims import (
     violations,
 )
 from clearline.routing.plans import plan_call
-from clearline.routing.steps import Dial
 from clearline.routing.schedule import Schedule, TimeRange
+from clearline.routing.steps import Dial
 from clearline.routing.tests.factories import NOW, POLICY, call, provider
 from clearline.routing.types import Intent, RoutingPolicy
 

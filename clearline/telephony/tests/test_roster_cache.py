@@ -31,6 +31,7 @@ from clearline.telephony.models import (
     LineSlot,
     RotationCredit,
 )
+from clearline.telephony.roster_inputs import CALLBACK_RECORD_DAYS
 from clearline.telephony.snapshots import build_policy, build_schedule, rotation_period, snapshot_providers
 from clearline.telephony.tests.conftest import CALLER, HELPLINE
 
@@ -73,6 +74,18 @@ def direct_snapshots(now: dt.datetime, policy: RoutingPolicy) -> list[ProviderSn
             "provider_id", "credit"
         )
     )
+    # The callback record (recent settled, late), as the deadline job sees requests: a returned one settles when
+    # it was returned (late after its deadline), any other at its deadline, late; one moved on was late for
+    # each provider before the one holding it.
+    record: dict[int, list[bool]] = defaultdict(list)
+    for r in CallbackRequest.objects.filter(created_at__gte=now - dt.timedelta(days=CALLBACK_RECORD_DAYS)):
+        returned = r.status == CallbackStatus.RETURNED and r.closed_at is not None
+        settled = r.closed_at if returned else r.due_at
+        if r.created_at <= now and settled is not None and settled < now:
+            record[r.provider_id].append(not returned or r.closed_at > r.due_at)
+        if r.reassignments and r.created_at < now:
+            for earlier in list(r.assignees or ())[:-1]:
+                record[int(earlier)].append(True)
     delivered: dict[int, int] = defaultdict(int)
     for p in providers:
         tz = ZoneInfo(p.timezone)
@@ -103,6 +116,8 @@ def direct_snapshots(now: dt.datetime, policy: RoutingPolicy) -> list[ProviderSn
             delivered_today=delivered[p.pk],
             delivered_on=now.astimezone(ZoneInfo(p.timezone)).date(),
             open_callbacks=callbacks.get(p.pk, 0),
+            recent_callbacks=len(record[p.pk]),
+            late_callbacks=sum(record[p.pk]),
             states=frozenset(p.states or ()),
             zip_prefixes=frozenset(p.zip_prefixes or ()),
             languages=frozenset(p.languages or ("en",)),
