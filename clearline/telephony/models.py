@@ -127,7 +127,7 @@ class AttemptStatus(models.TextChoices):
     BUSY = "busy", _("busy")
     DECLINED = "declined", _("declined (did not press 1)")
     FAILED = "failed", _("failed")
-    CANCELED = "canceled", _("stopped: another provider accepted")
+    CANCELED = "canceled", _("stopped: another provider answered first")
     CALL_ENDED = "call-ended", _("still ringing when the caller hung up or chose another line")
 
 

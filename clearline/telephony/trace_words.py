@@ -52,8 +52,8 @@ ATTEMPT_WORDS: dict[str, Any] = {
     "busy": gettext_lazy("busy"),
     "declined": gettext_lazy("declined (did not press 1)"),
     "failed": gettext_lazy("the call to it failed"),
-    "canceled": gettext_lazy("stopped ringing: another provider accepted"),
-    "call-ended": gettext_lazy("still ringing when the caller's call ended"),
+    "canceled": gettext_lazy("stopped ringing: another provider answered first"),
+    "call-ended": gettext_lazy("still ringing when the caller hung up or chose another line"),
 }
 
 
