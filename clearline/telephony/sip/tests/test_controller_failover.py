@@ -80,7 +80,15 @@ def test_a_provider_at_its_line_limit_is_not_rung_and_the_calls_own_lines_are_fr
         assert (ended.successful, ended.failed) == (1, 0), ended.errors
         call = read(sip_controller, lambda: Call.objects.filter(call_sid__startswith="SIP").first())
         assert call is not None
-        assert wait_for(lambda: not sip_controller.controller.live)  # type: ignore[attr-defined]
+        # As ``settled``, but the other call's line stays held: every leg over and this call's end applied.
+        assert wait_for(
+            lambda: (
+                not sip_controller.controller.live  # type: ignore[attr-defined]
+                and read(
+                    sip_controller, lambda: Call.objects.filter(pk=call.pk, ended_at__isnull=False).exists()
+                )
+            )
+        )
         dialled = trunk.dialled()
     assert busy_provider.phone not in dialled and dialled
     call = read(sip_controller, lambda: Call.objects.get(pk=call.pk))
