@@ -224,3 +224,13 @@ class Plan:
     def first_dial(self) -> Dial | None:
         dials = self.dials
         return dials[0] if dials else None
+
+    def wave_at(self, step_index: int) -> Dial | None:
+        """The wave at ``step_index``, if the plan has one there."""
+        return next((s for s in self.steps if isinstance(s, Dial) and s.index == step_index), None)
+
+    def menu(self) -> Menu:
+        return next((s for s in self.steps if isinstance(s, Menu)), Menu())
+
+    def callback_offer(self) -> CallbackOffer:
+        return next(s for s in self.steps if isinstance(s, CallbackOffer))

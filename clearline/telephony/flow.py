@@ -27,7 +27,6 @@ from clearline.routing import (
     CallbackOffer,
     Dial,
     Ended,
-    Menu,
     Outcome,
     Plan,
     Progress,
@@ -81,7 +80,7 @@ def call_started(
         adapter=adapter,
     )
     if started.ask_place:
-        return _answer(started.call, AskPlace(_menu(started.plan)))
+        return _answer(started.call, AskPlace(started.plan.menu()))
     return _greet(started.call, now)
 
 
@@ -91,7 +90,7 @@ def place_entered(
     """The caller answered the ZIP prompt: a ZIP code (only its first three digits go on), 9 or 0 (the menu's
     transfers), 2 (the other language), or nothing (the plan stands). Then the greeting, for that place."""
     call = load_call(call_sid)
-    menu = _menu(call.routing_plan)
+    menu = call.routing_plan.menu()
     typed = keys.read_place_digits(digits, menu)
     if typed.switch_language:
         services.set_call_language(call, _other_language(call))
@@ -115,7 +114,7 @@ def _greet(call: Call, now: dt.datetime | None = None) -> Answer:
     if call.number_kind == "listing":
         first = plan.first_dial()
         return _advance(call, first if first is not None else plan.terminal, now)
-    return _answer(call, Greeting(tuple(disclosed.greeting_sentences(call)), _menu(plan)))
+    return _answer(call, Greeting(tuple(disclosed.greeting_sentences(call)), plan.menu()))
 
 
 def menu_pressed(*, call_sid: str, digits: str, now: dt.datetime | None = None) -> Answer:
@@ -126,7 +125,7 @@ def menu_pressed(*, call_sid: str, digits: str, now: dt.datetime | None = None) 
         services.set_call_language(call, _other_language(call))
         return _greet(call, now)
     services.record_key(call, digits, "greeting")
-    menu = _menu(call.routing_plan)
+    menu = call.routing_plan.menu()
     return _advance(
         call,
         next_step(call.routing_plan, Progress(at=menu.index), keys.read_menu_digits(digits, menu)),
@@ -174,7 +173,7 @@ def wave_keys_pressed(
     back, its attempts are dropped (nobody was rung) and the call is transferred. Anything else: it rings."""
     call = load_call(call_sid)
     plan = call.routing_plan
-    result = keys.read_menu_digits(digits, _menu(plan))
+    result = keys.read_menu_digits(digits, plan.menu())
     if result.outcome is not Outcome.NO_INPUT:
         services.record_key(call, digits, "wave_announcement")
         services.leave_unrung_wave(call, step_index, now=now)
@@ -198,7 +197,7 @@ def ringing_keys_pressed(
     call = load_call(call_sid)
     plan = call.routing_plan
     wave = _wave(plan, step_index)
-    result = keys.read_menu_digits(digits, _menu(plan))
+    result = keys.read_menu_digits(digits, plan.menu())
     if not wave.caller_keys or result.outcome is Outcome.NO_INPUT:
         return _answer(call, wave)
     if services.leave_ringing_wave(
@@ -238,7 +237,7 @@ def callback_pressed(
     """The caller's key at the callback offer: 1 accepts (``caller_number`` None: withheld, so ask for one),
     9/0 transfer, nothing the offer's own end."""
     call = load_call(call_sid)
-    offer = _offer(call.routing_plan)
+    offer = call.routing_plan.callback_offer()
     if digits == keys.CALLBACK_DIGIT:
         if caller_number is None:
             return _answer(call, AskNumber(offer.index))
@@ -252,7 +251,7 @@ def callback_pressed(
 def callback_number_typed(*, call_sid: str, digits: str, now: dt.datetime | None = None) -> Answer:
     """Caller ID was withheld and the caller typed the number to call back; asked again when it is not one."""
     call = load_call(call_sid)
-    offer = _offer(call.routing_plan)
+    offer = call.routing_plan.callback_offer()
     try:
         number = normalize_e164(digits)
     except InvalidPhoneNumber:
@@ -345,25 +344,17 @@ def _answer(call: Call, step: Any, *, attempt_ids: dict[str, str] | None = None,
     )
 
 
-def _menu(plan: Plan) -> Menu:
-    return next((s for s in plan.steps if isinstance(s, Menu)), Menu())
-
-
 def _wave(plan: Plan, step_index: int) -> Dial:
-    wave = _find_wave(plan, step_index)
+    wave = plan.wave_at(step_index)
     if wave is None:
         raise LookupError(f"the plan has no wave at step {step_index}")
     return wave
 
 
-def _find_wave(plan: Plan, step_index: int) -> Dial | None:
-    return next((s for s in plan.steps if isinstance(s, Dial) and s.index == step_index), None)
-
-
 def wave_ring_time(call: Call, step_index: int) -> int:
     """How long the call's wave at ``step_index`` rings (0 when the plan has no such wave): for an adapter that
     must give a wave up itself (Twilio's queue shape), so it never searches the plan."""
-    wave = _find_wave(call.routing_plan, step_index)
+    wave = call.routing_plan.wave_at(step_index)
     return wave.ring_timeout_s if wave is not None else 0
 
 
@@ -373,19 +364,15 @@ CHOSEN_LINES = {CallOutcome.TRANSFERRED_CRISIS: "9", CallOutcome.TRANSFERRED_FRE
 
 def _chosen_line(call: Call, step_index: int) -> Step:
     """The transfer a key pressed while the wave at ``step_index`` rang led to, read back (written once)."""
-    result = keys.read_menu_digits(CHOSEN_LINES[CallOutcome(call.outcome)], _menu(call.routing_plan))
+    result = keys.read_menu_digits(CHOSEN_LINES[CallOutcome(call.outcome)], call.routing_plan.menu())
     return next_step(call.routing_plan, Progress(at=step_index), result)
 
 
 def wave_hears_keys(call: Call, step_index: int) -> bool:
     """Whether the caller's 9 and 0 work while the call's wave at ``step_index`` rings (``Dial.caller_keys``):
     for an adapter that listens for them itself (Twilio's hold loop), so it never searches the plan."""
-    wave = _find_wave(call.routing_plan, step_index)
+    wave = call.routing_plan.wave_at(step_index)
     return wave is not None and wave.caller_keys
-
-
-def _offer(plan: Plan) -> CallbackOffer:
-    return next(s for s in plan.steps if isinstance(s, CallbackOffer))
 
 
 def _other_language(call: Call) -> str:
