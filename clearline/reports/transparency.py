@@ -22,7 +22,7 @@ from clearline.reports.aggregates import DayCounts, PeriodFigures
 from clearline.reports.figures import day_start, local_today, operator_zone, period_counts
 from clearline.reports.models import DailyTotals
 from clearline.routing import NumberKind
-from clearline.telephony.claim_checks import claim_text
+from clearline.telephony.call_story import claim_text
 from clearline.telephony.models import Call
 
 # Below this many offered calls a provider's rates, times and share are withheld: a handful of calls says little

@@ -35,7 +35,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from clearline.content.models import Helpline
 from clearline.providers.models import Provider
 from clearline.telephony import trace_words
-from clearline.telephony.claim_checks import NotCheckable, claim_text, claims_for
+from clearline.telephony.call_story import claim_text
+from clearline.telephony.claim_checks import NotCheckable, claims_for
 from clearline.telephony.models import Attempt, AttemptStatus, Call, CallOutcome
 
 # Apps above telephony add sentences to a call's page through this Wagtail hook (a function of the call returning

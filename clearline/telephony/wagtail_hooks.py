@@ -27,7 +27,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from clearline.providers.models import Provider
 from clearline.providers.routing_what_if import WHAT_IF_HOOK
 from clearline.telephony.admin_calls import OneCallView, StaffOnlyMixin
-from clearline.telephony.claim_checks import call_story, claim_text, provider_ids_in
+from clearline.telephony.call_story import call_story, claim_text, provider_ids_in
 from clearline.telephony.models import Call
 from clearline.telephony.trace_words import caller_tag
 from clearline.telephony.what_if_admin import what_if_table

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from clearline.reports import aggregates
 from clearline.reports.tests.conftest import make_call
 from clearline.routing.claims import NoCallback, RingsAtOnce
-from clearline.telephony.claim_checks import claim_text
+from clearline.telephony.call_story import claim_text
 from clearline.telephony.models import Call
 
 pytestmark = pytest.mark.django_db
