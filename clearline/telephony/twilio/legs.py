@@ -31,7 +31,7 @@ from clearline.telephony.answers import Answer
 from clearline.telephony.faults import deadline_paused
 from clearline.telephony.models import Call
 from clearline.telephony.services import DialEnd
-from clearline.telephony.services import waves as wave_state
+from clearline.telephony.services import legs as leg_state
 from clearline.telephony.twilio import client
 from clearline.telephony.twilio.action_urls import call_urls, queue_waves
 from clearline.telephony.twilio.twiml import ATTEMPT_PARAM, check_dialable, with_query
@@ -80,7 +80,7 @@ def ring(answer: Answer, origin: str, helpline_number: str) -> Answer:
                 return answer
             _start_legs(answer, step, origin, helpline_number, started)
             call = flow.load_call(answer.call_sid)
-            legs = wave_state.wave_legs(call, step.index)
+            legs = leg_state.wave_legs(call, step.index)
             if legs.ringing or legs.accepted:
                 return answer
             answer = flow.wave_ended(call_sid=answer.call_sid, step_index=step.index, ending=_ending(legs))
@@ -99,7 +99,7 @@ def _start_legs(answer: Answer, step: Dial, origin: str, helpline_number: str, s
     urls = call_urls(origin, answer.call_sid, step.index)
     phones = {t.id: t.phone for t in step.targets}
     legs = {int(attempt): phones.get(provider, "") for provider, attempt in answer.attempt_ids.items()}
-    claimed = wave_state.claim_legs(sorted(legs))
+    claimed = leg_state.claim_legs(sorted(legs))
     if not claimed:
         return
 
@@ -121,7 +121,7 @@ def _start_legs(answer: Answer, step: Dial, origin: str, helpline_number: str, s
     started.extend(sid for sid in sids if sid)
     for attempt_id, sid in zip(claimed, sids, strict=True):
         if sid:
-            wave_state.record_leg_sid(attempt_id, sid)
+            leg_state.record_leg_sid(attempt_id, sid)
         else:  # as if Twilio had reported it: the line goes back, the rest of the wave rings on
             flow.status_changed(
                 journal.status_event(
@@ -134,7 +134,7 @@ def _start_legs(answer: Answer, step: Dial, origin: str, helpline_number: str, s
             )
 
 
-def _ending(legs: wave_state.WaveLegs) -> DialEnd:
+def _ending(legs: leg_state.WaveLegs) -> DialEnd:
     """How a wave whose legs all ended (or were given up) ended, in the words Twilio's ``<Dial>`` used: answered
     when a leg was answered (nobody pressed 1), busy or failed when every leg was, else no answer."""
     if legs.declined:
@@ -169,7 +169,7 @@ def wave_over(call: Call, step_index: int, now: dt.datetime | None = None) -> bo
         return False
     if call.step_index > step_index:
         return True
-    legs = wave_state.wave_legs(call, step_index)
+    legs = leg_state.wave_legs(call, step_index)
     if legs.accepted:
         return False
     if not legs.ringing:
@@ -191,14 +191,14 @@ def queue_ending(call_sid: str, step_index: int, queue_result: str, queue_sid: s
     if queue_result in BRIDGED_RESULTS:
         ending = DialEnd.ANSWERED
     else:
-        legs = wave_state.wave_legs(call, step_index)
+        legs = leg_state.wave_legs(call, step_index)
         if queue_result == "hangup":
             ending = DialEnd.CANCELED
         elif queue_result == "leave":
             ending = _ending(legs)
         else:  # error, system-error, queue-full, redirected: the wave could not go on
             ending = DialEnd.FAILED
-        hang_up_legs(wave_state.open_legs(call, None if queue_result == "hangup" else step_index))
+        hang_up_legs(leg_state.open_legs(call, None if queue_result == "hangup" else step_index))
     if queue_sid.startswith("QU"):
         _in_background(_delete_queue, [queue_sid])
     return ending
@@ -209,35 +209,35 @@ def leg_reported(attempt_id: int, leg_sid: str, status: str) -> None:
     without a 1 is over for its wave; a leg whose attempt can no longer take the call is hung up (the caller
     hung up, another provider won, or the request that started it timed out and it was counted failed)."""
     if leg_sid.startswith("CA"):
-        wave_state.record_leg_sid(attempt_id, leg_sid)
+        leg_state.record_leg_sid(attempt_id, leg_sid)
     if status == "completed":
-        wave_state.record_leg_end(attempt_id)
+        leg_state.record_leg_end(attempt_id)
     elif status in {
         "initiated",
         "queued",
         "ringing",
         "in-progress",
         "answered",
-    } and not wave_state.attempt_open(attempt_id):
+    } and not leg_state.attempt_open(attempt_id):
         hang_up_legs([leg_sid])
 
 
 def may_accept(attempt_id: int) -> bool:
     """Whether this leg's 1 may still go to the call flow: not once its wave is over, another provider won or
     the caller hung up (in the ``<Dial>`` shape Twilio itself ends such legs)."""
-    return wave_state.attempt_open(attempt_id)
+    return leg_state.attempt_open(attempt_id)
 
 
 def hang_up_others(attempt_id: int) -> None:
     """The attempt's provider pressed 1 and won: hang up every other leg of the call still up."""
     call = Call.objects.only("pk").get(attempts__pk=attempt_id)
-    hang_up_legs(wave_state.open_legs(call, besides=attempt_id))
+    hang_up_legs(leg_state.open_legs(call, besides=attempt_id))
 
 
 def hang_up_wave(call_sid: str, step_index: int) -> None:
     """The caller chose the crisis line or the free helpline while the wave rang: every leg of it still up is
     hung up (ringing, or hearing the whisper)."""
-    hang_up_legs(wave_state.open_legs(flow.load_call(call_sid), step_index))
+    hang_up_legs(leg_state.open_legs(flow.load_call(call_sid), step_index))
 
 
 def hang_up_legs(leg_sids: Iterable[str]) -> None:

@@ -26,7 +26,7 @@ from twilio.request_validator import RequestValidator
 from clearline.routing import FREE_HELPLINE_NUMBER as FREE_HELPLINE
 from clearline.routing import Dial
 from clearline.telephony.models import Attempt, AttemptStatus, Call, CallOutcome, LineSlot
-from clearline.telephony.services import waves as wave_state
+from clearline.telephony.services import legs as leg_state
 from clearline.telephony.tests.conftest import HELPLINE, helpline, providers  # noqa: F401 - fixtures
 
 TOKEN = "test-auth-token-0123456789abcdef"
@@ -434,7 +434,7 @@ def test_legs_started_by_a_webhook_that_then_fails_are_hung_up(queue_shaped, mon
     def database_fails(attempt_id: int, leg_sid: str) -> None:
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(wave_state, "record_leg_sid", database_fails)
+    monkeypatch.setattr(leg_state, "record_leg_sid", database_fails)
     stand_in = queue_shaped(lambda leg, stand_in: "ring")
     caller = Caller(stand_in)
     greeting = caller.post("/telephony/twilio/voice")
